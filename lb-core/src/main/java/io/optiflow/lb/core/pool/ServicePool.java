@@ -1,0 +1,29 @@
+package io.optiflow.lb.core.pool;
+
+import io.optiflow.lb.core.config.HealthPolicy;
+
+/**
+ * One service's backends, their health and admin state, and the strategy that balances them. Changes go through
+ * one serialized writer; the request path reads one volatile {@link Selector}.
+ *
+ * <p>SKELETON (lead): the core helper implements it (as a final class or behind this interface).
+ */
+public interface ServicePool {
+
+    String name();
+
+    /** The current selector; read once per request (one volatile read). */
+    Selector selector();
+
+    /** The health policy of the service (the server's active checker reads it). */
+    HealthPolicy healthPolicy();
+
+    /** The result of one active health check of a backend (rise/fall counting is the pool's). Any thread. */
+    void reportActiveCheck(String backendId, boolean passed);
+
+    /** Whether at least one backend can take traffic now (readiness). */
+    boolean hasAvailableBackend();
+
+    /** A consistent picture of the service now. */
+    ServiceView view();
+}
