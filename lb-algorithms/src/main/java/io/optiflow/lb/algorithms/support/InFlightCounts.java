@@ -1,0 +1,97 @@
+package io.optiflow.lb.algorithms.support;
+
+import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.api.BackendSet;
+import io.optiflow.lb.api.LoadFeedback;
+import io.optiflow.lb.api.Outcome;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * In-flight request counts per backend, kept by a strategy across snapshots and fed by {@link LoadFeedback}.
+ * Shared by the load-aware built-ins (least-connections, power-of-two) so neither depends on the other.
+ *
+ * <p>Each backend id owns one {@link AtomicInteger} for as long as the strategy knows it. {@link #update} hands
+ * the next picker the counters of its snapshot, in snapshot order, reusing the counter of every backend that
+ * stays, so a pick and a concurrent {@code onStart} through an older picker touch the same object. A removed
+ * backend's counter is kept while requests are still in flight on it (so it comes back with an exact count if
+ * health flaps) and dropped at the first update that finds it idle.
+ *
+ * <p>Handover: a new strategy is seeded by one {@link #onStart} per request in flight, after its first
+ * {@link #update}; each seeded request is later released with {@link Outcome#IGNORED}. Counts never go below 0,
+ * and feedback for a backend never seen (or dropped) is ignored.
+ *
+ * <p>Threading: {@link #update} by the strategy's one writer; {@link #onStart}, {@link #onComplete} and
+ * {@link #inFlight} from any thread, lock-free and allocation-free (one volatile read, one {@code HashMap.get} on
+ * a String whose hash is cached, one atomic).
+ */
+public final class InFlightCounts implements LoadFeedback {
+
+    /** Published whole, never mutated after publication. */
+    private volatile Map<String, AtomicInteger> byId = new HashMap<>();
+
+    /**
+     * The counters of {@code snapshot}, index-aligned with it; publishes the id lookup for feedback. Writer only.
+     */
+    public AtomicInteger[] update(BackendSet snapshot) {
+        Map<String, AtomicInteger> old = byId;
+        Map<String, AtomicInteger> next = new HashMap<>(Math.max(16, (snapshot.size() + old.size()) * 2));
+        AtomicInteger[] counters = new AtomicInteger[snapshot.size()];
+        for (int i = 0; i < counters.length; i++) {
+            String id = snapshot.get(i).id();
+            AtomicInteger c = old.get(id);
+            counters[i] = c != null ? c : new AtomicInteger();
+            next.put(id, counters[i]);
+        }
+        for (Map.Entry<String, AtomicInteger> e : old.entrySet()) {
+            // keep a removed backend's count while requests still run on it: exact if it comes back
+            if (!next.containsKey(e.getKey()) && e.getValue().get() > 0) {
+                next.put(e.getKey(), e.getValue());
+            }
+        }
+        byId = next;
+        return counters;
+    }
+
+    @Override
+    public void onStart(Backend backend) {
+        AtomicInteger c = byId.get(backend.id());
+        if (c != null) {
+            c.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
+        AtomicInteger c = byId.get(backend.id());
+        if (c == null) {
+            return;
+        }
+        // every outcome, IGNORED included, releases the slot; a stray completion must not drive it negative
+        for (int v = c.get(); v > 0; v = c.get()) {
+            if (c.compareAndSet(v, v - 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Requests in flight on the backend with this id; 0 for an unknown one. */
+    public int inFlight(String backendId) {
+        AtomicInteger c = byId.get(backendId);
+        return c == null ? 0 : c.get();
+    }
+
+    /** Ids with a counter, current or draining; for tests and diagnostics (allocates). */
+    public java.util.Set<String> trackedIds() {
+        return java.util.Set.copyOf(byId.keySet());
+    }
+
+    /**
+     * Whether load {@code a} per unit of {@code weightA} is strictly below load {@code b} per unit of
+     * {@code weightB}: {@code a/weightA < b/weightB}, cross-multiplied so it stays exact in integers.
+     */
+    public static boolean lessLoaded(int a, int weightA, int b, int weightB) {
+        return (long) a * weightB < (long) b * weightA;
+    }
+}
