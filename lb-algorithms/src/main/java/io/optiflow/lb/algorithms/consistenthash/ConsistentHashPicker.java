@@ -1,0 +1,71 @@
+package io.optiflow.lb.algorithms.consistenthash;
+
+import io.optiflow.lb.api.BackendSet;
+import io.optiflow.lb.api.PickResult;
+import io.optiflow.lb.api.RequestContext;
+import io.optiflow.lb.api.spi.Picker;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Immutable over one snapshot: the ring, the backends and their (shared, live) in-flight counters. A pick is a
+ * binary search plus a clockwise walk past backends over their bound; no lock, no allocation.
+ */
+final class ConsistentHashPicker implements Picker {
+
+    private final BackendSet backends;
+    private final HashRing ring;
+    private final AtomicInteger[] inFlight;
+    private final AtomicLong totalInFlight;
+    /** Per backend: load-factor (thousandths) x weight; the bound is {@code ceil(scaled * (total + 1) / denominator)}. */
+    private final long[] scaledShare;
+    private final long denominator;
+
+    ConsistentHashPicker(BackendSet backends, HashRing ring, AtomicInteger[] inFlight, AtomicLong totalInFlight,
+                         long loadFactorMillis) {
+        this.backends = backends;
+        this.ring = ring;
+        this.inFlight = inFlight;
+        this.totalInFlight = totalInFlight;
+        this.scaledShare = new long[backends.size()];
+        for (int i = 0; i < scaledShare.length; i++) {
+            scaledShare[i] = loadFactorMillis * backends.get(i).weight();
+        }
+        this.denominator = 1000L * backends.totalWeight();
+    }
+
+    @Override
+    public PickResult pick(RequestContext ctx) {
+        int start = ring.locate(ctx.hashKey());
+        int[] owners = ring.owners;
+        int first = owners[start];
+        // Fair share counts the request being placed, so an idle ring always accepts the key's own backend.
+        long total = Math.max(0L, totalInFlight.get()) + 1;
+        if (fits(first, total)) {
+            return backends.get(first);
+        }
+        int n = owners.length;
+        int previous = first;
+        for (int step = 1; step < n; step++) {
+            int j = start + step;
+            if (j >= n) {
+                j -= n;
+            }
+            int owner = owners[j];
+            if (owner != previous) {
+                if (fits(owner, total)) {
+                    return backends.get(owner);
+                }
+                previous = owner;
+            }
+        }
+        // Every backend is at its bound: only possible while counters move under us. Stay sticky.
+        return backends.get(first);
+    }
+
+    /** {@code inFlight + 1 <= ceil(c * total * w / W)}, in integers. */
+    private boolean fits(int owner, long total) {
+        long bound = (scaledShare[owner] * total + denominator - 1) / denominator;
+        return inFlight[owner].get() < bound;
+    }
+}

@@ -1,0 +1,109 @@
+package io.optiflow.lb.algorithms.consistenthash;
+
+import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.api.BackendSet;
+import io.optiflow.lb.api.LoadFeedback;
+import io.optiflow.lb.api.Outcome;
+import io.optiflow.lb.api.spi.Picker;
+import io.optiflow.lb.api.spi.Strategy;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The control side: one writer calls {@link #update}. In-flight counts live here, one {@link AtomicInteger} per
+ * backend id, and are shared by every picker this strategy builds, so they outlive snapshots.
+ */
+final class ConsistentHashStrategy implements Strategy, LoadFeedback {
+
+    private final ConsistentHashConfig config;
+    /** In-flight requests over every tracked backend: the bound is a share of it. */
+    private final AtomicLong totalInFlight = new AtomicLong();
+    /** Writer-owned. */
+    private final Map<String, AtomicInteger> inFlightById = new HashMap<>();
+    /**
+     * An immutable copy of {@link #inFlightById} for the request threads (a {@code HashMap} never modified after
+     * its volatile publication may be read concurrently; {@code get} allocates nothing).
+     */
+    private volatile Map<String, AtomicInteger> published = Map.of();
+    private BackendSet last;
+    private Picker lastPicker = Picker.NO_BACKEND;
+
+    ConsistentHashStrategy(ConsistentHashConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Picker update(BackendSet healthy) {
+        if (healthy.equals(last)) {
+            return lastPicker; // nothing changed: same ring, same picker
+        }
+        last = healthy;
+        Set<String> ids = new HashSet<>();
+        AtomicInteger[] inFlight = new AtomicInteger[healthy.size()];
+        for (int i = 0; i < healthy.size(); i++) {
+            String id = healthy.get(i).id();
+            ids.add(id);
+            inFlight[i] = inFlightById.computeIfAbsent(id, k -> new AtomicInteger());
+        }
+        // A backend that left keeps its counter while requests to it are still running, so the slots they hold
+        // are released on completion and a backend that comes back starts from its true count.
+        for (Iterator<Map.Entry<String, AtomicInteger>> it = inFlightById.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, AtomicInteger> e = it.next();
+            if (!ids.contains(e.getKey()) && e.getValue().get() <= 0) {
+                it.remove();
+            }
+        }
+        published = new HashMap<>(inFlightById);
+        lastPicker = healthy.isEmpty() ? Picker.NO_BACKEND
+                : new ConsistentHashPicker(healthy, HashRing.build(healthy, config.replicas(), config.maxRingSize()),
+                inFlight, totalInFlight, config.loadFactorMillis());
+        return lastPicker;
+    }
+
+    @Override
+    public LoadFeedback feedback() {
+        return this;
+    }
+
+    @Override
+    public void onStart(Backend backend) {
+        AtomicInteger n = published.get(backend.id());
+        if (n != null) { // unknown backend: ignored, as the SPI asks
+            n.incrementAndGet();
+            totalInFlight.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
+        // Every outcome, IGNORED included, releases the slot: IGNORED is how the core hands back the in-flight
+        // requests it seeded this strategy with on a switch.
+        AtomicInteger n = published.get(backend.id());
+        if (n == null) {
+            return;
+        }
+        // Never below zero: a completion whose start this strategy never saw (started before it knew the
+        // backend) must not leave a negative count that would attract traffic.
+        for (int v = n.get(); v > 0; v = n.get()) {
+            if (n.compareAndSet(v, v - 1)) {
+                totalInFlight.decrementAndGet();
+                return;
+            }
+        }
+    }
+
+    /** In-flight requests this strategy counts for the backend id; for tests. */
+    int inFlight(String id) {
+        AtomicInteger n = published.get(id);
+        return n == null ? 0 : n.get();
+    }
+
+    long totalInFlight() {
+        return totalInFlight.get();
+    }
+}
