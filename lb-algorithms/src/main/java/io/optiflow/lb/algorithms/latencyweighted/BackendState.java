@@ -1,0 +1,145 @@
+package io.optiflow.lb.algorithms.latencyweighted;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the strategy knows about one backend, kept across snapshots: latency estimate, requests in flight and the
+ * token bucket. Lock-free and allocation-free: doubles live as raw bits in atomics, updates are CAS loops.
+ */
+final class BackendState {
+
+    /** Bits of NaN: no sample yet, the estimate is the default RTT. */
+    private static final long NO_SAMPLE = Double.doubleToRawLongBits(Double.NaN);
+
+    private final String id;
+    private final double defaultRtt;
+    private final double decayNanos;
+    /** Nanoseconds between two tokens (GCRA emission interval); 0 when there is no rate limit. */
+    private final long interval;
+    /** How far ahead of now the theoretical arrival time may run: burst * interval. */
+    private final long burstWindow;
+
+    /** The stored estimate in nanoseconds, as double bits; NO_SAMPLE before the first sample. */
+    private final AtomicLong ewmaBits = new AtomicLong(NO_SAMPLE);
+    /** When the last sample was folded in; each sample claims the time since the previous one. */
+    private final AtomicLong stamp;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * The token bucket as a GCRA "theoretical arrival time": one long, so taking a token is a single CAS. A
+     * bucket of {@code burst} tokens refilled at {@code rate} admits exactly what this admits.
+     */
+    private final AtomicLong tat;
+
+    BackendState(String id, LatencyWeightedConfig config, long now) {
+        this.id = id;
+        this.defaultRtt = config.defaultRttNanos();
+        this.decayNanos = config.decayNanos();
+        this.interval = config.rateLimit() > 0 ? Math.max(1L, Math.round(1e9 / config.rateLimit())) : 0L;
+        this.burstWindow = interval * config.burst();
+        this.stamp = new AtomicLong(now);
+        this.tat = new AtomicLong(now);
+    }
+
+    String id() {
+        return id;
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The estimate at {@code now}: the stored one relaxed toward the default by the time since its last sample. */
+    double estimate(long now) {
+        double e = Double.longBitsToDouble(ewmaBits.get());
+        if (e != e) { // NaN: never sampled
+            return defaultRtt;
+        }
+        long age = now - stamp.get();
+        if (age <= 0) {
+            return e;
+        }
+        return defaultRtt + (e - defaultRtt) * Math.exp(-age / decayNanos);
+    }
+
+    /**
+     * Load cost: estimate times (in flight + 1), per unit of weight. An idle backend with no sample, or none for
+     * longer than {@code decay}, costs 0: it wins its next draw and is measured afresh. Without that probe a
+     * backend whose default-rtt is above what the others answer in would never be tried at low load.
+     */
+    double cost(long now, int weight) {
+        int f = inFlight.get();
+        if (f == 0) {
+            double e = Double.longBitsToDouble(ewmaBits.get());
+            if (e != e || now - stamp.get() >= decayNanos) {
+                return 0.0;
+            }
+        }
+        return estimate(now) * (f + 1) / weight;
+    }
+
+    void onStart() {
+        inFlight.incrementAndGet();
+    }
+
+    /** Releases one in-flight slot; never below zero (a completion without a start is ignored). */
+    void release() {
+        int n;
+        do {
+            n = inFlight.get();
+            if (n <= 0) {
+                return;
+            }
+        } while (!inFlight.compareAndSet(n, n - 1));
+    }
+
+    /** Folds one latency sample in: a sample above the estimate replaces it, one below decays in by time. */
+    void sample(double rtt, long now) {
+        long elapsed = claimElapsed(now);
+        double w = Math.exp(-elapsed / decayNanos);
+        long bits;
+        double next;
+        do {
+            bits = ewmaBits.get();
+            double e = Double.longBitsToDouble(bits);
+            if (e != e || rtt > e) {
+                next = rtt; // the first sample, or a peak: take it at once
+            } else {
+                next = e * w + rtt * (1.0 - w);
+            }
+        } while (!ewmaBits.compareAndSet(bits, Double.doubleToRawLongBits(next)));
+    }
+
+    /**
+     * Moves the stamp to {@code now} and returns how far it moved. Concurrent samples split the elapsed time
+     * between them instead of each counting all of it.
+     */
+    private long claimElapsed(long now) {
+        while (true) {
+            long prev = stamp.get();
+            if (now <= prev) {
+                return 0L;
+            }
+            if (stamp.compareAndSet(prev, now)) {
+                return now - prev;
+            }
+        }
+    }
+
+    /** Takes a token if the backend is under its rate; always true without a limit. */
+    boolean tryAcquire(long now) {
+        if (interval == 0L) {
+            return true;
+        }
+        while (true) {
+            long t = tat.get();
+            long next = (t - now > 0 ? t : now) + interval;
+            if (next - now > burstWindow) {
+                return false;
+            }
+            if (tat.compareAndSet(t, next)) {
+                return true;
+            }
+        }
+    }
+}
