@@ -1,0 +1,151 @@
+package io.optiflow.lb.server.admin;
+
+import io.optiflow.lb.api.spi.ConfigAttribute;
+import io.optiflow.lb.core.control.AuditEntry;
+import io.optiflow.lb.core.pool.BackendView;
+import io.optiflow.lb.core.pool.LatencySummary;
+import io.optiflow.lb.core.pool.ServiceView;
+import io.optiflow.lb.core.registry.StrategyDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The JSON shapes of the admin API: control-plane views mapped one to one, nothing computed here. */
+final class AdminJson {
+
+    private AdminJson() {
+    }
+
+    @Schema(description = "A strategy that can be switched to.")
+    record Strategy(
+            @Schema(description = "Kebab-case name, used in PUT .../strategy", example = "round-robin") String name,
+            String description,
+            @Schema(description = "Provider priority; the highest wins a name clash") int priority,
+            @Schema(description = "built-in, or the file name of the plug-in JAR it came from") String source,
+            @Schema(description = "Config attributes it accepts") List<Attribute> config) {
+
+        static Strategy of(StrategyDescriptor d) {
+            List<Attribute> attrs = new ArrayList<>();
+            for (ConfigAttribute a : d.schema().attributes()) {
+                attrs.add(new Attribute(a.name(), a.type().name(), a.defaultValue(), a.description(), a.min(), a.max(),
+                        a.allowed(), a.expected()));
+            }
+            return new Strategy(d.name(), d.description(), d.priority(), d.source(), attrs);
+        }
+    }
+
+    @Schema(description = "One config attribute of a strategy.")
+    record Attribute(String name,
+                     @Schema(description = "INT, LONG, DOUBLE, BOOLEAN, STRING, DURATION or ENUM") String type,
+                     @Schema(description = "Default as text; null when optional without default") String defaultValue,
+                     String description,
+                     @Schema(description = "Inclusive lower bound (durations in nanoseconds); null for none") Double min,
+                     @Schema(description = "Inclusive upper bound (durations in nanoseconds); null for none") Double max,
+                     @Schema(description = "Accepted words of an ENUM") List<String> allowed,
+                     @Schema(description = "The expected form, in words", example = "an integer from 1 to 16")
+                     String expected) {
+    }
+
+    @Schema(description = "A service: its strategy and backends. 'overridden' lists values set at runtime.")
+    record Service(String name,
+                   @Schema(description = "Strategy in force") String strategy,
+                   @Schema(description = "Its config as given") Map<String, String> strategyConfig,
+                   @Schema(description = "Statically configured strategy (what DELETE .../strategy goes back to)")
+                   String configuredStrategy,
+                   @Schema(description = "Values overridden at runtime: [] or [\"strategy\"]") List<String> overridden,
+                   @Schema(description = "Live strategy switches since start-up") long strategySwitches,
+                   List<Backend> backends) {
+
+        static Service of(ServiceView v) {
+            List<Backend> backends = new ArrayList<>(v.backends().size());
+            for (BackendView b : v.backends()) {
+                backends.add(Backend.of(b));
+            }
+            return new Service(v.name(), v.strategy(), new TreeMap<>(v.strategyConfig()), v.configuredStrategy(),
+                    v.strategyOverridden() ? List.of("strategy") : List.of(), v.strategySwitches(), backends);
+        }
+    }
+
+    @Schema(description = "A backend of a service with its live figures.")
+    record Backend(@Schema(example = "127.0.0.1:8081", description = "host:port; URL-encode ':' in paths if your"
+                           + " client insists, both forms work") String id,
+                   @Schema(example = "http://127.0.0.1:8081") String url,
+                   int weight,
+                   @Schema(description = "ENABLED, DRAINING or DISABLED") String state,
+                   @Schema(description = "config (static config) or runtime (added through the API)") String origin,
+                   @Schema(description = "Values overridden at runtime: subset of [\"weight\", \"state\"]")
+                   List<String> overridden,
+                   @Schema(description = "UP, DOWN or EJECTED") String health,
+                   @Schema(description = "Requests in flight now") int inFlight,
+                   @Schema(description = "Requests since start-up") long requests,
+                   @Schema(description = "Failed requests since start-up") long errors,
+                   @Schema(description = "Passive ejections since start-up") long ejections,
+                   Latency latency) {
+
+        static Backend of(BackendView b) {
+            List<String> overridden = new ArrayList<>(2);
+            if (b.weightOverridden()) {
+                overridden.add("weight");
+            }
+            if (b.stateOverridden()) {
+                overridden.add("state");
+            }
+            return new Backend(b.id(), b.url(), b.weight(), b.state().name(), b.origin(), overridden,
+                    b.health().name(), b.inFlight(), b.requests(), b.errors(), b.ejections(),
+                    Latency.of(b.latency()));
+        }
+    }
+
+    @Schema(description = "Latency of recent requests in milliseconds; null when there were none.")
+    record Latency(long count, Double meanMs, Double p50Ms, Double p90Ms, Double p99Ms) {
+
+        static Latency of(LatencySummary l) {
+            if (l == null) {
+                return new Latency(0, null, null, null, null);
+            }
+            return new Latency(l.count(), num(l.meanMs()), num(l.p50Ms()), num(l.p90Ms()), num(l.p99Ms()));
+        }
+
+        private static Double num(double d) {
+            return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
+        }
+    }
+
+    @Schema(description = "One acknowledged change.")
+    record Audit(@Schema(description = "ISO-8601 instant") String at,
+                 @Schema(description = "The authenticated user") String actor,
+                 @Schema(example = "strategy.switch") String action,
+                 @Schema(example = "web/127.0.0.1:8081") String target,
+                 @Schema(description = "Value before; null when none") String before,
+                 @Schema(description = "Value after; null when removed") String after) {
+
+        static Audit of(AuditEntry e) {
+            return new Audit(e.at().toString(), e.actor(), e.action(), e.target(), e.before(), e.after());
+        }
+    }
+
+    @Schema(description = "Why a request was refused; nothing was changed.")
+    record Errors(@Schema(description = "Each names the field, the value and what was expected",
+                          example = "[\"weight: 0 (expected: an integer from 1 to 10000)\"]") List<String> errors) {
+    }
+
+    // Request bodies, for the OpenAPI document only: bodies are read strictly by RequestBodies.
+
+    @Schema(description = "Switch the strategy of a service.")
+    record SwitchStrategy(@Schema(required = true, example = "least-connections") String name,
+                          @Schema(description = "Attribute values (strings, numbers or booleans); left out = defaults",
+                                  example = "{\"choices\": 2}") Map<String, Object> config) {
+    }
+
+    @Schema(description = "Add a backend.")
+    record AddBackend(@Schema(required = true, example = "http://10.0.0.7:8080") String url,
+                      @Schema(description = "1..10000, default 1", example = "3") Integer weight) {
+    }
+
+    @Schema(description = "Change a backend; give at least one field.")
+    record PatchBackend(@Schema(description = "1..10000", example = "5") Integer weight,
+                        @Schema(description = "ENABLED, DRAINING or DISABLED", example = "DRAINING") String state) {
+    }
+}

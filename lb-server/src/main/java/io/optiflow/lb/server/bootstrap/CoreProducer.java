@@ -1,0 +1,125 @@
+package io.optiflow.lb.server.bootstrap;
+
+import io.optiflow.lb.api.spi.Ticker;
+import io.optiflow.lb.core.config.ServiceSpec;
+import io.optiflow.lb.core.control.AdminException;
+import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.registry.StrategyRegistry;
+import io.optiflow.lb.server.config.InvalidConfigException;
+import io.optiflow.lb.server.config.LbConfig;
+import io.optiflow.lb.server.config.ProxySettings;
+import io.optiflow.lb.server.config.ServiceConfigs;
+import io.optiflow.lb.server.config.ServiceSettings;
+import io.optiflow.lb.server.demo.DemoBackends;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds the core from the {@code lb.*} config: the strategy registry, the checked service settings and the
+ * {@link ControlPlane}, started on them. Any config problem stops start-up with a message naming the key.
+ * The ControlPlane is created when first injected; {@link io.optiflow.lb.server.proxy.ProxyServer} injects it at
+ * start-up, so a bad config never waits for the first request to surface.
+ */
+@Singleton
+public class CoreProducer {
+
+    private static final Logger LOG = Logger.getLogger(CoreProducer.class);
+
+    private final ScheduledExecutorService scheduler;
+
+    @Inject
+    LbConfig config;
+
+    @Inject
+    DemoBackends demo;
+
+    public CoreProducer() {
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "lb-core-scheduler-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        this.scheduler = s;
+    }
+
+    /** The scheduler strategies, the registry and health bookkeeping run on. */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    @Produces
+    @Singleton
+    StrategyRegistry strategyRegistry() {
+        StrategyRegistry registry = StrategyRegistry.create(Path.of(config.plugins().dir()));
+        registry.start(scheduler);
+        return registry;
+    }
+
+    void closeRegistry(@Disposes StrategyRegistry registry) {
+        registry.close();
+    }
+
+    @Produces
+    @Singleton
+    ConfiguredServices configuredServices(StrategyRegistry registry) {
+        ProxySettings proxy = ServiceConfigs.proxy(config);
+        List<ServiceSettings> services = new ArrayList<>(ServiceConfigs.services(config, registry));
+        if (config.demo().enabled()) {
+            if (services.stream().anyMatch(s -> s.name().equals(DemoBackends.SERVICE))) {
+                throw new InvalidConfigException(List.of("lb.services." + DemoBackends.SERVICE
+                        + ": the name is taken by the demo (lb.demo.enabled=true); rename the service or turn the demo off"));
+            }
+            services.add(demo.startBackends(registry, services.isEmpty()));
+        }
+        if (services.isEmpty()) {
+            LOG.warn("No service is configured (lb.services.<name>.backends): every data-plane request gets 404. "
+                    + "Configure a service, or run with -Dlb.demo.enabled=true to see a demo.");
+        }
+        return new ConfiguredServices(List.copyOf(services), proxy);
+    }
+
+    @Produces
+    @Singleton
+    ControlPlane controlPlane(StrategyRegistry registry, ConfiguredServices configured) {
+        ControlPlane cp = new ControlPlane(registry, Path.of(config.data().dir()), Ticker.SYSTEM,
+                new ThreadLocalRandomSource(), scheduler, Clock.systemUTC());
+        List<ServiceSpec> specs = new ArrayList<>();
+        for (ServiceSettings s : configured.services()) {
+            specs.add(s.spec());
+        }
+        try {
+            cp.start(specs);
+        } catch (AdminException e) {
+            cp.close();
+            // The core names service and key; say where to fix it.
+            List<String> errors = new ArrayList<>();
+            for (String err : e.errors()) {
+                errors.add(err + " (in lb.services.*)");
+            }
+            throw new InvalidConfigException(errors);
+        }
+        return cp;
+    }
+
+    void closeControlPlane(@Disposes ControlPlane cp) {
+        cp.close();
+    }
+
+    @PreDestroy
+    void shutdown() {
+        scheduler.shutdownNow();
+    }
+}

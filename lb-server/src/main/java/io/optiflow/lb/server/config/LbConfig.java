@@ -1,0 +1,197 @@
+package io.optiflow.lb.server.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code lb.*} configuration, as read by Quarkus (application.properties, system properties, env vars).
+ * Durations and sizes are read as text and checked by {@link ServiceConfigs}, so a bad value stops start-up with a
+ * message naming the full key. Every key is described in docs/configuration.md.
+ */
+@ConfigMapping(prefix = "lb")
+public interface LbConfig {
+
+    /** Services by name. */
+    Map<String, Service> services();
+
+    Plugins plugins();
+
+    Data data();
+
+    Demo demo();
+
+    Proxy proxy();
+
+    interface Plugins {
+        /** Folder of strategy plug-in JARs (re-scanned while running). */
+        @WithDefault("plugins")
+        String dir();
+    }
+
+    interface Data {
+        /** Folder of the persisted runtime state and audit trail. */
+        @WithDefault("data")
+        String dir();
+    }
+
+    interface Demo {
+        /** Starts three in-process demo backends, a {@code demo} service and a light synthetic load. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Synthetic requests per second the demo sends through the proxy. */
+        @WithDefault("20")
+        int rps();
+    }
+
+    interface Proxy {
+        @WithDefault("0.0.0.0")
+        String host();
+
+        @WithDefault("8080")
+        int port();
+
+        /** Peers (CIDR or single addresses) whose X-Forwarded-* and Forwarded headers are believed. */
+        @WithName("trusted-proxies")
+        Optional<List<String>> trustedProxies();
+
+        /** More request headers than this: 431. */
+        @WithName("max-header-count")
+        @WithDefault("100")
+        int maxHeaderCount();
+
+        /** Request headers larger than this in total (e.g. 16k): 431. */
+        @WithName("max-header-size")
+        @WithDefault("16k")
+        String maxHeaderSize();
+
+        /** A request line longer than this (e.g. 8k): 414. */
+        @WithName("max-initial-line-length")
+        @WithDefault("8k")
+        String maxInitialLineLength();
+
+        /** Pooled keep-alive connections per backend (HTTP/1.1). */
+        @WithName("max-connections-per-backend")
+        @WithDefault("64")
+        int maxConnectionsPerBackend();
+
+        /** Time to establish a connection to a backend before trying another. */
+        @WithName("connect-timeout")
+        @WithDefault("2s")
+        String connectTimeout();
+
+        /** How many server instances (event loops) accept data-plane connections; 0 = one per core. */
+        @WithDefault("0")
+        int instances();
+    }
+
+    interface Service {
+        /** Comma-separated backend URLs, {@code http://host:port[;weight=N]}. */
+        Optional<String> backends();
+
+        @WithDefault("round-robin")
+        String strategy();
+
+        @WithName("strategy-config")
+        Map<String, String> strategyConfig();
+
+        Match match();
+
+        Health health();
+
+        Passive passive();
+
+        /** The longest a backend may stay silent (before its response headers, or between body chunks): 504. */
+        @WithDefault("30s")
+        String timeout();
+
+        Retry retry();
+
+        @WithName("rate-limit")
+        RateLimit rateLimit();
+
+        /** Affinity key for hashing strategies: client-ip, header:NAME, cookie:NAME or path. */
+        @WithName("hash-key")
+        @WithDefault("client-ip")
+        String hashKey();
+    }
+
+    interface Match {
+        /** Host header (without port) this service serves; absent = any host. */
+        Optional<String> host();
+
+        /** Path prefix this service serves; longest prefix wins. Absent = "/". */
+        @WithName("path-prefix")
+        Optional<String> pathPrefix();
+    }
+
+    interface Health {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("/")
+        String path();
+
+        @WithDefault("5s")
+        String interval();
+
+        @WithDefault("2s")
+        String timeout();
+
+        @WithDefault("2")
+        int rise();
+
+        @WithDefault("3")
+        int fall();
+    }
+
+    interface Passive {
+        @WithName("consecutive-failures")
+        @WithDefault("5")
+        int consecutiveFailures();
+
+        @WithName("base-ejection-time")
+        @WithDefault("30s")
+        String baseEjectionTime();
+
+        @WithName("max-ejection-time")
+        @WithDefault("300s")
+        String maxEjectionTime();
+
+        @WithName("max-ejected-percent")
+        @WithDefault("50")
+        int maxEjectedPercent();
+    }
+
+    interface Retry {
+        /** Further backends tried after the first (0 = no retry). */
+        @WithDefault("2")
+        int attempts();
+
+        /** Retries after a request was sent stay under this share of the service's recent requests. */
+        @WithName("budget-percent")
+        @WithDefault("20")
+        int budgetPercent();
+    }
+
+    interface RateLimit {
+        /** Service-wide requests per second; absent = unlimited. */
+        Optional<Double> rps();
+
+        Optional<Integer> burst();
+
+        @WithName("per-client")
+        PerClient perClient();
+    }
+
+    interface PerClient {
+        /** Requests per second per client address; absent = unlimited. */
+        Optional<Double> rps();
+
+        Optional<Integer> burst();
+    }
+}

@@ -1,0 +1,21 @@
+package io.optiflow.lb.server.config;
+
+import java.util.List;
+
+/**
+ * The data-plane listener's settings, checked.
+ *
+ * @param host                     address to listen on
+ * @param port                     port (0 = any free port)
+ * @param trustedProxies           peers whose forwarding headers are believed
+ * @param maxHeaderCount           more request headers: 431
+ * @param maxHeaderSize            bytes of request headers: above, 431
+ * @param maxInitialLineLength     bytes of the request line: above, 414
+ * @param maxConnectionsPerBackend keep-alive pool size per backend
+ * @param connectTimeoutMillis     connect timeout to a backend
+ * @param instances                server instances (event loops)
+ */
+public record ProxySettings(String host, int port, List<Cidr> trustedProxies, int maxHeaderCount, int maxHeaderSize,
+                            int maxInitialLineLength, int maxConnectionsPerBackend, long connectTimeoutMillis,
+                            int instances) {
+}

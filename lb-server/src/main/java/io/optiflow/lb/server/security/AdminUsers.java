@@ -1,0 +1,220 @@
+package io.optiflow.lb.server.security;
+
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The admin users, read once at start-up:
+ * <ul>
+ *   <li>{@code admin} (role operator): password from {@code lb.admin.password}; when that is not set, from the
+ *       {@code admin-credentials} file in the data folder, which is generated (and the password printed once) at
+ *       first start. There is no default password.</li>
+ *   <li>{@code lb.admin.users.<name>.password} and {@code .role} ({@code viewer} or {@code operator}, default
+ *       viewer): more users.</li>
+ * </ul>
+ * Bad settings stop start-up with a message naming the key.
+ */
+@Startup
+@Singleton
+public class AdminUsers {
+
+    private static final Logger LOG = Logger.getLogger(AdminUsers.class);
+    static final String ADMIN = "admin";
+    private static final Pattern USER_KEY = Pattern.compile("lb\\.admin\\.users\\.([^.]+)\\.([^.]+)");
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    @Inject
+    Config config;
+
+    @ConfigProperty(name = "lb.data.dir", defaultValue = "data")
+    String dataDir;
+
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] macKey = new byte[32];
+    private Map<String, User> users = Map.of();
+    private User dummy;
+    private String adminSource = "";
+
+    /** One user: roles and how the password is checked. */
+    private static final class User {
+        final String name;
+        final Set<String> roles;
+        final PasswordHash slowHash; // null when the password came from config
+        // HMAC of the password under a per-process key: constant-time and cheap, so probes and scrapes stay fast.
+        final AtomicReference<byte[]> fastHash;
+
+        User(String name, Set<String> roles, PasswordHash slowHash, byte[] fastHash) {
+            this.name = name;
+            this.roles = roles;
+            this.slowHash = slowHash;
+            this.fastHash = new AtomicReference<>(fastHash);
+        }
+    }
+
+    @PostConstruct
+    void load() {
+        random.nextBytes(macKey);
+        dummy = new User("", Set.of(), null, mac("not a password".toCharArray()));
+        Map<String, User> found = new TreeMap<>();
+        List<String> errors = new ArrayList<>();
+        readConfiguredUsers(found, errors);
+        Optional<String> adminPassword = config.getOptionalValue("lb.admin.password", String.class);
+        if (found.containsKey(ADMIN)) {
+            errors.add("lb.admin.users.admin.*: user 'admin' is set by lb.admin.password (expected: another user"
+                    + " name under lb.admin.users, or lb.admin.password for admin)");
+        } else if (adminPassword.isPresent()) {
+            if (adminPassword.get().isBlank()) {
+                errors.add("lb.admin.password: blank (expected: a password, or leave the key out to have one"
+                        + " generated at first start)");
+            } else {
+                found.put(ADMIN, new User(ADMIN, Roles.granted(Roles.OPERATOR), null,
+                        mac(adminPassword.get().toCharArray())));
+                adminSource = "lb.admin.password";
+            }
+        } else {
+            found.put(ADMIN, new User(ADMIN, Roles.granted(Roles.OPERATOR), generatedAdminHash(), null));
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("admin users are misconfigured: " + String.join("; ", errors));
+        }
+        users = Collections.unmodifiableMap(found);
+        LOG.infof("Admin plane users: %s (user admin: password from %s)", describe(), adminSource);
+    }
+
+    private void readConfiguredUsers(Map<String, User> found, List<String> errors) {
+        Map<String, String> passwords = new TreeMap<>();
+        Map<String, String> roles = new TreeMap<>();
+        for (String key : config.getPropertyNames()) {
+            if (!key.startsWith("lb.admin.users.")) {
+                continue;
+            }
+            Matcher m = USER_KEY.matcher(key);
+            if (!m.matches() || !(m.group(2).equals("password") || m.group(2).equals("role"))) {
+                errors.add(key + ": unknown key (expected: lb.admin.users.<name>.password or"
+                        + " lb.admin.users.<name>.role)");
+                continue;
+            }
+            String value = config.getOptionalValue(key, String.class).orElse("");
+            (m.group(2).equals("password") ? passwords : roles).put(m.group(1), value);
+        }
+        for (String name : roles.keySet()) {
+            if (!passwords.containsKey(name)) {
+                errors.add("lb.admin.users." + name + ".password: missing (expected: a password for user '" + name
+                        + "')");
+            }
+        }
+        for (Map.Entry<String, String> e : passwords.entrySet()) {
+            String name = e.getKey();
+            String role = roles.getOrDefault(name, Roles.VIEWER).trim();
+            Set<String> granted = Roles.granted(role);
+            if (!USER_NAME.matcher(name).matches()) {
+                errors.add("lb.admin.users." + name + ": '" + name + "' is not a usable user name (expected:"
+                        + " letters, digits, '.', '_' or '-')");
+            } else if (granted == null) {
+                errors.add("lb.admin.users." + name + ".role: '" + role + "' (expected: viewer or operator)");
+            } else if (e.getValue().isBlank()) {
+                errors.add("lb.admin.users." + name + ".password: blank (expected: a password)");
+            } else {
+                found.put(name, new User(name, granted, null, mac(e.getValue().toCharArray())));
+            }
+        }
+    }
+
+    private PasswordHash generatedAdminHash() {
+        Path file = CredentialsFile.path(Path.of(dataDir));
+        if (Files.exists(file)) {
+            adminSource = "the hash in " + file.toAbsolutePath() + " (generated at first start; set lb.admin.password"
+                    + " to choose one)";
+            return CredentialsFile.read(file);
+        }
+        try {
+            char[] password = CredentialsFile.generate(file, random);
+            // Printed exactly once: later starts find the file and say where the password came from.
+            LOG.warnf("%n%n    No admin password was configured, so one was generated:%n%n"
+                    + "        user: admin   password: %s%n%n"
+                    + "    It is shown only this once. Its salted hash is in %s (mode 600).%n"
+                    + "    Set lb.admin.password (env LB_ADMIN_PASSWORD) to choose your own.%n",
+                    new String(password), file.toAbsolutePath());
+            adminSource = "a password generated at this first start (its hash is in " + file.toAbsolutePath() + ")";
+            PasswordHash hash = CredentialsFile.read(file);
+            Arrays.fill(password, '\0');
+            return hash;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the admin credentials file " + file.toAbsolutePath()
+                    + " (expected: a writable data folder, lb.data.dir; or set lb.admin.password)", e);
+        }
+    }
+
+    /**
+     * The roles of {@code user} when {@code password} is right, else empty. Constant-time in the password; may take
+     * a few hundred ms the first time a generated password is checked, so call it off the event loop.
+     */
+    public Optional<Set<String>> authenticate(String user, char[] password) {
+        User u = users.get(user);
+        byte[] candidate = mac(password);
+        if (u == null) {
+            MessageDigest.isEqual(dummy.fastHash.get(), candidate); // same work whether or not the user exists
+            return Optional.empty();
+        }
+        byte[] fast = u.fastHash.get();
+        if (fast != null && MessageDigest.isEqual(fast, candidate)) {
+            return Optional.of(u.roles);
+        }
+        if (u.slowHash != null && u.slowHash.matches(password)) {
+            u.fastHash.set(candidate);
+            return Optional.of(u.roles);
+        }
+        return Optional.empty();
+    }
+
+    /** {@code name (roles)} of each user, for the start-up log; never a password. */
+    String describe() {
+        StringBuilder sb = new StringBuilder();
+        users.forEach((n, u) -> sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ')
+                .append(u.roles.contains(Roles.OPERATOR) ? "(operator)" : "(viewer)"));
+        return sb.toString();
+    }
+
+    private byte[] mac(char[] password) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(macKey, "HmacSHA256"));
+            ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+            byte[] b = new byte[bytes.remaining()];
+            bytes.get(b);
+            byte[] out = m.doFinal(b);
+            Arrays.fill(b, (byte) 0);
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+}
