@@ -1,0 +1,274 @@
+package io.optiflow.lb.algorithms.latencyweighted;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.api.BackendSet;
+import io.optiflow.lb.api.LoadFeedback;
+import io.optiflow.lb.api.Outcome;
+import io.optiflow.lb.api.PickResult;
+import io.optiflow.lb.api.Rejection;
+import io.optiflow.lb.api.RequestContext;
+import io.optiflow.lb.api.spi.Picker;
+import io.optiflow.lb.api.spi.Strategy;
+import io.optiflow.lb.testkit.ManualTicker;
+import io.optiflow.lb.testkit.ScriptedRandom;
+import io.optiflow.lb.testkit.TestBackends;
+import io.optiflow.lb.testkit.TestContexts;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exact picks under scripted draws and a hand-moved ticker. Draw order per pick: [exploration double], then
+ * {@code nextInt(n)} for the first candidate and {@code nextInt(n - 1)} for the second (skipping the first).
+ */
+class LatencyWeightedPickTest {
+
+    private static final long MS = 1_000_000L;
+
+    private final ManualTicker ticker = new ManualTicker();
+    private final ScriptedRandom random = new ScriptedRandom();
+    private final Backend b1 = TestBackends.backend(1);
+    private final Backend b2 = TestBackends.backend(2);
+    private final Backend b3 = TestBackends.backend(3);
+
+    private Strategy strategy(Map<String, String> raw) {
+        LatencyWeightedProvider p = new LatencyWeightedProvider();
+        return p.newStrategy(p.parseConfig(raw).config(), TestContexts.context(ticker, random));
+    }
+
+    private static void complete(LoadFeedback fb, Backend b, long latencyMillis, Outcome outcome) {
+        fb.onStart(b);
+        fb.onComplete(b, latencyMillis * MS, outcome);
+    }
+
+    private PickResult pick(Picker picker, int first, int second) {
+        random.thenInts(first, second);
+        return picker.pick(RequestContext.EMPTY);
+    }
+
+    @Test
+    void pick_slowBackend_avoidedInEveryPairItIsIn() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 100, Outcome.SUCCESS);
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        complete(fb, b3, 10, Outcome.SUCCESS);
+
+        assertEquals(b2, pick(picker, 0, 0)); // b1 vs b2
+        assertEquals(b3, pick(picker, 0, 1)); // b1 vs b3
+        assertEquals(b2, pick(picker, 1, 0)); // b2 vs b1
+        assertEquals(b3, pick(picker, 2, 0)); // b3 vs b1
+    }
+
+    @Test
+    void pick_inFlightMultipliesCost_busyFastBackendLosesToIdleEqualOne() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 100, Outcome.SUCCESS);
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        complete(fb, b3, 10, Outcome.SUCCESS);
+        fb.onStart(b2);
+        fb.onStart(b2); // b2 costs 10 ms x 3 = 30 ms
+
+        assertEquals(b3, pick(picker, 1, 1)); // b2 vs b3: 30 > 10
+        assertEquals(b2, pick(picker, 1, 0)); // b2 vs b1: 30 < 100
+        for (int i = 0; i < 9; i++) {
+            fb.onStart(b2); // 10 ms x 12 = 120 ms
+        }
+        assertEquals(b1, pick(picker, 1, 0));
+    }
+
+    @Test
+    void pick_sampleAboveAverage_replacesItAtOnce() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 100, Outcome.SUCCESS);
+        for (int i = 0; i < 50; i++) {
+            complete(fb, b2, 10, Outcome.SUCCESS);
+            ticker.advanceMillis(10);
+        }
+        assertEquals(b2, pick(picker, 0, 0));
+        complete(fb, b2, 500, Outcome.SUCCESS); // one peak is enough
+        assertEquals(b1, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_fastFailures_countAsSlowUnderFailurePenalty() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 1, Outcome.FAILURE); // counts as 1 s
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        assertEquals(b2, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_fastFailuresWithoutPenalty_lookFast() {
+        // The same feedback with the penalty off: shows that the penalty, not the failure itself, steers.
+        Strategy s = strategy(Map.of("failure-penalty", "0ns"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 1, Outcome.FAILURE);
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        assertEquals(b1, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_slowOnceBackend_decaysTowardDefaultAndIsChosenAgain() {
+        Strategy s = strategy(Map.of()); // decay 10s, default-rtt 30ms
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 1000, Outcome.SUCCESS);
+        complete(fb, b2, 20, Outcome.SUCCESS);
+        for (int i = 0; i < 20; i++) {
+            fb.onStart(b2); // b2 busy: about 20 ms x 21 = 420 ms
+        }
+        assertEquals(b2, pick(picker, 0, 0));
+        ticker.advanceMillis(5_000); // b1: 30 + 970 e^-0.5 = 618 ms; b2: (30 - 10 e^-0.5) x 21 = 503 ms
+        assertEquals(b2, pick(picker, 0, 0));
+        ticker.advanceMillis(3_000); // b1: 30 + 970 e^-0.8 = 466 ms; b2: (30 - 10 e^-0.8) x 21 = 536 ms
+        assertEquals(b1, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_idleBackendWithoutSampleForDecay_getsOneProbe() {
+        Strategy s = strategy(Map.of("decay", "1s"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 1000, Outcome.SUCCESS);
+        complete(fb, b2, 5, Outcome.SUCCESS);
+        ticker.advanceMillis(999);
+        complete(fb, b2, 5, Outcome.SUCCESS);
+        assertEquals(b2, pick(picker, 0, 0));
+        ticker.advanceMillis(1);
+        complete(fb, b2, 5, Outcome.SUCCESS); // b2 fresh and idle; b1 idle for a whole decay: probe
+        assertEquals(b1, pick(picker, 0, 0));
+        fb.onStart(b1); // the probe is in flight: no second probe
+        assertEquals(b2, pick(picker, 0, 0));
+    }
+
+    @Test
+    void feedback_ignoredCompletions_releaseSlotsAndLearnNothing() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        for (int i = 0; i < 5; i++) {
+            fb.onStart(b1); // handed over from the old strategy
+        }
+        assertEquals(b2, pick(picker, 0, 0)); // b1: 30 ms default x 6
+        for (int i = 0; i < 5; i++) {
+            fb.onComplete(b1, 10_000 * MS, Outcome.IGNORED);
+        }
+        // Idle and never sampled: b1 is probed. Had the 10 s completions been learnt, b2 would win.
+        assertEquals(b1, pick(picker, 0, 0));
+    }
+
+    @Test
+    void feedback_moreCompletionsThanStarts_inFlightNeverBelowZero() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        fb.onComplete(b1, MS, Outcome.IGNORED); // no start: must not go to -1
+        fb.onStart(b1); // so b1 is at 1, costs 30 ms x 2
+        assertEquals(b2, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_weightDividesCost_heavierBackendTakesMore() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(BackendSet.of(TestBackends.backend(1, 3), b2));
+        LoadFeedback fb = s.feedback();
+        Backend heavy = TestBackends.backend(1, 3);
+        complete(fb, heavy, 10, Outcome.SUCCESS);
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        fb.onStart(heavy); // 10 x 2 / 3 = 6.7 ms against 10 ms
+        assertEquals(heavy, pick(picker, 1, 0));
+        fb.onStart(heavy); // 10 x 3 / 3 = 10: a tie goes to the first draw
+        assertEquals(b2, pick(picker, 1, 0));
+        fb.onStart(heavy); // 13.3 > 10
+        assertEquals(b2, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_exploration_sendsToRandomBackendWhateverItCosts() {
+        Strategy s = strategy(Map.of("exploration", "0.1"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 10, Outcome.SUCCESS);
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        complete(fb, b3, 900, Outcome.SUCCESS);
+        random.thenDoubles(0.05).thenInts(2);
+        assertEquals(b3, picker.pick(RequestContext.EMPTY));
+        random.thenDoubles(0.1).thenInts(2, 0); // 0.1 is not below 0.1: a normal pick, b3 vs b1
+        assertEquals(b1, picker.pick(RequestContext.EMPTY));
+        assertEquals(0, random.remaining());
+    }
+
+    @Test
+    void pick_tokenBucket_refillsWithTimeUpToBurst() {
+        Strategy s = strategy(Map.of("rate-limit", "10", "burst", "2")); // a token per 100 ms, 2 at most
+        Picker picker = s.update(BackendSet.of(b1));
+        assertEquals(b1, picker.pick(RequestContext.EMPTY));
+        assertEquals(b1, picker.pick(RequestContext.EMPTY));
+        assertSame(Rejection.RATE_LIMITED, picker.pick(RequestContext.EMPTY));
+        ticker.advanceMillis(99);
+        assertSame(Rejection.RATE_LIMITED, picker.pick(RequestContext.EMPTY));
+        ticker.advanceMillis(1);
+        assertEquals(b1, picker.pick(RequestContext.EMPTY));
+        assertSame(Rejection.RATE_LIMITED, picker.pick(RequestContext.EMPTY));
+        ticker.advanceMillis(10_000); // a long pause refills only up to the burst
+        assertEquals(b1, picker.pick(RequestContext.EMPTY));
+        assertEquals(b1, picker.pick(RequestContext.EMPTY));
+        assertSame(Rejection.RATE_LIMITED, picker.pick(RequestContext.EMPTY));
+    }
+
+    @Test
+    void pick_saturatedCandidates_skippedThenRateLimitedWhenAllAre() {
+        Strategy s = strategy(Map.of("rate-limit", "1", "burst", "1"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 5, Outcome.SUCCESS);
+        complete(fb, b2, 50, Outcome.SUCCESS);
+        complete(fb, b3, 500, Outcome.SUCCESS);
+        assertEquals(b1, pick(picker, 0, 0)); // b1 vs b2: b1 is cheaper and has its token
+        assertEquals(b2, pick(picker, 0, 0)); // b1 is out of tokens: the other candidate
+        assertEquals(b3, pick(picker, 0, 0)); // both out: the scan finds b3
+        assertSame(Rejection.RATE_LIMITED, pick(picker, 1, 1));
+        ticker.advanceMillis(1_000);
+        assertEquals(b1, pick(picker, 2, 0)); // refilled: b3 vs b1, b1 cheaper
+    }
+
+    @Test
+    void update_sameSnapshot_keepsPickerAndState() {
+        Strategy s = strategy(Map.of());
+        Picker first = s.update(TestBackends.of(3));
+        assertSame(first, s.update(TestBackends.of(3)));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 100, Outcome.SUCCESS);
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        Picker second = s.update(BackendSet.of(b1, b2, TestBackends.backend(4)));
+        assertEquals(b2, pick(second, 0, 0)); // the estimates outlived the snapshot
+    }
+
+    @Test
+    void feedback_backendRemovedWithRequestsInFlight_slotsStillReleased() {
+        Strategy s = strategy(Map.of());
+        s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        fb.onStart(b1);
+        fb.onStart(b1);
+        s.update(BackendSet.of(b2, b3)); // b1 leaves with two requests in flight
+        fb.onComplete(b1, 10 * MS, Outcome.IGNORED);
+        fb.onComplete(b1, 10 * MS, Outcome.IGNORED);
+        Picker back = s.update(TestBackends.of(3)); // b1 returns idle and unmeasured: probed
+        assertEquals(b1, pick(back, 0, 0));
+    }
+}
