@@ -1,0 +1,125 @@
+package io.optiflow.lb.server.health;
+
+import io.optiflow.lb.core.config.BackendSpec;
+import io.optiflow.lb.core.config.HealthPolicy;
+import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.pool.BackendView;
+import io.optiflow.lb.core.pool.ServicePool;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import jakarta.enterprise.util.TypeLiteral;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Active health checks: every backend of every service with checks enabled gets {@code GET <health.path>} every
+ * {@code health.interval} (a Vert.x timer per service); 2xx/3xx passes. The result goes to
+ * {@link ServicePool#reportActiveCheck}, which counts rise/fall.
+ *
+ * <p>Each check runs through a SmallRye Fault Tolerance guard per backend: a timeout, and a circuit breaker that
+ * stops probing a backend that keeps failing for a while (it then counts as failed without a connection attempt),
+ * so a dead host is not hammered. Data-plane circuit breaking is the core's passive ejection instead, which is
+ * lock-free and allocation-free on the request path, which a per-request guard would not be.
+ */
+@Singleton
+public class ActiveHealthChecker {
+
+    private static final Logger LOG = Logger.getLogger(ActiveHealthChecker.class);
+    private static final TypeLiteral<CompletionStage<Boolean>> RESULT = new TypeLiteral<>() {
+    };
+
+    @Inject
+    Vertx vertx;
+
+    private final ConcurrentHashMap<String, TypedGuard<CompletionStage<Boolean>>> guards = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, BackendSpec> targets = new ConcurrentHashMap<>();
+    private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+    private final List<Long> timers = new ArrayList<>();
+    private HttpClient client;
+
+    public synchronized void start(ControlPlane controlPlane) {
+        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(2));
+        for (ServicePool pool : controlPlane.pools()) {
+            HealthPolicy policy = pool.healthPolicy();
+            if (!policy.activeEnabled()) {
+                continue;
+            }
+            long ms = Math.max(10, policy.intervalNanos() / 1_000_000L);
+            timers.add(vertx.setPeriodic(ms, ms, t -> checkAll(pool)));
+        }
+    }
+
+    public synchronized void stop() {
+        for (long t : timers) {
+            vertx.cancelTimer(t);
+        }
+        timers.clear();
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    private void checkAll(ServicePool pool) {
+        HealthPolicy policy = pool.healthPolicy();
+        for (BackendView b : pool.view().backends()) {
+            String key = pool.name() + "/" + b.id();
+            if (!inProgress.add(key)) {
+                continue; // the previous check is still running
+            }
+            TypedGuard<CompletionStage<Boolean>> guard = guards.computeIfAbsent(key, k -> newGuard(k, policy));
+            CompletionStage<Boolean> result;
+            try {
+                result = guard.call(() -> check(b, policy));
+            } catch (Exception e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+            result.whenComplete((ok, err) -> {
+                inProgress.remove(key);
+                boolean passed = err == null && Boolean.TRUE.equals(ok);
+                if (!passed) {
+                    LOG.debugf("health check of %s failed: %s", key, err == null ? "bad status" : err.toString());
+                }
+                try {
+                    pool.reportActiveCheck(b.id(), passed);
+                } catch (RuntimeException e) {
+                    LOG.debugf("health result of %s dropped: %s", key, e.getMessage()); // backend removed meanwhile
+                }
+            });
+        }
+    }
+
+    private static TypedGuard<CompletionStage<Boolean>> newGuard(String key, HealthPolicy policy) {
+        long timeoutMs = Math.max(1, policy.timeoutNanos() / 1_000_000L);
+        long delayMs = Math.max(1000, policy.intervalNanos() / 1_000_000L * 3);
+        return TypedGuard.create(RESULT)
+                .withDescription("health check " + key)
+                .withTimeout().duration(timeoutMs, ChronoUnit.MILLIS).done()
+                .withCircuitBreaker().requestVolumeThreshold(Math.max(4, policy.fall() * 2)).failureRatio(1.0)
+                .delay(delayMs, ChronoUnit.MILLIS).successThreshold(1).done()
+                .build();
+    }
+
+    private CompletionStage<Boolean> check(BackendView b, HealthPolicy policy) {
+        BackendSpec target = targets.computeIfAbsent(b.url(), BackendSpec::parse);
+        long timeoutMs = Math.max(1, policy.timeoutNanos() / 1_000_000L);
+        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
+                .setPort(target.port()).setURI(policy.path()).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
+                .putHeader("user-agent", "optiflow-lb-health-check");
+        return client.request(o)
+                .compose(r -> r.send())
+                .compose(resp -> resp.body().map(body -> resp.statusCode() >= 200 && resp.statusCode() < 400))
+                .toCompletionStage();
+    }
+}

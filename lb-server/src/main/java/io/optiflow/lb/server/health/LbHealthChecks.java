@@ -1,0 +1,66 @@
+package io.optiflow.lb.server.health;
+
+import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.proxy.ProxyServer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+/** SmallRye Health checks at {@code /q/health/live} and {@code /q/health/ready}. */
+public final class LbHealthChecks {
+
+    private LbHealthChecks() {
+    }
+
+    /** UP while the data plane listens. */
+    @Liveness
+    @ApplicationScoped
+    public static class DataPlaneLiveness implements HealthCheck {
+
+        @Inject
+        ProxyServer proxy;
+
+        @Override
+        public HealthCheckResponse call() {
+            return HealthCheckResponse.named("data-plane").status(proxy.isListening())
+                    .withData("port", proxy.actualPort()).build();
+        }
+    }
+
+    /** DOWN while any service has no backend that can take traffic, naming those services. */
+    @Readiness
+    @ApplicationScoped
+    public static class BackendsReadiness implements HealthCheck {
+
+        @Inject
+        ControlPlane controlPlane;
+
+        @Inject
+        ProxyServer proxy;
+
+        @Override
+        public HealthCheckResponse call() {
+            List<String> without = new ArrayList<>();
+            int services = 0;
+            for (ServicePool pool : controlPlane.pools()) {
+                services++;
+                if (!pool.hasAvailableBackend()) {
+                    without.add(pool.name());
+                }
+            }
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("backends")
+                    .status(without.isEmpty() && proxy.isListening()).withData("services", services);
+            if (!without.isEmpty()) {
+                b.withData("no-healthy-backend", String.join(", ", without));
+            }
+            return b.build();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.optiflow.lb.server.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.pool.ServicePool;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The load balancer's Prometheus metrics (see docs/metrics.md). Request-path counters are cached meters; the
+ * state the core owns (health, ejections, strategy switches) is copied from the pools' views once a second.
+ */
+@Singleton
+public class LbMetrics {
+
+    private static final Logger LOG = Logger.getLogger(LbMetrics.class);
+
+    @Inject
+    MeterRegistry registry;
+
+    private final ConcurrentHashMap<String, ServiceMetrics> services = new ConcurrentHashMap<>();
+
+    public ServiceMetrics service(String name) {
+        ServiceMetrics m = services.get(name);
+        return m != null ? m : services.computeIfAbsent(name, n -> new ServiceMetrics(registry, n));
+    }
+
+    /** Reads every pool's view into the gauges; called periodically off the request path. */
+    public void refresh(ControlPlane controlPlane) {
+        for (ServicePool pool : controlPlane.pools()) {
+            try {
+                service(pool.name()).refresh(pool.view());
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "metrics refresh of service %s failed", pool.name());
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.optiflow.lb.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.optiflow.lb.core.pool.BackendView;
+import io.optiflow.lb.core.pool.HealthStatus;
+import io.optiflow.lb.core.pool.ServiceView;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The meters of one service; backend meters are made on first sight and cached by backend id. */
+public final class ServiceMetrics {
+
+    /** Backend label of requests answered by the proxy itself (no backend, rate limited). */
+    public static final String NO_BACKEND = "none";
+
+    private final MeterRegistry registry;
+    private final String service;
+    private final ConcurrentHashMap<String, BackendMeters> backends = new ConcurrentHashMap<>();
+    private final BackendMeters none;
+    private final Counter retries;
+    private final Counter rateLimited;
+    private final Counter noBackend;
+    private volatile long strategySwitches;
+
+    ServiceMetrics(MeterRegistry registry, String service) {
+        this.registry = registry;
+        this.service = service;
+        this.none = new BackendMeters(registry, service, NO_BACKEND, false);
+        this.retries = Counter.builder("lb.retries").description("Requests sent again to another backend")
+                .tag("service", service).register(registry);
+        this.rateLimited = Counter.builder("lb.rate.limited").description("Requests refused with 429")
+                .tag("service", service).register(registry);
+        this.noBackend = Counter.builder("lb.no.backend")
+                .description("Requests refused with 503 because no backend could take them")
+                .tag("service", service).register(registry);
+        FunctionCounter.builder("lb.strategy.switches", this, m -> m.strategySwitches)
+                .description("Live strategy switches since start-up").tag("service", service).register(registry);
+    }
+
+    /** The meters of backend {@code id} (cached; made once). */
+    public BackendMeters backend(String id) {
+        BackendMeters m = backends.get(id);
+        return m != null ? m : backends.computeIfAbsent(id, k -> new BackendMeters(registry, service, k, true));
+    }
+
+    public BackendMeters none() {
+        return none;
+    }
+
+    public Counter retries() {
+        return retries;
+    }
+
+    public Counter rateLimited() {
+        return rateLimited;
+    }
+
+    public Counter noBackend() {
+        return noBackend;
+    }
+
+    /** Copies the state the core owns (health, ejections, switches) from a fresh view; off the request path. */
+    void refresh(ServiceView view) {
+        strategySwitches = view.strategySwitches();
+        for (BackendView b : view.backends()) {
+            BackendMeters m = backend(b.id());
+            m.up = b.health() == HealthStatus.UP ? 1 : 0;
+            m.ejections = b.ejections();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.optiflow.lb.server.proxy;
+
+import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.bootstrap.ConfiguredServices;
+import io.optiflow.lb.server.config.ProxySettings;
+import io.optiflow.lb.server.config.ServiceSettings;
+import io.optiflow.lb.server.demo.DemoBackends;
+import io.optiflow.lb.server.health.ActiveHealthChecker;
+import io.optiflow.lb.server.metrics.LbMetrics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The data plane: Vert.x HTTP servers (one per event loop, sharing the port) on {@code lb.proxy.port} that only
+ * proxy, plus the background work around them (active health checks, metrics refresh, retry-budget decay,
+ * idle rate-limit bucket eviction). Started at application start-up; a configuration error stops start-up.
+ */
+@Singleton
+public class ProxyServer {
+
+    private static final Logger LOG = Logger.getLogger(ProxyServer.class);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ControlPlane controlPlane;
+
+    @Inject
+    ConfiguredServices configured;
+
+    @Inject
+    LbMetrics metrics;
+
+    @Inject
+    ActiveHealthChecker healthChecker;
+
+    @Inject
+    DemoBackends demo;
+
+    private final List<HttpServer> servers = new ArrayList<>();
+    private HttpClient client;
+    private long housekeepingTimer = -1;
+    private long decayTimer = -1;
+    private volatile int actualPort = -1;
+    private volatile boolean listening;
+
+    void onStart(@Observes StartupEvent event) {
+        ProxySettings p = configured.proxy();
+        long now = System.nanoTime();
+        List<ServiceRoute> routes = new ArrayList<>();
+        for (ServiceSettings s : configured.services()) {
+            ServicePool pool = controlPlane.pool(s.name()).orElseThrow(() -> new IllegalStateException(
+                    "the control plane has no pool for configured service '" + s.name() + "'"));
+            routes.add(new ServiceRoute(s, pool, metrics.service(s.name()), now));
+        }
+        RoutingTable table = new RoutingTable(routes);
+        client = vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true)
+                        .setPipelining(false)
+                        .setTcpNoDelay(true)
+                        .setConnectTimeout((int) p.connectTimeoutMillis())
+                        .setKeepAliveTimeout(60)
+                        .setDecompressionSupported(false)
+                        .setMaxHeaderSize(Math.max(8192, p.maxHeaderSize() * 2))
+                        .setMaxInitialLineLength(Math.max(4096, p.maxInitialLineLength())),
+                new PoolOptions().setHttp1MaxSize(p.maxConnectionsPerBackend()).setMaxWaitQueueSize(-1));
+        ProxyHandler handler = new ProxyHandler(client, table, p);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(p.host())
+                .setPort(p.port())
+                .setTcpNoDelay(true)
+                .setMaxHeaderSize(p.maxHeaderSize())
+                .setMaxInitialLineLength(p.maxInitialLineLength())
+                .setHandle100ContinueAutomatically(false)
+                .setDecompressionSupported(false)
+                .setCompressionSupported(false)
+                .setHttp2ClearTextEnabled(true);
+        try {
+            for (int i = 0; i < p.instances(); i++) {
+                if (i == 1) {
+                    // Further instances share the port the first one got (matters when lb.proxy.port=0).
+                    options = new HttpServerOptions(options).setPort(actualPort);
+                }
+                HttpServer server = vertx.createHttpServer(options).requestHandler(handler);
+                server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                servers.add(server);
+                if (i == 0) {
+                    actualPort = server.actualPort();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on lb.proxy.host=" + p.host() + " lb.proxy.port="
+                    + p.port() + " (is another program using the port?): " + rootMessage(e), e);
+        }
+        listening = true;
+        healthChecker.start(controlPlane);
+        metrics.refresh(controlPlane);
+        housekeepingTimer = vertx.setPeriodic(1000, t -> {
+            metrics.refresh(controlPlane);
+            long n = System.nanoTime();
+            for (ServiceRoute r : routes) {
+                r.rateLimiter.evictIdle(n);
+            }
+        });
+        decayTimer = vertx.setPeriodic(5000, t -> {
+            for (ServiceRoute r : routes) {
+                r.retryBudget.decay();
+            }
+        });
+        LOG.infof("Data plane listening on http://%s:%d (%d services, %d event loops)", p.host(), actualPort,
+                routes.size(), servers.size());
+        if (configured.services().stream().anyMatch(s -> s.name().equals(DemoBackends.SERVICE))) {
+            demo.startLoad(actualPort);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        listening = false;
+        if (housekeepingTimer >= 0) {
+            vertx.cancelTimer(housekeepingTimer);
+            vertx.cancelTimer(decayTimer);
+        }
+        healthChecker.stop();
+        for (HttpServer s : servers) {
+            s.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    /** The port the data plane listens on (the real one when {@code lb.proxy.port=0}); -1 before start. */
+    public int actualPort() {
+        return actualPort;
+    }
+
+    /** Whether the data plane accepts connections. */
+    public boolean isListening() {
+        return listening;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.toString();
+    }
+}

@@ -1,0 +1,40 @@
+package io.optiflow.lb.server.proxy;
+
+import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.config.ServiceSettings;
+import io.optiflow.lb.server.metrics.ServiceMetrics;
+import io.optiflow.lb.server.ratelimit.RateLimiter;
+
+/** Everything the request path needs of one service, resolved once at start-up. Immutable references. */
+final class ServiceRoute {
+
+    final String name;
+    final ServiceSettings settings;
+    final ServicePool pool;
+    final ServiceMetrics metrics;
+    final RateLimiter rateLimiter;
+    final RetryBudget retryBudget;
+    final String pathPrefix;
+    final boolean prefixEndsWithSlash;
+
+    ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, long nowNanos) {
+        this.name = settings.name();
+        this.settings = settings;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.rateLimiter = new RateLimiter(settings.rps(), settings.burst(), settings.clientRps(),
+                settings.clientBurst(), nowNanos);
+        this.retryBudget = new RetryBudget(settings.retryBudgetPercent());
+        this.pathPrefix = settings.pathPrefix();
+        this.prefixEndsWithSlash = pathPrefix.endsWith("/");
+    }
+
+    /** Whether {@code path} lies under the prefix on a segment boundary ({@code /api} takes {@code /api/x}, not {@code /apix}). */
+    boolean matches(String path) {
+        if (!path.startsWith(pathPrefix)) {
+            return false;
+        }
+        return prefixEndsWithSlash || path.length() == pathPrefix.length() || path.charAt(pathPrefix.length()) == '/'
+                || path.charAt(pathPrefix.length()) == '?';
+    }
+}
