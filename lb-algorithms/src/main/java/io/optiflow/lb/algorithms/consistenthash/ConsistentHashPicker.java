@@ -5,7 +5,7 @@ import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.RequestContext;
 import io.optiflow.lb.api.spi.Picker;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Immutable over one snapshot: the ring, the backends and their (shared, live) in-flight counters. A pick is a
@@ -16,12 +16,12 @@ final class ConsistentHashPicker implements Picker {
     private final BackendSet backends;
     private final HashRing ring;
     private final AtomicInteger[] inFlight;
-    private final AtomicLong totalInFlight;
+    private final LongAdder totalInFlight;
     /** Per backend: load-factor (thousandths) x weight; the bound is {@code ceil(scaled * (total + 1) / denominator)}. */
     private final long[] scaledShare;
     private final long denominator;
 
-    ConsistentHashPicker(BackendSet backends, HashRing ring, AtomicInteger[] inFlight, AtomicLong totalInFlight,
+    ConsistentHashPicker(BackendSet backends, HashRing ring, AtomicInteger[] inFlight, LongAdder totalInFlight,
                          long loadFactorMillis) {
         this.backends = backends;
         this.ring = ring;
@@ -39,8 +39,13 @@ final class ConsistentHashPicker implements Picker {
         int start = ring.locate(ctx.hashKey());
         int[] owners = ring.owners;
         int first = owners[start];
-        // Fair share counts the request being placed, so an idle ring always accepts the key's own backend.
-        long total = Math.max(0L, totalInFlight.get()) + 1;
+        // An idle backend is always within its bound (the bound is at least 1), so the common case reads
+        // neither the shared total nor anything else.
+        if (inFlight[first].get() <= 0) {
+            return backends.get(first);
+        }
+        // Fair share counts the request being placed.
+        long total = Math.max(0L, totalInFlight.sum()) + 1;
         if (fits(first, total)) {
             return backends.get(first);
         }

@@ -12,7 +12,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The control side: one writer calls {@link #update}. In-flight counts live here, one {@link AtomicInteger} per
@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ConsistentHashStrategy implements Strategy, LoadFeedback {
 
     private final ConsistentHashConfig config;
-    /** In-flight requests over every tracked backend: the bound is a share of it. */
-    private final AtomicLong totalInFlight = new AtomicLong();
+    /**
+     * In-flight requests over every tracked backend: the bound is a share of it. A LongAdder, as every request
+     * thread writes it twice per request and pickers read it only when the key's backend is busy.
+     */
+    private final LongAdder totalInFlight = new LongAdder();
     /** Writer-owned. */
     private final Map<String, AtomicInteger> inFlightById = new HashMap<>();
     /**
@@ -75,7 +78,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
         AtomicInteger n = published.get(backend.id());
         if (n != null) { // unknown backend: ignored, as the SPI asks
             n.incrementAndGet();
-            totalInFlight.incrementAndGet();
+            totalInFlight.increment();
         }
     }
 
@@ -91,7 +94,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
         // backend) must not leave a negative count that would attract traffic.
         for (int v = n.get(); v > 0; v = n.get()) {
             if (n.compareAndSet(v, v - 1)) {
-                totalInFlight.decrementAndGet();
+                totalInFlight.decrement();
                 return;
             }
         }
@@ -104,6 +107,6 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
     }
 
     long totalInFlight() {
-        return totalInFlight.get();
+        return totalInFlight.sum();
     }
 }

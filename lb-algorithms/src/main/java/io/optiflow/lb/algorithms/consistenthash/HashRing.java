@@ -19,10 +19,35 @@ final class HashRing {
 
     final long[] points;
     final int[] owners;
+    /**
+     * A lookup accelerator: {@code buckets[b]} is the first point whose top {@link #bucketBits} bits (in unsigned
+     * order) are at least {@code b}, so a lookup searches a handful of neighbouring points instead of the whole
+     * ring: on a ring of 250,000 points that turns ~18 cache misses into ~2.
+     */
+    private final int[] buckets;
+    private final int bucketBits;
 
     private HashRing(long[] points, int[] owners) {
         this.points = points;
         this.owners = owners;
+        // about four points per bucket, and at most 2^16 buckets (256 KB)
+        int bits = 31 - Integer.numberOfLeadingZeros(Math.max(1, points.length)) - 2;
+        this.bucketBits = Math.max(1, Math.min(16, bits));
+        int count = 1 << bucketBits;
+        this.buckets = new int[count + 1];
+        int i = 0;
+        for (int b = 0; b < count; b++) {
+            while (i < points.length && bucket(points[i]) < b) {
+                i++;
+            }
+            buckets[b] = i;
+        }
+        buckets[count] = points.length;
+    }
+
+    /** Top bits in unsigned order: flipping the sign bit maps signed order onto unsigned order. */
+    private int bucket(long key) {
+        return (int) ((key ^ Long.MIN_VALUE) >>> (64 - bucketBits));
     }
 
     /** Points for each backend: {@code weight x replicas}, scaled down to fit {@code maxRingSize}, at least one. */
@@ -79,8 +104,10 @@ final class HashRing {
     /** Index of the first point at or after {@code key}, wrapping to 0 past the last point. */
     int locate(long key) {
         long[] p = points;
-        int lo = 0;
-        int hi = p.length;
+        int b = bucket(key);
+        // points of earlier buckets are all below key, points of later ones all above it
+        int lo = buckets[b];
+        int hi = buckets[b + 1];
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (p[mid] < key) {

@@ -1,0 +1,155 @@
+package io.optiflow.lb.bench.jmh;
+
+import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.api.BackendSet;
+import io.optiflow.lb.api.LoadFeedback;
+import io.optiflow.lb.api.Outcome;
+import io.optiflow.lb.api.PickResult;
+import io.optiflow.lb.api.RequestContext;
+import io.optiflow.lb.api.spi.ConfigResult;
+import io.optiflow.lb.api.spi.Picker;
+import io.optiflow.lb.api.spi.Strategy;
+import io.optiflow.lb.api.spi.StrategyContext;
+import io.optiflow.lb.api.spi.StrategyProvider;
+import io.optiflow.lb.api.spi.Ticker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One request's worth of strategy work on the data plane: {@code pick} plus {@code onStart} and {@code onComplete}
+ * on its feedback, for every built-in strategy (looked up by name through {@link ServiceLoader}, as the server
+ * does), over 8 and 1,000 backends, on one thread and on two (shared counters contend there).
+ *
+ * <p>Goal (STYLE.md): well under 50 ns per pick and about 0 B/op with {@code -prof gc}. Run:
+ * <pre>
+ * java -jar lb-bench/target/benchmarks.jar StrategyPickBenchmark -f 1 -wi 2 -w 1 -i 3 -r 1 -prof gc
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class StrategyPickBenchmark {
+
+    /** Request contexts cycled through; a power of two so the index is a mask. */
+    private static final int CONTEXTS = 1024;
+
+    @Param({"round-robin", "weighted-round-robin", "least-connections", "random", "power-of-two",
+            "latency-weighted", "consistent-hash"})
+    public String strategy;
+
+    @Param({"8", "1000"})
+    public int backends;
+
+    private ScheduledExecutorService scheduler;
+    private Strategy instance;
+    private Picker picker;
+    private LoadFeedback feedback;
+    private RequestContext[] contexts;
+    /** Per-context latency, so latency-aware strategies see backends that differ (1 to 4.9 ms). */
+    private long[] latencies;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        StrategyProvider<Object> provider = provider(strategy);
+        ConfigResult<Object> config = provider.parseConfig(Map.of());
+        if (!config.isValid()) {
+            throw new IllegalStateException(strategy + ": default config invalid: " + config.errors());
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        StrategyContext context = StrategyContext.of("bench", Ticker.SYSTEM, new ThreadLocalRandomSource(), scheduler);
+        instance = provider.newStrategy(config.config(), context);
+        picker = instance.update(backendSet(backends));
+        feedback = instance.feedback();
+        contexts = new RequestContext[CONTEXTS];
+        latencies = new long[CONTEXTS];
+        for (int i = 0; i < CONTEXTS; i++) {
+            contexts[i] = RequestContext.of("/bench/" + i, RequestContext.hash("client-" + i));
+            latencies[i] = 1_000_000L + (i % 40) * 100_000L;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        instance.close();
+        scheduler.shutdownNow();
+    }
+
+    /** Per-thread cursor over the contexts, so two threads do not share (and contend on) one counter. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+    }
+
+    @Benchmark
+    public PickResult pickAndFeedback(Cursor cursor) {
+        return pickAndReport(cursor);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public PickResult pickAndFeedback2Threads(Cursor cursor) {
+        return pickAndReport(cursor);
+    }
+
+    private PickResult pickAndReport(Cursor cursor) {
+        int i = cursor.next++ & (CONTEXTS - 1);
+        PickResult r = picker.pick(contexts[i]);
+        if (r.isBackend()) {
+            Backend b = r.backend();
+            feedback.onStart(b);
+            feedback.onComplete(b, latencies[i], Outcome.SUCCESS);
+        }
+        return r;
+    }
+
+    /** {@code n} loopback backends with weights 1 to 4, so weight-aware strategies have work to do. */
+    static BackendSet backendSet(int n) {
+        List<Backend> list = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            list.add(new Backend(String.format("b%04d", i), "127.0.0.1", 10_000 + i, 1 + (i % 4), Map.of()));
+        }
+        return BackendSet.of(list);
+    }
+
+    /** The available provider with this name and the highest priority, as the server's registry picks it. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static StrategyProvider<Object> provider(String name) {
+        StrategyProvider best = null;
+        for (StrategyProvider p : ServiceLoader.load(StrategyProvider.class)) {
+            if (p.name().equals(name) && p.isAvailable() && (best == null || p.priority() > best.priority())) {
+                best = p;
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("no strategy named '" + name + "' on the class path"
+                    + " (expected: listed in META-INF/services/io.optiflow.lb.api.spi.StrategyProvider)");
+        }
+        return best;
+    }
+}
