@@ -1,0 +1,134 @@
+package io.optiflow.lb.server.admin;
+
+import static io.optiflow.lb.server.admin.AdminClient.asOperator;
+import static io.optiflow.lb.server.admin.AdminClient.asViewer;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.Method;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** HTTP Basic on every admin path: 401 without (or with wrong) credentials, 403 for a viewer's change. */
+@QuarkusTest
+@TestProfile(AdminPlaneProfile.class)
+class AdminSecurityTest {
+
+    @ConfigProperty(name = "lb.services.web.backends")
+    String webBackends;
+
+    /** A change request of each kind on service web; {B} is one of its backends. */
+    private record Change(Method method, String path, String body) {
+    }
+
+    private List<Change> changes() {
+        String b = AdminClient.ids(webBackends).get(0);
+        return List.of(
+                new Change(Method.PUT, "/api/v1/services/web/strategy", "{\"name\": \"least-connections\"}"),
+                new Change(Method.DELETE, "/api/v1/services/web/strategy", null),
+                new Change(Method.POST, "/api/v1/services/web/backends", "{\"url\": \"http://127.0.0.1:9\"}"),
+                new Change(Method.PATCH, "/api/v1/services/web/backends/" + b, "{\"state\": \"DISABLED\"}"),
+                new Change(Method.POST, "/api/v1/services/web/backends/" + b + "/reset", null),
+                new Change(Method.DELETE, "/api/v1/services/web/backends/" + b, null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/services", "/api/v1/services/web", "/api/v1/strategies", "/api/v1/audit",
+            "/q/health", "/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi", "/", "/no-such-page"})
+    void adminPath_withoutCredentials_is401WithBasicChallenge(String path) {
+        given().get(path).then().statusCode(401).header("WWW-Authenticate", containsString("Basic"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/services", "/api/v1/strategies", "/q/health/live", "/q/metrics", "/q/openapi"})
+    void adminPath_withWrongPasswordOrUnknownUser_is401(String path) {
+        given().auth().preemptive().basic(AdminClient.OPERATOR, "wrong").get(path).then().statusCode(401);
+        given().auth().preemptive().basic(AdminClient.VIEWER, AdminClient.OPERATOR_PASSWORD).get(path).then()
+                .statusCode(401);
+        given().auth().preemptive().basic("nobody", AdminClient.OPERATOR_PASSWORD).get(path).then().statusCode(401);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/services", "/api/v1/services/web", "/api/v1/strategies", "/api/v1/audit",
+            "/q/health/live", "/q/metrics", "/q/openapi"})
+    void readPath_asViewerAndOperator_is200(String path) {
+        asViewer().get(path).then().statusCode(200);
+        asOperator().get(path).then().statusCode(200);
+    }
+
+    @Test
+    void changeRequest_withoutCredentials_is401AndChangesNothing() {
+        String before = stableView();
+        for (Change c : changes()) {
+            RequestSpecification r = given();
+            if (c.body() != null) {
+                r = r.contentType("application/json").body(c.body());
+            }
+            assertEquals(401, r.request(c.method(), c.path()).statusCode(), c.method() + " " + c.path());
+        }
+        assertEquals(before, stableView());
+    }
+
+    @Test
+    void changeRequest_asViewer_is403AndChangesNothing() {
+        String before = stableView();
+        for (Change c : changes()) {
+            RequestSpecification r = asViewer();
+            if (c.body() != null) {
+                r = r.contentType("application/json").body(c.body());
+            }
+            assertEquals(403, r.request(c.method(), c.path()).statusCode(), c.method() + " " + c.path());
+        }
+        assertEquals(before, stableView());
+        asViewer().get("/api/v1/audit?limit=1000").then().statusCode(200)
+                .body("actor", not(hasItem(AdminClient.VIEWER)))
+                .body("findAll { it.target.startsWith('web') }", empty());
+    }
+
+    @Test
+    void openApi_asViewer_describesEveryAdminEndpoint() {
+        String doc = asViewer().accept("application/json").get("/q/openapi").then().statusCode(200).extract()
+                .asString();
+        for (String path : List.of("/api/v1/strategies", "/api/v1/services", "/api/v1/services/{name}",
+                "/api/v1/services/{name}/strategy", "/api/v1/services/{name}/backends",
+                "/api/v1/services/{name}/backends/{id}", "/api/v1/services/{name}/backends/{id}/reset",
+                "/api/v1/audit")) {
+            assertEquals(true, doc.contains("\"" + path + "\""), "OpenAPI lacks " + path);
+        }
+        JsonPath json = JsonPath.from(doc);
+        assertEquals("basic", json.getString("components.securitySchemes.SecurityScheme.scheme"));
+    }
+
+    @Test
+    void metrics_asViewer_isPrometheusText() {
+        asViewer().get("/q/metrics").then().statusCode(200).body(containsString("# TYPE"));
+    }
+
+    @Test
+    void service_asViewer_showsConfiguredValues() {
+        asViewer().get("/api/v1/services/web").then().statusCode(200)
+                .body("name", equalTo("web"))
+                .body("strategy", equalTo("round-robin"))
+                .body("backends.id", equalTo(AdminClient.ids(webBackends).stream().sorted().toList()));
+    }
+
+    /** Service web without its live counters: what a refused change must leave as it was. */
+    private static String stableView() {
+        JsonPath s = AdminClient.service("web");
+        return s.getString("strategy") + " " + s.getMap("strategyConfig") + " " + s.getList("overridden") + " "
+                + s.getList("backends.id") + " " + s.getList("backends.weight") + " " + s.getList("backends.state")
+                + " " + s.getList("backends.overridden");
+    }
+}

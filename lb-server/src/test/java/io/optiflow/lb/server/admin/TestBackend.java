@@ -1,0 +1,79 @@
+package io.optiflow.lb.server.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A real HTTP backend on a free loopback port. Answers every request with its own id ({@code 127.0.0.1:port}) so
+ * a test sees where the proxy sent it. A path containing {@code /hold} is held open until {@code /__release} is
+ * called on this backend directly (at most 10 s), to keep a request in flight on purpose.
+ */
+final class TestBackend implements AutoCloseable {
+
+    private static final long MAX_HOLD_SECONDS = 10;
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-backend");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(1));
+
+    TestBackend() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** {@code 127.0.0.1:port}, the backend id the load balancer gives it. */
+    String id() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    String url() {
+        return "http://" + id();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            String path = ex.getRequestURI().getPath();
+            ex.getRequestBody().readAllBytes();
+            if (path.endsWith("/__release")) {
+                gate.getAndSet(new CountDownLatch(1)).countDown();
+            } else if (path.contains("/hold")) {
+                try {
+                    gate.get().await(MAX_HOLD_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] body = id().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        gate.get().countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
