@@ -1,0 +1,33 @@
+package io.optiflow.lb.bench.sim;
+
+import java.util.Locale;
+
+/**
+ * Prints every scenario's table as Markdown, the body of {@code docs/simulation.md}:
+ * <pre>
+ * mvn -B -o -q -pl lb-bench -am install -DskipTests
+ * java -cp "lb-bench/target/classes:$(cat lb-bench/target/classpath.txt)" io.optiflow.lb.bench.sim.SimulationReport
+ * </pre>
+ * or simply run {@code SimulationReportTest}'s sibling tests, which print the same tables.
+ */
+public final class SimulationReport {
+
+    private SimulationReport() {
+    }
+
+    public static void main(String[] args) {
+        Strategies s = Strategies.load();
+        long t0 = System.nanoTime();
+        StringBuilder out = new StringBuilder();
+        out.append("### a) tower-rs PR 76: 10 endpoints, closed loop of 50, 50,000 requests\n\n");
+        out.append(Scenarios.towerDemo(s).markdown()).append('\n');
+        out.append("### b) Linkerd \"Beyond Round Robin\": one of 11 backends 2 s slow from 15 s to 45 s\n\n");
+        out.append(Scenarios.linkerdSlowBackend(s).markdown()).append('\n');
+        out.append("### c) Starvation: b01 slow (1 s) for the first 5 s, then like the others (20 ms)\n\n");
+        out.append(Scenarios.starvation(s).markdown()).append('\n');
+        out.append("### d) Rate limits: 5 backends limited to 100 requests/s each, 1,000 requests/s offered\n\n");
+        out.append(Scenarios.rateLimits(s).markdown()).append('\n');
+        System.out.print(out);
+        System.err.printf(Locale.ROOT, "simulated in %.1f s of wall time%n", (System.nanoTime() - t0) / 1e9);
+    }
+}
