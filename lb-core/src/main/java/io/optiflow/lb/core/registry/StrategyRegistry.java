@@ -11,13 +11,13 @@ import java.util.concurrent.ScheduledExecutorService;
  * own class loader). The folder is re-scanned every 2 s: a JAR added while running is offered within 5 s; a
  * broken JAR loads nothing, is reported in {@link #problems()} and the log, and the rest keep working.
  *
- * <p>SKELETON (lead): the core helper implements it; the signatures are the contract.
+ * <p>Threading: all methods are thread-safe; reads see an immutable snapshot published through one volatile field.
  */
 public interface StrategyRegistry extends AutoCloseable {
 
     /** A registry over the class path and {@code pluginsDir} (which may be null or absent: no plug-ins). */
     static StrategyRegistry create(Path pluginsDir) {
-        throw new UnsupportedOperationException("core helper implements this");
+        return new DefaultStrategyRegistry(pluginsDir);
     }
 
     /** Starts watching the plug-ins folder on {@code scheduler}. */

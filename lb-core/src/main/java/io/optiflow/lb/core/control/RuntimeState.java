@@ -1,0 +1,308 @@
+package io.optiflow.lb.core.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.optiflow.lb.core.config.BackendSpec;
+import io.optiflow.lb.core.pool.AdminState;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The runtime overrides, as saved in {@code state.json}. Immutable: a change makes a new value, so rolling back is
+ * keeping the old one. Services and backends that the static config no longer knows stay in here (and in the file)
+ * until an operator changes them; they are only ignored when applied.
+ */
+record RuntimeState(Map<String, ServiceState> services) {
+
+    static final int VERSION = 1;
+    static final RuntimeState EMPTY = new RuntimeState(Map.of());
+
+    RuntimeState {
+        services = Collections.unmodifiableMap(new TreeMap<>(services));
+    }
+
+    /** A strategy override. */
+    record StrategyOverride(String name, Map<String, String> config) {
+        StrategyOverride {
+            config = Collections.unmodifiableMap(new TreeMap<>(config == null ? Map.of() : config));
+        }
+    }
+
+    /** A backend's weight and/or state override (null = not overridden). */
+    record BackendOverride(Integer weight, AdminState state) {
+        boolean isEmpty() {
+            return weight == null && state == null;
+        }
+    }
+
+    /**
+     * Overrides of one service.
+     *
+     * @param strategy strategy override or null
+     * @param backends weight/state overrides by backend id
+     * @param added    backends added at runtime, by id
+     * @param removed  ids of configured backends removed at runtime
+     */
+    record ServiceState(StrategyOverride strategy, Map<String, BackendOverride> backends,
+                        Map<String, BackendSpec> added, Set<String> removed) {
+
+        static final ServiceState EMPTY = new ServiceState(null, Map.of(), Map.of(), Set.of());
+
+        ServiceState {
+            backends = Collections.unmodifiableMap(new TreeMap<>(backends));
+            added = Collections.unmodifiableMap(new TreeMap<>(added));
+            removed = Collections.unmodifiableSet(new TreeSet<>(removed));
+        }
+
+        boolean isEmpty() {
+            return strategy == null && backends.isEmpty() && added.isEmpty() && removed.isEmpty();
+        }
+
+        ServiceState withStrategy(StrategyOverride s) {
+            return new ServiceState(s, backends, added, removed);
+        }
+
+        ServiceState withBackendOverride(String id, BackendOverride o) {
+            Map<String, BackendOverride> m = new TreeMap<>(backends);
+            if (o == null || o.isEmpty()) {
+                m.remove(id);
+            } else {
+                m.put(id, o);
+            }
+            return new ServiceState(strategy, m, added, removed);
+        }
+
+        ServiceState withAdded(BackendSpec spec) {
+            Map<String, BackendSpec> m = new TreeMap<>(added);
+            m.put(spec.id(), spec);
+            return new ServiceState(strategy, backends, m, removed);
+        }
+
+        ServiceState withoutAdded(String id) {
+            Map<String, BackendSpec> m = new TreeMap<>(added);
+            m.remove(id);
+            return new ServiceState(strategy, backends, m, removed);
+        }
+
+        ServiceState withRemoved(String id) {
+            Set<String> s = new TreeSet<>(removed);
+            s.add(id);
+            return new ServiceState(strategy, backends, added, s);
+        }
+    }
+
+    ServiceState service(String name) {
+        ServiceState s = services.get(name);
+        return s == null ? ServiceState.EMPTY : s;
+    }
+
+    RuntimeState with(String name, ServiceState s) {
+        Map<String, ServiceState> m = new TreeMap<>(services);
+        if (s == null || s.isEmpty()) {
+            m.remove(name);
+        } else {
+            m.put(name, s);
+        }
+        return new RuntimeState(m);
+    }
+
+    // ------------------------------------------------------------------ JSON
+
+    byte[] toJson(ObjectMapper mapper) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("version", VERSION);
+        ObjectNode svcs = root.putObject("services");
+        for (Map.Entry<String, ServiceState> e : services.entrySet()) {
+            ServiceState s = e.getValue();
+            ObjectNode n = svcs.putObject(e.getKey());
+            if (s.strategy() != null) {
+                ObjectNode st = n.putObject("strategy");
+                st.put("name", s.strategy().name());
+                ObjectNode cfg = st.putObject("config");
+                s.strategy().config().forEach(cfg::put);
+            }
+            if (!s.backends().isEmpty()) {
+                ObjectNode b = n.putObject("backends");
+                for (Map.Entry<String, BackendOverride> o : s.backends().entrySet()) {
+                    ObjectNode on = b.putObject(o.getKey());
+                    if (o.getValue().weight() != null) {
+                        on.put("weight", o.getValue().weight());
+                    }
+                    if (o.getValue().state() != null) {
+                        on.put("state", o.getValue().state().name());
+                    }
+                }
+            }
+            if (!s.added().isEmpty()) {
+                ObjectNode a = n.putObject("added");
+                for (Map.Entry<String, BackendSpec> o : s.added().entrySet()) {
+                    ObjectNode an = a.putObject(o.getKey());
+                    an.put("url", o.getValue().url());
+                    an.put("weight", o.getValue().weight());
+                }
+            }
+            if (!s.removed().isEmpty()) {
+                ArrayNode r = n.putArray("removed");
+                s.removed().forEach(r::add);
+            }
+        }
+        try {
+            return (mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write runtime state as JSON", e);
+        }
+    }
+
+    /**
+     * Reads {@code state.json}.
+     *
+     * @throws IllegalArgumentException naming the JSON path and what was expected
+     */
+    static RuntimeState parse(ObjectMapper mapper, byte[] bytes) throws java.io.IOException {
+        JsonNode root = mapper.readTree(bytes);
+        if (root == null || root.isMissingNode()) {
+            throw new IllegalArgumentException("empty file (expected: a JSON object)");
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("top level is " + root.getNodeType() + " (expected: a JSON object)");
+        }
+        JsonNode version = root.get("version");
+        if (version != null && (!version.canConvertToInt() || version.asInt() > VERSION)) {
+            throw new IllegalArgumentException("version: " + version + " (expected: " + VERSION
+                    + " or lower; written by a newer release?)");
+        }
+        JsonNode svcs = root.get("services");
+        if (svcs == null || svcs.isNull()) {
+            return EMPTY;
+        }
+        object(svcs, "services");
+        Map<String, ServiceState> out = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = svcs.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), parseService("services." + e.getKey(), e.getValue()));
+        }
+        return new RuntimeState(out);
+    }
+
+    private static ServiceState parseService(String path, JsonNode n) {
+        object(n, path);
+        StrategyOverride strategy = null;
+        JsonNode st = n.get("strategy");
+        if (st != null && !st.isNull()) {
+            object(st, path + ".strategy");
+            JsonNode name = st.get("name");
+            if (name == null || !name.isTextual() || name.asText().isBlank()) {
+                throw new IllegalArgumentException(path + ".strategy.name: " + name + " (expected: a strategy name)");
+            }
+            Map<String, String> cfg = new TreeMap<>();
+            JsonNode c = st.get("config");
+            if (c != null && !c.isNull()) {
+                object(c, path + ".strategy.config");
+                for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                        throw new IllegalArgumentException(path + ".strategy.config." + e.getKey() + ": "
+                                + e.getValue() + " (expected: a text value)");
+                    }
+                    cfg.put(e.getKey(), e.getValue().asText());
+                }
+            }
+            strategy = new StrategyOverride(name.asText(), cfg);
+        }
+        Map<String, BackendOverride> backends = new TreeMap<>();
+        JsonNode b = n.get("backends");
+        if (b != null && !b.isNull()) {
+            object(b, path + ".backends");
+            for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String p = path + ".backends." + e.getKey();
+                object(e.getValue(), p);
+                Integer weight = null;
+                JsonNode w = e.getValue().get("weight");
+                if (w != null && !w.isNull()) {
+                    weight = weight(w, p + ".weight");
+                }
+                AdminState state = null;
+                JsonNode s = e.getValue().get("state");
+                if (s != null && !s.isNull()) {
+                    try {
+                        state = AdminState.valueOf(s.asText());
+                    } catch (IllegalArgumentException ex) {
+                        throw new IllegalArgumentException(p + ".state: " + s
+                                + " (expected: ENABLED, DRAINING or DISABLED)");
+                    }
+                }
+                BackendOverride o = new BackendOverride(weight, state);
+                if (!o.isEmpty()) {
+                    backends.put(e.getKey(), o);
+                }
+            }
+        }
+        Map<String, BackendSpec> added = new TreeMap<>();
+        JsonNode a = n.get("added");
+        if (a != null && !a.isNull()) {
+            object(a, path + ".added");
+            for (Iterator<Map.Entry<String, JsonNode>> it = a.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String p = path + ".added." + e.getKey();
+                object(e.getValue(), p);
+                JsonNode url = e.getValue().get("url");
+                if (url == null || !url.isTextual()) {
+                    throw new IllegalArgumentException(p + ".url: " + url + " (expected: http://host:port)");
+                }
+                BackendSpec spec;
+                try {
+                    spec = BackendSpec.parse(url.asText());
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(p + ".url: " + ex.getMessage());
+                }
+                JsonNode w = e.getValue().get("weight");
+                if (w != null && !w.isNull()) {
+                    spec = spec.withWeight(weight(w, p + ".weight"));
+                }
+                if (!spec.id().equals(e.getKey())) {
+                    throw new IllegalArgumentException(p + ": url " + url.asText() + " has id " + spec.id()
+                            + " (expected: the key to be the backend id host:port)");
+                }
+                added.put(spec.id(), spec);
+            }
+        }
+        Set<String> removed = new TreeSet<>();
+        JsonNode r = n.get("removed");
+        if (r != null && !r.isNull()) {
+            if (!r.isArray()) {
+                throw new IllegalArgumentException(path + ".removed: " + r.getNodeType()
+                        + " (expected: an array of backend ids)");
+            }
+            for (JsonNode id : r) {
+                if (!id.isTextual()) {
+                    throw new IllegalArgumentException(path + ".removed: " + id + " (expected: a backend id text)");
+                }
+                removed.add(id.asText());
+            }
+        }
+        return new ServiceState(strategy, backends, added, removed);
+    }
+
+    private static int weight(JsonNode w, String path) {
+        if (!w.isIntegralNumber() || !w.canConvertToInt() || w.asInt() < 1 || w.asInt() > 10_000) {
+            throw new IllegalArgumentException(path + ": " + w + " (expected: an integer from 1 to 10000)");
+        }
+        return w.asInt();
+    }
+
+    private static void object(JsonNode n, String path) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(path + ": " + n.getNodeType() + " (expected: a JSON object)");
+        }
+    }
+}

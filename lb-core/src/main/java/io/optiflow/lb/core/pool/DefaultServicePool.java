@@ -1,0 +1,490 @@
+package io.optiflow.lb.core.pool;
+
+import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.api.BackendSet;
+import io.optiflow.lb.api.LoadFeedback;
+import io.optiflow.lb.api.Outcome;
+import io.optiflow.lb.api.spi.Picker;
+import io.optiflow.lb.api.spi.Ticker;
+import io.optiflow.lb.core.config.HealthPolicy;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service's pool. Writer methods are {@code synchronized} (one serialized writer; never called on the request
+ * path); the request path reads one volatile {@link PoolSelector}.
+ *
+ * <p>The strategy sees the backends that are {@link AdminState#ENABLED}, not DOWN by active checks and not
+ * EJECTED by passive ones. An update that leaves that set as it was publishes no new picker.
+ *
+ * <p>Live switch (the handover): the writer builds the new strategy's picker over the current set, links the new
+ * generation as the old one's successor, then for every member "seals" its in-flight counter at the new epoch,
+ * seeding the new strategy's feedback with one {@code onStart} per request in flight (before the seal, so the
+ * new strategy never sees a release before its start), publishes, and closes the old strategy. Requests picked
+ * under an older generation report their real outcome to it and {@link Outcome#IGNORED} to each later one.
+ */
+public final class DefaultServicePool implements ServicePool {
+
+    private static final System.Logger LOG = System.getLogger(DefaultServicePool.class.getName());
+
+    /** Writer-side state of one backend. */
+    private static final class Member {
+        BackendEntry entry;
+        final BackendStats stats;
+        boolean activeDown;
+        int passes;
+        int fails;
+        boolean ejected;
+        long ejectedUntil;
+
+        Member(BackendEntry entry, BackendStats stats) {
+            this.entry = entry;
+            this.stats = stats;
+        }
+
+        boolean available() {
+            return entry.state() == AdminState.ENABLED && !activeDown && !ejected;
+        }
+
+        HealthStatus health() {
+            return ejected ? HealthStatus.EJECTED : activeDown ? HealthStatus.DOWN : HealthStatus.UP;
+        }
+    }
+
+    private final String name;
+    private final HealthPolicy health;
+    private final String configuredStrategy;
+    private final Ticker ticker;
+    private final ScheduledExecutorService scheduler;
+    private final Executor asyncWriter;
+    private final long latencyHalfNanos;
+    final int consecutiveFailuresToEject;
+
+    // writer state, guarded by this
+    private final TreeMap<String, Member> members = new TreeMap<>();
+    private Generation generation;
+    private boolean strategyOverridden;
+    private ScheduledFuture<?> expiryTask;
+    private boolean closed;
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private volatile PoolSelector selector;
+    private volatile long strategySwitches;
+
+    /**
+     * A pool with its first strategy and backends.
+     *
+     * @param asyncWriter        runs writer work that the request path asks for (passive ejection); usually the
+     *                           scheduler, or {@code Runnable::run} in tests that want it done at once
+     * @param configuredStrategy the statically configured strategy name (what a reset goes back to)
+     */
+    public DefaultServicePool(String name, HealthPolicy health, String configuredStrategy, StrategyInstance initial,
+                              boolean strategyOverridden, List<BackendEntry> backends, Ticker ticker,
+                              ScheduledExecutorService scheduler, Executor asyncWriter) {
+        this(name, health, configuredStrategy, initial, strategyOverridden, backends, ticker, scheduler, asyncWriter,
+                LatencyHistogram.DEFAULT_HALF_NANOS);
+    }
+
+    DefaultServicePool(String name, HealthPolicy health, String configuredStrategy, StrategyInstance initial,
+                       boolean strategyOverridden, List<BackendEntry> backends, Ticker ticker,
+                       ScheduledExecutorService scheduler, Executor asyncWriter, long latencyHalfNanos) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.health = Objects.requireNonNull(health, "health");
+        this.configuredStrategy = Objects.requireNonNull(configuredStrategy, "configuredStrategy");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.asyncWriter = Objects.requireNonNull(asyncWriter, "asyncWriter");
+        this.latencyHalfNanos = latencyHalfNanos;
+        this.consecutiveFailuresToEject = Math.max(0, health.consecutiveFailures());
+        synchronized (this) {
+            for (BackendEntry e : backends) {
+                if (members.containsKey(e.backend().id())) {
+                    throw new IllegalArgumentException("backends: duplicate id '" + e.backend().id()
+                            + "' (expected: unique ids)");
+                }
+                members.put(e.backend().id(), new Member(e, new BackendStats(ticker, 0, latencyHalfNanos)));
+            }
+            this.generation = new Generation(initial, initial.strategy().feedback(), 0);
+            this.strategyOverridden = strategyOverridden;
+            BackendSet set = availableSet();
+            Picker picker = initial.strategy().update(set);
+            this.selector = newSelector(generation, picker == null ? Picker.NO_BACKEND : picker, set);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Selector selector() {
+        return selector;
+    }
+
+    @Override
+    public HealthPolicy healthPolicy() {
+        return health;
+    }
+
+    @Override
+    public boolean hasAvailableBackend() {
+        return !selector.set.isEmpty();
+    }
+
+    /** The set the current picker was made from (ENABLED, UP and not ejected backends). */
+    public BackendSet availableBackends() {
+        return selector.set;
+    }
+
+    /** Live switches since start-up. */
+    public long strategySwitches() {
+        return strategySwitches;
+    }
+
+    /** The strategy in force. */
+    public StrategyInstance strategy() {
+        return selector.generation.instance;
+    }
+
+    /** The live counters of a member. */
+    public Optional<BackendStats> backendStats(String backendId) {
+        return Optional.ofNullable(selector.find(backendId));
+    }
+
+    /** Runs {@code listener} (on the writer's thread, after publishing) whenever membership, health or strategy changed. */
+    public void addListener(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(Runnable listener) {
+        listeners.remove(listener);
+    }
+
+    // ---------------------------------------------------------------- writer methods
+
+    /** Adds a backend, or replaces its weight, URL, state and override flags (health and stats are kept). */
+    public synchronized void putBackend(BackendEntry entry) {
+        Objects.requireNonNull(entry, "entry");
+        Member m = members.get(entry.backend().id());
+        boolean membership = m == null;
+        if (m == null) {
+            members.put(entry.backend().id(),
+                    new Member(entry, new BackendStats(ticker, generation.epoch, latencyHalfNanos)));
+        } else {
+            m.entry = entry;
+        }
+        republish(membership);
+    }
+
+    /** Removes a backend; requests in flight to it finish. Returns whether it was there. */
+    public synchronized boolean removeBackend(String backendId) {
+        if (members.remove(backendId) == null) {
+            return false;
+        }
+        republish(true);
+        return true;
+    }
+
+    /** The entry of a member, if any. */
+    public synchronized Optional<BackendEntry> backend(String backendId) {
+        Member m = members.get(backendId);
+        return m == null ? Optional.empty() : Optional.of(m.entry);
+    }
+
+    /**
+     * Switches to {@code next} live (see the class comment). If its first {@code update} throws, nothing changes
+     * and the exception is passed on (the caller closes {@code next}).
+     */
+    public synchronized void switchStrategy(StrategyInstance next, boolean overridden) {
+        Objects.requireNonNull(next, "next");
+        if (closed) {
+            throw new IllegalStateException("pool " + name + " is closed");
+        }
+        PoolSelector current = selector;
+        Generation old = generation;
+        Picker picker = next.strategy().update(current.set);
+        if (picker == null) {
+            picker = Picker.NO_BACKEND;
+        }
+        Generation neu = new Generation(next, next.strategy().feedback(), old.epoch + 1);
+        old.successor = neu; // linked before sealing: a request that sees the new epoch finds it
+        for (Member m : members.values()) {
+            seal(m, neu);
+        }
+        generation = neu;
+        strategyOverridden = overridden;
+        selector = newSelector(neu, picker, current.set);
+        strategySwitches = strategySwitches + 1;
+        try {
+            old.instance.strategy().close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "service " + name + ": closing strategy " + old.instance.name() + " failed", e);
+        }
+        fireListeners();
+    }
+
+    /** Seeds {@code neu} with the member's in-flight requests and moves the counter to its epoch, atomically. */
+    private static void seal(Member m, Generation neu) {
+        Backend b = m.entry.backend();
+        LoadFeedback fb = neu.feedback;
+        int seeded = 0;
+        // bounded: each failed CAS means a request moved the counter; it settles when traffic pauses for a moment
+        for (int attempt = 0; ; attempt++) {
+            long s = m.stats.flight.get();
+            int n = (int) s;
+            for (; seeded < n; seeded++) {
+                fb.onStart(b);
+            }
+            for (; seeded > n; seeded--) {
+                fb.onComplete(b, 0L, Outcome.IGNORED);
+            }
+            if (m.stats.flight.compareAndSet(s, BackendStats.pack(neu.epoch, n))) {
+                return;
+            }
+            if (attempt > 1_000_000) {
+                throw new IllegalStateException("could not seal in-flight counter of " + b.id());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Whether a runtime override set the strategy in force. */
+    public synchronized boolean strategyOverridden() {
+        return strategyOverridden;
+    }
+
+    @Override
+    public synchronized void reportActiveCheck(String backendId, boolean passed) {
+        Member m = members.get(backendId);
+        if (m == null || closed) {
+            return;
+        }
+        boolean changed = false;
+        if (passed) {
+            m.fails = 0;
+            if (m.activeDown && ++m.passes >= Math.max(1, health.rise())) {
+                m.activeDown = false;
+                m.passes = 0;
+                changed = true;
+                LOG.log(Level.INFO, "service " + name + ": backend " + backendId + " is UP (passed "
+                        + health.rise() + " checks)");
+            }
+        } else {
+            m.passes = 0;
+            if (!m.activeDown && ++m.fails >= Math.max(1, health.fall())) {
+                m.activeDown = true;
+                m.fails = 0;
+                changed = true;
+                LOG.log(Level.WARNING, "service " + name + ": backend " + backendId + " is DOWN (failed "
+                        + health.fall() + " checks)");
+            }
+        }
+        if (changed) {
+            republish(false);
+        }
+    }
+
+    /** Called on the request path when a backend reached its failure threshold: the writer decides, later. */
+    void requestEjection(BackendStats stats) {
+        try {
+            asyncWriter.execute(() -> ejectIfAllowed(stats));
+        } catch (RuntimeException e) { // a shut-down executor: no ejection, the count starts over
+            stats.consecutiveFailures.set(0);
+        }
+    }
+
+    private synchronized void ejectIfAllowed(BackendStats stats) {
+        Member m = null;
+        for (Member each : members.values()) {
+            if (each.stats == stats) {
+                m = each;
+                break;
+            }
+        }
+        if (m == null || m.ejected || closed) {
+            stats.consecutiveFailures.set(0);
+            return;
+        }
+        int ejectedNow = 0;
+        for (Member each : members.values()) {
+            if (each.ejected) {
+                ejectedNow++;
+            }
+        }
+        int cap = members.size() * Math.max(0, Math.min(100, health.maxEjectedPercent())) / 100;
+        stats.consecutiveFailures.set(0); // counting starts over either way
+        if (ejectedNow + 1 > cap) {
+            LOG.log(Level.WARNING, "service " + name + ": backend " + m.entry.backend().id() + " failed "
+                    + consecutiveFailuresToEject + " requests in a row but is not ejected: " + ejectedNow
+                    + " of " + members.size() + " already are (max " + health.maxEjectedPercent() + " %)");
+            return;
+        }
+        int n = stats.ejectionStreak.incrementAndGet();
+        long duration = health.baseEjectionNanos() > 0 && n > health.maxEjectionNanos() / health.baseEjectionNanos()
+                ? health.maxEjectionNanos()
+                : Math.min(health.maxEjectionNanos(), health.baseEjectionNanos() * n);
+        m.ejected = true;
+        m.ejectedUntil = ticker.read() + duration;
+        stats.ejections.incrementAndGet();
+        LOG.log(Level.WARNING, "service " + name + ": backend " + m.entry.backend().id() + " ejected for "
+                + duration / 1_000_000 + " ms after " + consecutiveFailuresToEject + " failed requests in a row");
+        scheduleExpiry(duration);
+        republish(false);
+    }
+
+    private void scheduleExpiry(long delayNanos) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (expiryTask != null) {
+                expiryTask.cancel(false);
+            }
+            expiryTask = scheduler.schedule(this::expireEjections, Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "service " + name + ": cannot schedule the end of an ejection", e);
+        }
+    }
+
+    /**
+     * Ends the ejections whose time (by the ticker) is over. Runs as a scheduled task; tests with a hand-moved
+     * ticker call it after moving time.
+     */
+    public synchronized void expireEjections() {
+        long now = ticker.read();
+        boolean changed = false;
+        long nextDue = Long.MAX_VALUE;
+        for (Member m : members.values()) {
+            if (!m.ejected) {
+                continue;
+            }
+            if (m.ejectedUntil - now <= 0) {
+                m.ejected = false;
+                m.stats.consecutiveFailures.set(0);
+                changed = true;
+                LOG.log(Level.INFO, "service " + name + ": ejection of " + m.entry.backend().id() + " ended");
+            } else {
+                nextDue = Math.min(nextDue, m.ejectedUntil - now);
+            }
+        }
+        if (nextDue != Long.MAX_VALUE) {
+            scheduleExpiry(nextDue);
+        }
+        if (changed) {
+            republish(false);
+        }
+    }
+
+    /** Stops background work and closes the strategy. Selectors already handed out keep answering. */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (expiryTask != null) {
+            expiryTask.cancel(false);
+        }
+        try {
+            generation.instance.strategy().close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "service " + name + ": closing strategy failed", e);
+        }
+    }
+
+    @Override
+    public synchronized ServiceView view() {
+        PoolSelector s = selector;
+        List<BackendView> views = new ArrayList<>(members.size());
+        for (Member m : members.values()) {
+            BackendEntry e = m.entry;
+            BackendStats st = m.stats;
+            views.add(new BackendView(e.backend().id(), e.url(), e.backend().weight(), e.weightOverridden(),
+                    e.state(), e.stateOverridden(), e.origin(), m.health(), Math.max(0, st.inFlight()),
+                    st.requests(), st.errors(), st.ejections(), st.latency()));
+        }
+        StrategyInstance si = s.generation.instance;
+        return new ServiceView(name, si.name(), si.config(), strategyOverridden, configuredStrategy,
+                strategySwitches, List.copyOf(views));
+    }
+
+    /** The view of one backend, if it is a member. */
+    public Optional<BackendView> backendView(String backendId) {
+        for (BackendView v : view().backends()) {
+            if (v.id().equals(backendId)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    private BackendSet availableSet() {
+        List<Backend> up = new ArrayList<>(members.size());
+        for (Member m : members.values()) {
+            if (m.available()) {
+                up.add(m.entry.backend());
+            }
+        }
+        return BackendSet.of(up);
+    }
+
+    /** Publishes what changed; an update that changes neither the set nor the membership publishes nothing. */
+    private void republish(boolean membershipChanged) {
+        PoolSelector current = selector;
+        BackendSet set = availableSet();
+        boolean setChanged = !set.equals(current.set);
+        if (!setChanged && !membershipChanged) {
+            return;
+        }
+        Picker picker = current.picker;
+        if (setChanged) {
+            try {
+                picker = generation.instance.strategy().update(set);
+                if (picker == null) {
+                    picker = Picker.NO_BACKEND;
+                }
+            } catch (RuntimeException e) {
+                // a strategy bug must not stop health and membership handling: keep its last picker
+                LOG.log(Level.ERROR, "service " + name + ": strategy " + generation.instance.name()
+                        + " failed to update; keeping its previous picker", e);
+                picker = current.picker;
+                set = current.set;
+            }
+        }
+        selector = membershipChanged ? newSelector(generation, picker, set) : current.withPicker(picker, set);
+        fireListeners();
+    }
+
+    private PoolSelector newSelector(Generation g, Picker picker, BackendSet set) {
+        String[] ids = new String[members.size()];
+        BackendStats[] stats = new BackendStats[members.size()];
+        int i = 0;
+        for (Map.Entry<String, Member> e : members.entrySet()) { // TreeMap: sorted by id, like String.compareTo
+            ids[i] = e.getKey();
+            stats[i] = e.getValue().stats;
+            i++;
+        }
+        return new PoolSelector(g, picker, set, ids, stats, this);
+    }
+
+    private void fireListeners() {
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "service " + name + ": a change listener failed", e);
+            }
+        }
+    }
+}
