@@ -1,12 +1,12 @@
 package io.optiflow.lb.algorithms.poweroftwo;
 
 import io.optiflow.lb.algorithms.support.InFlightCounts;
+import io.optiflow.lb.algorithms.support.Weights;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
 import io.optiflow.lb.api.spi.Picker;
 import io.optiflow.lb.api.spi.RandomSource;
 import io.optiflow.lb.api.spi.Strategy;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,14 +31,7 @@ final class PowerOfTwoStrategy implements Strategy {
         if (n == 0) {
             return Picker.NO_BACKEND;
         }
-        int[] weights = new int[n];
-        if (config.respectWeights()) {
-            for (int i = 0; i < n; i++) {
-                weights[i] = healthy.get(i).weight();
-            }
-        } else {
-            Arrays.fill(weights, 1);
-        }
+        int[] weights = Weights.of(healthy, config.respectWeights());
         return new PowerOfTwoPicker(healthy, weights, counters, random);
     }
 

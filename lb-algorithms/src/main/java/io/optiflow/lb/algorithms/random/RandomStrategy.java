@@ -5,7 +5,6 @@ import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.spi.Picker;
 import io.optiflow.lb.api.spi.RandomSource;
 import io.optiflow.lb.api.spi.Strategy;
-import java.util.Arrays;
 
 /** Builds Vose's alias table once per snapshot, so a pick costs one or two draws. Keeps no load state. */
 final class RandomStrategy implements Strategy {
@@ -27,13 +26,7 @@ final class RandomStrategy implements Strategy {
         if (n == 0) {
             return Picker.NO_BACKEND;
         }
-        int[] weights;
-        if (config.respectWeights()) {
-            weights = Weights.reduced(healthy, MAX_TOTAL);
-        } else {
-            weights = new int[n];
-            Arrays.fill(weights, 1);
-        }
+        int[] weights = config.respectWeights() ? Weights.reduced(healthy, MAX_TOTAL) : Weights.of(healthy, false);
         int total = (int) Weights.sum(weights);
         int[] threshold = new int[n];
         int[] alias = new int[n];

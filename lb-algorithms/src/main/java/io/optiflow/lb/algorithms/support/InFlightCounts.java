@@ -6,6 +6,7 @@ import io.optiflow.lb.api.LoadFeedback;
 import io.optiflow.lb.api.Outcome;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -83,8 +84,8 @@ public final class InFlightCounts implements LoadFeedback {
     }
 
     /** Ids with a counter, current or draining; for tests and diagnostics (allocates). */
-    public java.util.Set<String> trackedIds() {
-        return java.util.Set.copyOf(byId.keySet());
+    public Set<String> trackedIds() {
+        return Set.copyOf(byId.keySet());
     }
 
     /**

@@ -8,6 +8,15 @@ public final class Weights {
     private Weights() {
     }
 
+    /** The weights of {@code snapshot} in snapshot order as configured, or all 1 when weights are not respected. */
+    public static int[] of(BackendSet snapshot, boolean respectWeights) {
+        int[] w = new int[snapshot.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = respectWeights ? snapshot.get(i).weight() : 1;
+        }
+        return w;
+    }
+
     /**
      * The weights of {@code snapshot} in snapshot order, divided by their greatest common divisor and, when their
      * sum still exceeds {@code maxSum}, scaled down to about {@code maxSum} (each weight stays at least 1, so the
