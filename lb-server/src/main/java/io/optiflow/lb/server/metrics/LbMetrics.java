@@ -22,6 +22,13 @@ public class LbMetrics {
 
     private final ConcurrentHashMap<String, ServiceMetrics> services = new ConcurrentHashMap<>();
 
+    /** Metrics on a given registry, outside CDI (tests, tools). */
+    public static LbMetrics standalone(MeterRegistry registry) {
+        LbMetrics m = new LbMetrics();
+        m.registry = registry;
+        return m;
+    }
+
     public ServiceMetrics service(String name) {
         ServiceMetrics m = services.get(name);
         return m != null ? m : services.computeIfAbsent(name, n -> new ServiceMetrics(registry, n));

@@ -1,0 +1,139 @@
+package io.optiflow.lb.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.optiflow.lb.core.registry.StrategyRegistry;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Config to settings, through the real SmallRye mapping and the real strategy registry. */
+class ServiceConfigsTest {
+
+    private static StrategyRegistry registry;
+
+    @BeforeAll
+    static void registry() {
+        registry = StrategyRegistry.create(null);
+    }
+
+    @AfterAll
+    static void close() {
+        registry.close();
+    }
+
+    private static LbConfig config(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        SmallRyeConfig c = new SmallRyeConfigBuilder().withMapping(LbConfig.class).withValidateUnknown(false)
+                .withSources(new PropertiesConfigSource(m, "test", 100)).build();
+        return c.getConfigMapping(LbConfig.class);
+    }
+
+    private static List<String> errors(String... kv) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> ServiceConfigs.services(config(kv), registry));
+        assertTrue(e.getMessage().contains("configuration is invalid"), e.getMessage());
+        return e.errors();
+    }
+
+    private static void assertOneError(List<String> errors, String start) {
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith(start), errors.get(0));
+    }
+
+    @Test
+    void services_minimal_defaultsApplied() {
+        List<ServiceSettings> s = ServiceConfigs.services(config("lb.services.web.backends",
+                "http://127.0.0.1:8081, http://127.0.0.1:8082;weight=3"), registry);
+        assertEquals(1, s.size());
+        ServiceSettings web = s.get(0);
+        assertEquals("web", web.name());
+        assertEquals("round-robin", web.spec().strategy());
+        assertEquals(2, web.spec().backends().size());
+        assertEquals(3, web.spec().backends().get(1).weight());
+        assertEquals("/", web.pathPrefix());
+        assertEquals(30_000, web.timeoutMillis());
+        assertEquals(2, web.retryAttempts());
+        assertEquals(20, web.retryBudgetPercent());
+        assertEquals(5_000_000_000L, web.spec().health().intervalNanos());
+        assertEquals(ServiceSettings.HashKey.CLIENT_IP, web.hashKey());
+    }
+
+    @Test
+    void services_unknownStrategy_namesKeyAndChoices() {
+        List<String> e = errors("lb.services.web.backends", "http://127.0.0.1:8081", "lb.services.web.strategy",
+                "fastest-ever");
+        assertOneError(e, "lb.services.web.strategy: unknown strategy 'fastest-ever' (expected: one of ");
+        assertTrue(e.get(0).contains("round-robin"), e.get(0));
+    }
+
+    @Test
+    void services_badBackendUrl_namesKey() {
+        assertOneError(errors("lb.services.web.backends", "ftp://x:21"), "lb.services.web.backends: ");
+    }
+
+    @Test
+    void services_missingBackends_namesKeyAndExample() {
+        List<String> e = errors("lb.services.web.strategy", "round-robin");
+        assertOneError(e, "lb.services.web.backends: missing");
+    }
+
+    @Test
+    void services_badStrategyConfig_namesFullKey() {
+        List<String> e = errors("lb.services.web.backends", "http://127.0.0.1:8081",
+                "lb.services.web.strategy-config.no-such-attribute", "1");
+        assertOneError(e, "lb.services.web.strategy-config.no-such-attribute");
+    }
+
+    @Test
+    void services_badDurationsAndRanges_allReportedAtOnce() {
+        List<String> e = errors("lb.services.web.backends", "http://127.0.0.1:8081",
+                "lb.services.web.timeout", "soon", "lb.services.web.health.interval", "5 parsecs",
+                "lb.services.web.retry.budget-percent", "150", "lb.services.web.hash-key", "header:",
+                "lb.services.web.match.path-prefix", "api", "lb.services.web.rate-limit.rps", "-1");
+        assertEquals(6, e.size(), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.startsWith("lb.services.web.timeout: 'soon'")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.startsWith("lb.services.web.health.interval")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.startsWith("lb.services.web.retry.budget-percent: 150")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.startsWith("lb.services.web.hash-key")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.startsWith("lb.services.web.match.path-prefix")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.startsWith("lb.services.web.rate-limit.rps")), e.toString());
+    }
+
+    @Test
+    void services_sameRouteTwice_conflictNamed() {
+        List<String> e = errors("lb.services.a.backends", "http://127.0.0.1:8081", "lb.services.b.backends",
+                "http://127.0.0.1:8082");
+        assertOneError(e, "lb.services.b.match");
+    }
+
+    @Test
+    void services_duplicateBackend_namesIt() {
+        assertOneError(errors("lb.services.web.backends", "http://127.0.0.1:8081,http://127.0.0.1:8081"),
+                "lb.services.web.backends: 'http://127.0.0.1:8081' is listed twice");
+    }
+
+    @Test
+    void proxy_defaultsAndBadSize() {
+        ProxySettings p = ServiceConfigs.proxy(config());
+        assertEquals(8080, p.port());
+        assertEquals(16 * 1024, p.maxHeaderSize());
+        assertEquals(8 * 1024, p.maxInitialLineLength());
+        assertEquals(100, p.maxHeaderCount());
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ServiceConfigs.proxy(
+                config("lb.proxy.max-header-size", "lots", "lb.proxy.trusted-proxies", "10.0.0.0/8,gateway")));
+        assertEquals(2, e.errors().size(), e.errors().toString());
+        assertTrue(e.errors().get(0).startsWith("lb.proxy.trusted-proxies: 'gateway'"), e.errors().toString());
+    }
+}
