@@ -49,33 +49,30 @@ final class BackendState {
         return inFlight.get();
     }
 
-    /** The estimate at {@code now}: the stored one relaxed toward the default by the time since its last sample. */
-    double estimate(long now) {
-        double e = Double.longBitsToDouble(ewmaBits.get());
-        if (e != e) { // NaN: never sampled
-            return defaultRtt;
-        }
-        long age = now - stamp.get();
-        if (age <= 0) {
-            return e;
-        }
-        return defaultRtt + (e - defaultRtt) * Math.exp(-age / decayNanos);
-    }
-
     /**
-     * Load cost: estimate times (in flight + 1), per unit of weight. An idle backend with no sample, or none for
-     * longer than {@code decay}, costs 0: it wins its next draw and is measured afresh. Without that probe a
-     * backend whose default-rtt is above what the others answer in would never be tried at low load.
+     * Load cost: estimate times (in flight + 1), per unit of weight.
+     *
+     * <p>While the backend is idle its estimate relaxes toward the default by the time since its last sample, so
+     * a backend that was slow once is tried again. While requests are in flight it does not: no answer yet from a
+     * busy backend is no news that it got faster (a backend stuck for seconds would otherwise soak up more and
+     * more requests as its estimate fades). An idle backend with no sample, or none for longer than
+     * {@code decay}, costs 0: it wins its next draw and is measured afresh; without that probe a backend whose
+     * default-rtt is above what the others answer in would never be tried at low load.
      */
     double cost(long now, int weight) {
         int f = inFlight.get();
-        if (f == 0) {
-            double e = Double.longBitsToDouble(ewmaBits.get());
-            if (e != e || now - stamp.get() >= decayNanos) {
-                return 0.0;
-            }
+        double e = Double.longBitsToDouble(ewmaBits.get());
+        if (f > 0) {
+            return (e != e ? defaultRtt : e) * (f + 1) / weight;
         }
-        return estimate(now) * (f + 1) / weight;
+        if (e != e) { // NaN: never sampled
+            return 0.0;
+        }
+        long age = now - stamp.get();
+        if (age >= decayNanos) {
+            return 0.0;
+        }
+        return age <= 0 ? e / weight : (defaultRtt + (e - defaultRtt) * Math.exp(-age / decayNanos)) / weight;
     }
 
     void onStart() {

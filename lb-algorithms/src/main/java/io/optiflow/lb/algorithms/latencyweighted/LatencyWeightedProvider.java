@@ -22,12 +22,13 @@ public final class LatencyWeightedProvider implements StrategyProvider<LatencyWe
 
     // Defaults tuned with the simulator in lb-bench (docs/simulation.md).
     static final ConfigSchema SCHEMA = ConfigSchema.builder()
-            .durationAttribute(DECAY, "10s", "10ms", "10m", "Time constant of the latency average: a sample "
-                    + "below the average moves it by 1 - exp(-elapsed/decay), and an estimate with no new samples "
+            .durationAttribute(DECAY, "2s", "10ms", "10m", "Time constant of the latency average: a sample "
+                    + "below the average moves it by 1 - exp(-elapsed/decay), and the estimate of an idle backend "
                     + "relaxes toward default-rtt at this pace. Shorter reacts faster and retries slow backends "
-                    + "sooner; longer remembers a slow backend longer.")
+                    + "sooner; longer remembers a slow backend longer (below about 1s a backend that is always slow "
+                    + "gets retried too often).")
             .durationAttribute(DEFAULT_RTT, "30ms", "1us", "1m", "Latency assumed for a backend with no sample "
-                    + "yet; an estimate also relaxes toward it while no samples arrive, so a backend that was slow "
+                    + "yet; the estimate of an idle backend also relaxes toward it, so a backend that was slow "
                     + "once is tried again. A backend idle with no sample for longer than decay gets one probe "
                     + "request.")
             .durationAttribute(FAILURE_PENALTY, "1s", "0ns", "1h", "A failed request counts as a sample of at "

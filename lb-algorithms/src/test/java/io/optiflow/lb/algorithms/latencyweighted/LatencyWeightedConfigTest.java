@@ -18,7 +18,7 @@ class LatencyWeightedConfigTest {
     @Test
     void parseConfig_empty_defaults() {
         LatencyWeightedConfig c = provider.parseConfig(Map.of()).config();
-        assertEquals(new LatencyWeightedConfig(10_000_000_000L, 30_000_000L, 1_000_000_000L, 0.0, 10, 0.0), c);
+        assertEquals(new LatencyWeightedConfig(2_000_000_000L, 30_000_000L, 1_000_000_000L, 0.0, 10, 0.0), c);
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.optiflow.lb.testkit.ManualTicker;
 import io.optiflow.lb.testkit.ScriptedRandom;
 import io.optiflow.lb.testkit.TestBackends;
 import io.optiflow.lb.testkit.TestContexts;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +34,12 @@ class LatencyWeightedPickTest {
     private final Backend b2 = TestBackends.backend(2);
     private final Backend b3 = TestBackends.backend(3);
 
+    /** A strategy with decay 10s (the figures in the comments assume it) and {@code raw} on top. */
     private Strategy strategy(Map<String, String> raw) {
+        Map<String, String> config = new HashMap<>(Map.of("decay", "10s"));
+        config.putAll(raw);
         LatencyWeightedProvider p = new LatencyWeightedProvider();
-        return p.newStrategy(p.parseConfig(raw).config(), TestContexts.context(ticker, random));
+        return p.newStrategy(p.parseConfig(config).config(), TestContexts.context(ticker, random));
     }
 
     private static void complete(LoadFeedback fb, Backend b, long latencyMillis, Outcome outcome) {
@@ -120,19 +124,36 @@ class LatencyWeightedPickTest {
 
     @Test
     void pick_slowOnceBackend_decaysTowardDefaultAndIsChosenAgain() {
-        Strategy s = strategy(Map.of()); // decay 10s, default-rtt 30ms
+        Strategy s = strategy(Map.of()); // default-rtt 30ms
         Picker picker = s.update(TestBackends.of(3));
         LoadFeedback fb = s.feedback();
         complete(fb, b1, 1000, Outcome.SUCCESS);
         complete(fb, b2, 20, Outcome.SUCCESS);
-        for (int i = 0; i < 20; i++) {
-            fb.onStart(b2); // b2 busy: about 20 ms x 21 = 420 ms
+        for (int i = 0; i < 25; i++) {
+            fb.onStart(b2); // b2 busy, so its 20 ms estimate holds: 20 x 26 = 520 ms
         }
         assertEquals(b2, pick(picker, 0, 0));
-        ticker.advanceMillis(5_000); // b1: 30 + 970 e^-0.5 = 618 ms; b2: (30 - 10 e^-0.5) x 21 = 503 ms
+        ticker.advanceMillis(5_000); // idle b1: 30 + 970 e^-0.5 = 618 ms
         assertEquals(b2, pick(picker, 0, 0));
-        ticker.advanceMillis(3_000); // b1: 30 + 970 e^-0.8 = 466 ms; b2: (30 - 10 e^-0.8) x 21 = 536 ms
+        ticker.advanceMillis(3_000); // idle b1: 30 + 970 e^-0.8 = 466 ms
         assertEquals(b1, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_slowBackendWithRequestsInFlight_estimateDoesNotFade() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 2_000, Outcome.SUCCESS);
+        fb.onStart(b1); // b1 busy with one slow request: 2 s x 2 = 4 s
+        complete(fb, b2, 150, Outcome.SUCCESS);
+        for (int i = 0; i < 15; i++) {
+            fb.onStart(b2); // 150 ms x 16 = 2.4 s
+        }
+        ticker.advanceMillis(9_000); // idle, b1 would have faded to 30 + 1970 e^-0.9 = 831 ms (x 2 = 1.7 s)
+        assertEquals(b2, pick(picker, 0, 0));
+        fb.onComplete(b1, 9_000 * MS, Outcome.SUCCESS); // now idle, at 9 s: costs 9 s
+        assertEquals(b2, pick(picker, 0, 0));
     }
 
     @Test

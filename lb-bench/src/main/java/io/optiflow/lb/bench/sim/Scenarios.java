@@ -47,6 +47,11 @@ public final class Scenarios {
      * Figures per strategy: median over seeds of p50, p90, p99, p99.9 (ms), then the lowest and highest p99.9.
      */
     public static Report towerDemo(Strategies strategies) {
+        return towerDemo(strategies, Map.of());
+    }
+
+    /** The same with {@code lwConfig} for latency-weighted (for tuning its defaults). */
+    public static Report towerDemo(Strategies strategies, Map<String, String> lwConfig) {
         Map<String, double[]> figures = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
         md.append("| strategy | p50 ms | p90 ms | p99 ms | p99.9 ms | p99.9 spread (ms, 5 seeds) |\n");
@@ -56,7 +61,7 @@ public final class Scenarios {
         for (StrategyProvider<?> p : strategies.found()) {
             double[][] perSeed = new double[4][SEEDS.length];
             for (int s = 0; s < SEEDS.length; s++) {
-                SimResult r = run(p, Map.of(), towerWorkload(), SEEDS[s]);
+                SimResult r = run(p, configFor(p, lwConfig), towerWorkload(), SEEDS[s]);
                 perSeed[0][s] = r.percentileMillis(0.50);
                 perSeed[1][s] = r.percentileMillis(0.90);
                 perSeed[2][s] = r.percentileMillis(0.99);
@@ -84,6 +89,11 @@ public final class Scenarios {
 
     /** Figures per strategy: median, lowest and highest share (%) of requests done within 1 s; median p99 (ms). */
     public static Report linkerdSlowBackend(Strategies strategies) {
+        return linkerdSlowBackend(strategies, Map.of());
+    }
+
+    /** The same with {@code lwConfig} for latency-weighted (for tuning its defaults). */
+    public static Report linkerdSlowBackend(Strategies strategies, Map<String, String> lwConfig) {
         Map<String, double[]> figures = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
         md.append("| strategy | done within 1 s (median of 5 seeds) | lowest - highest | p99 ms |\n");
@@ -93,7 +103,7 @@ public final class Scenarios {
             double[] within = new double[SEEDS.length];
             double[] p99 = new double[SEEDS.length];
             for (int s = 0; s < SEEDS.length; s++) {
-                SimResult r = run(p, Map.of(), linkerdWorkload(), SEEDS[s]);
+                SimResult r = run(p, configFor(p, lwConfig), linkerdWorkload(), SEEDS[s]);
                 within[s] = r.percentWithin(SECOND);
                 p99[s] = r.percentileMillis(0.99);
             }
@@ -122,6 +132,11 @@ public final class Scenarios {
      * all seeds, the lowest and highest share of any backend in 30-40 s.
      */
     public static Report starvation(Strategies strategies) {
+        return starvation(strategies, Map.of());
+    }
+
+    /** The same with {@code lwConfig} for latency-weighted (for tuning its defaults). */
+    public static Report starvation(Strategies strategies, Map<String, String> lwConfig) {
         Map<String, double[]> figures = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
         md.append("| strategy | b01 share 5-10 s | 10-20 s | 20-30 s | 30-40 s | any backend's share 30-40 s, "
@@ -133,7 +148,7 @@ public final class Scenarios {
             double lo = 100;
             double hi = 0;
             for (int s = 0; s < SEEDS.length; s++) {
-                SimResult r = run(p, Map.of(), starvationWorkload(), SEEDS[s]);
+                SimResult r = run(p, configFor(p, lwConfig), starvationWorkload(), SEEDS[s]);
                 for (int w = 0; w < windows.length; w++) {
                     share[w][s] = 100.0 * r.sent(0, windows[w][0], windows[w][1])
                             / Math.max(1, r.sent(windows[w][0], windows[w][1]));
@@ -169,6 +184,11 @@ public final class Scenarios {
      * limit (100/s x 30 s), the most any backend got in one second, and the median share of requests rejected (%).
      */
     public static Report rateLimits(Strategies strategies) {
+        return rateLimits(strategies, Map.of());
+    }
+
+    /** The same with {@code lwConfig} for latency-weighted (for tuning its defaults). */
+    public static Report rateLimits(Strategies strategies, Map<String, String> lwConfig) {
         Map<String, double[]> figures = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
         md.append("| strategy | config | busiest backend over 30 s, % of its limit | busiest backend in any 1 s "
@@ -176,7 +196,12 @@ public final class Scenarios {
         md.append("|---|---|---:|---:|---:|\n");
         long limit = Math.round(LIMIT_PER_BACKEND * LIMIT_SECONDS);
         for (StrategyProvider<?> p : strategies.found()) {
-            Map<String, String> raw = p.name().equals(LATENCY_WEIGHTED) ? LIMIT_CONFIG : Map.of();
+            Map<String, String> raw = Map.of();
+            if (p.name().equals(LATENCY_WEIGHTED)) {
+                Map<String, String> merged = new LinkedHashMap<>(lwConfig);
+                merged.putAll(LIMIT_CONFIG);
+                raw = merged;
+            }
             double worstTotal = 0;
             double worstSecond = 0;
             double[] rejected = new double[SEEDS.length];
@@ -197,6 +222,10 @@ public final class Scenarios {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static Map<String, String> configFor(StrategyProvider<?> p, Map<String, String> lwConfig) {
+        return p.name().equals(LATENCY_WEIGHTED) ? lwConfig : Map.of();
+    }
 
     @SuppressWarnings("unchecked")
     static SimResult run(StrategyProvider<?> p, Map<String, String> raw, Workload w, long seed) {

@@ -50,6 +50,13 @@ public final class Strategies {
         return new Strategies(found, missing);
     }
 
+    /** Only the strategy of this name (for tuning one strategy); missing when not registered. */
+    public static Strategies only(String name) {
+        Strategies all = load();
+        StrategyProvider<?> p = all.get(name);
+        return p == null ? new Strategies(List.of(), List.of(name)) : new Strategies(List.of(p), List.of());
+    }
+
     /** The providers found, in {@link #BUILT_IN} order. */
     public List<StrategyProvider<?>> found() {
         return found;
