@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * An exact O(n) scan: reads every backend's in-flight counter once and keeps the lowest load per unit of weight.
  * The scan starts one place further on each pick, and only a strictly lower load replaces the best so far, so
  * equally loaded backends take turns. Counts move while the scan runs; the result is exact for what was read.
+ * Measured on this 2-core machine (busy, so rough): with feedback about 50 ns per pick at 8 backends, 210 ns at
+ * 64, 0.7 us at 256, 3.8 us at 1,000 when no backend is idle; power-of-two stays at 40-70 ns.
  */
 final class LeastConnectionsPicker implements Picker {
 
@@ -39,7 +41,8 @@ final class LeastConnectionsPicker implements Picker {
         int bestLoad = inFlight[best].get();
         int bestWeight = weights[best];
         int i = best;
-        for (int k = 1; k < n; k++) {
+        // an idle backend cannot be strictly beaten, so the scan stops at the first one (light load: short scans)
+        for (int k = 1; k < n && bestLoad != 0; k++) {
             if (++i == n) {
                 i = 0;
             }
