@@ -23,11 +23,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -48,11 +46,10 @@ public class AdminUsers {
 
     private static final Logger LOG = Logger.getLogger(AdminUsers.class);
     static final String ADMIN = "admin";
-    private static final Pattern USER_KEY = Pattern.compile("lb\\.admin\\.users\\.([^.]+)\\.([^.]+)");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     @Inject
-    Config config;
+    AdminConfig config;
 
     @ConfigProperty(name = "lb.data.dir", defaultValue = "data")
     String dataDir;
@@ -86,7 +83,7 @@ public class AdminUsers {
         Map<String, User> found = new TreeMap<>();
         List<String> errors = new ArrayList<>();
         readConfiguredUsers(found, errors);
-        Optional<String> adminPassword = config.getOptionalValue("lb.admin.password", String.class);
+        Optional<String> adminPassword = config.password();
         if (found.containsKey(ADMIN)) {
             errors.add("lb.admin.users.admin.*: user 'admin' is set by lb.admin.password (expected: another user"
                     + " name under lb.admin.users, or lb.admin.password for admin)");
@@ -110,40 +107,22 @@ public class AdminUsers {
     }
 
     private void readConfiguredUsers(Map<String, User> found, List<String> errors) {
-        Map<String, String> passwords = new TreeMap<>();
-        Map<String, String> roles = new TreeMap<>();
-        for (String key : config.getPropertyNames()) {
-            if (!key.startsWith("lb.admin.users.")) {
-                continue;
-            }
-            Matcher m = USER_KEY.matcher(key);
-            if (!m.matches() || !(m.group(2).equals("password") || m.group(2).equals("role"))) {
-                errors.add(key + ": unknown key (expected: lb.admin.users.<name>.password or"
-                        + " lb.admin.users.<name>.role)");
-                continue;
-            }
-            String value = config.getOptionalValue(key, String.class).orElse("");
-            (m.group(2).equals("password") ? passwords : roles).put(m.group(1), value);
-        }
-        for (String name : roles.keySet()) {
-            if (!passwords.containsKey(name)) {
-                errors.add("lb.admin.users." + name + ".password: missing (expected: a password for user '" + name
-                        + "')");
-            }
-        }
-        for (Map.Entry<String, String> e : passwords.entrySet()) {
+        for (Map.Entry<String, AdminConfig.User> e : new TreeMap<>(config.users()).entrySet()) {
             String name = e.getKey();
-            String role = roles.getOrDefault(name, Roles.VIEWER).trim();
+            String key = "lb.admin.users." + name;
+            String role = e.getValue().role().map(String::trim).orElse(Roles.VIEWER);
             Set<String> granted = Roles.granted(role);
+            Optional<String> password = e.getValue().password();
             if (!USER_NAME.matcher(name).matches()) {
-                errors.add("lb.admin.users." + name + ": '" + name + "' is not a usable user name (expected:"
-                        + " letters, digits, '.', '_' or '-')");
+                errors.add(key + ": '" + name + "' is not a usable user name (expected: letters, digits, '.', '_'"
+                        + " or '-')");
             } else if (granted == null) {
-                errors.add("lb.admin.users." + name + ".role: '" + role + "' (expected: viewer or operator)");
-            } else if (e.getValue().isBlank()) {
-                errors.add("lb.admin.users." + name + ".password: blank (expected: a password)");
+                errors.add(key + ".role: '" + role + "' (expected: viewer or operator)");
+            } else if (password.isEmpty() || password.get().isBlank()) {
+                errors.add(key + ".password: " + (password.isEmpty() ? "missing" : "blank")
+                        + " (expected: a password for user '" + name + "')");
             } else {
-                found.put(name, new User(name, granted, null, mac(e.getValue().toCharArray())));
+                found.put(name, new User(name, granted, null, mac(password.get().toCharArray())));
             }
         }
     }
