@@ -13,8 +13,10 @@ import io.optiflow.lb.api.spi.StrategyContext;
 import io.optiflow.lb.api.spi.StrategyProvider;
 import io.optiflow.lb.api.spi.Ticker;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -141,7 +143,17 @@ public class StrategyPickBenchmark {
     @SuppressWarnings({"unchecked", "rawtypes"})
     static StrategyProvider<Object> provider(String name) {
         StrategyProvider best = null;
-        for (StrategyProvider p : ServiceLoader.load(StrategyProvider.class)) {
+        Iterator<StrategyProvider> it = ServiceLoader.load(StrategyProvider.class).iterator();
+        for (int guard = 0; guard < 10_000; guard++) {
+            StrategyProvider p;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                p = it.next();
+            } catch (ServiceConfigurationError e) {
+                continue; // one broken entry (a provider listed but missing) must not hide the others
+            }
             if (p.name().equals(name) && p.isAvailable() && (best == null || p.priority() > best.priority())) {
                 best = p;
             }
