@@ -94,7 +94,7 @@ public class AdminUsers {
             } else {
                 found.put(ADMIN, new User(ADMIN, Roles.granted(Roles.OPERATOR), null,
                         mac(adminPassword.get().toCharArray())));
-                adminSource = "lb.admin.password";
+                adminSource = "set by lb.admin.password";
             }
         } else {
             found.put(ADMIN, new User(ADMIN, Roles.granted(Roles.OPERATOR), generatedAdminHash(), null));
@@ -103,7 +103,7 @@ public class AdminUsers {
             throw new IllegalStateException("admin users are misconfigured: " + String.join("; ", errors));
         }
         users = Collections.unmodifiableMap(found);
-        LOG.infof("Admin plane users: %s (user admin: password from %s)", describe(), adminSource);
+        LOG.infof("Admin plane users: %s; admin's password %s", describe(), adminSource);
     }
 
     private void readConfiguredUsers(Map<String, User> found, List<String> errors) {
@@ -130,8 +130,8 @@ public class AdminUsers {
     private PasswordHash generatedAdminHash() {
         Path file = CredentialsFile.path(Path.of(dataDir));
         if (Files.exists(file)) {
-            adminSource = "the hash in " + file.toAbsolutePath() + " (generated at first start; set lb.admin.password"
-                    + " to choose one)";
+            adminSource = "generated at first start, checked against its hash in " + file.toAbsolutePath()
+                    + " (set lb.admin.password to choose one)";
             return CredentialsFile.read(file);
         }
         try {
@@ -142,7 +142,7 @@ public class AdminUsers {
                     + "    It is shown only this once. Its salted hash is in %s (mode 600).%n"
                     + "    Set lb.admin.password (env LB_ADMIN_PASSWORD) to choose your own.%n",
                     new String(password), file.toAbsolutePath());
-            adminSource = "a password generated at this first start (its hash is in " + file.toAbsolutePath() + ")";
+            adminSource = "generated at this start (printed above), its hash kept in " + file.toAbsolutePath();
             PasswordHash hash = CredentialsFile.read(file);
             Arrays.fill(password, '\0');
             return hash;

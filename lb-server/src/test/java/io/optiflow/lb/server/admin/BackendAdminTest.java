@@ -44,10 +44,16 @@ class BackendAdminTest {
         List<String> ids = AdminClient.ids(editBackends).stream().sorted().toList();
         a = ids.get(0);
         b = ids.get(1);
-        JsonPath s = AdminClient.service("edit");
-        for (String id : s.getList("backends.id", String.class)) {
+        List<String> present = AdminClient.service("edit").getList("backends.id", String.class);
+        for (String id : present) {
             if (!id.equals(a) && !id.equals(b)) {
                 asOperator().delete(BASE + "/backends/" + id).then().statusCode(204);
+            }
+        }
+        for (String id : List.of(a, b)) {
+            if (!present.contains(id)) {
+                asOperator().contentType("application/json").body("{\"url\": \"http://" + id + "\"}")
+                        .post(BASE + "/backends").then().statusCode(201);
             }
         }
         for (String id : List.of(a, b)) {
@@ -130,6 +136,18 @@ class BackendAdminTest {
                     .body("[0].target", containsString(extra.id()))
                     .body("[0].after", equalTo(null));
         }
+    }
+
+    @Test
+    void removeBackend_configuredOne_isGoneAndCanBeAddedBack() {
+        asOperator().delete(BASE + "/backends/" + b).then().statusCode(204);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(a, AdminClient.viaProxy(proxyPort, "/edit/removed-" + i), "request " + i);
+        }
+        asOperator().get(BASE).then().statusCode(200).body("backends.id", equalTo(List.of(a)));
+        asOperator().contentType("application/json").body("{\"url\": \"http://" + b + "\"}")
+                .post(BASE + "/backends").then().statusCode(201).body("id", equalTo(b));
+        asOperator().get(BASE).then().statusCode(200).body("backends.id", equalTo(List.of(a, b)));
     }
 
     /** A refused request: its status, the word its first error must contain. */
