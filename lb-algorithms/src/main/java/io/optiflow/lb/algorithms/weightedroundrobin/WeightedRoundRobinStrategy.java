@@ -41,25 +41,63 @@ final class WeightedRoundRobinStrategy implements Strategy {
     /**
      * nginx's smooth weighted round robin, run for one full cycle: each step every backend's current value grows
      * by its weight, the largest (first on a tie) is picked and drops by the total. After {@code sum(weights)}
-     * steps all values are back at 0, so the cycle repeats exactly. Cost O(cycle x backends), on the writer.
+     * steps all values are back at 0, so the cycle repeats exactly.
+     *
+     * <p>Run per distinct weight rather than per backend: backends of equal weight start equal, and the first of
+     * them in index order wins their tie, so among themselves they are picked in strict index rotation and only
+     * the next one in that rotation can be the group's maximum. Each step thus compares one candidate per distinct
+     * weight, with the same result as nginx's scan over all backends (the test checks it against a literal
+     * transcription): O(cycle x distinct weights) instead of O(cycle x backends).
      */
     static int[] smoothSequence(int[] weights) {
         int n = weights.length;
         int total = (int) Weights.sum(weights);
+        // groups of equal weight, in order of first member; members in index order
+        int[] groupOf = new int[n];
+        int[] groupWeight = new int[n];
+        int[] groupSize = new int[n];
+        int groups = 0;
+        for (int i = 0; i < n; i++) {
+            int g = 0;
+            while (g < groups && groupWeight[g] != weights[i]) {
+                g++;
+            }
+            if (g == groups) {
+                groupWeight[groups++] = weights[i];
+            }
+            groupOf[i] = g;
+            groupSize[g]++;
+        }
+        int[][] members = new int[groups][];
+        for (int g = 0; g < groups; g++) {
+            members[g] = new int[groupSize[g]];
+        }
+        int[] filled = new int[groups];
+        for (int i = 0; i < n; i++) {
+            members[groupOf[i]][filled[groupOf[i]]++] = i;
+        }
+        long[] value = new long[groups]; // current value of the group's next member
+        int[] next = new int[groups]; // position of that member in the rotation
         int[] sequence = new int[total];
-        long[] current = new long[n];
         for (int step = 0; step < total; step++) {
-            int best = 0;
+            int best = -1;
             long bestValue = Long.MIN_VALUE;
-            for (int i = 0; i < n; i++) {
-                long v = current[i] += weights[i];
-                if (v > bestValue) {
-                    best = i;
+            int bestIndex = Integer.MAX_VALUE;
+            for (int g = 0; g < groups; g++) {
+                long v = value[g] += groupWeight[g];
+                int index = members[g][next[g]];
+                if (v > bestValue || (v == bestValue && index < bestIndex)) {
+                    best = g;
                     bestValue = v;
+                    bestIndex = index;
                 }
             }
-            current[best] -= total;
-            sequence[step] = best;
+            sequence[step] = bestIndex;
+            if (++next[best] == members[best].length) {
+                // every member of the group has now dropped by the total: the rotation starts over, one lower
+                next[best] = 0;
+                value[best] -= total;
+            }
         }
         return sequence;
     }

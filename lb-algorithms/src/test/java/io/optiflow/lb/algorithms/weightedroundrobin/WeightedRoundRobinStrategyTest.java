@@ -119,6 +119,43 @@ class WeightedRoundRobinStrategyTest {
     }
 
     @Test
+    void smoothSequence_seededWeightVectors_sameAsNginxLiteralScan() {
+        SeededRandom random = new SeededRandom(2024);
+        for (int round = 0; round < 300; round++) {
+            int n = 1 + random.nextInt(12);
+            int maxWeight = round % 3 == 0 ? 3 : round % 3 == 1 ? 20 : 400; // few to many distinct weights
+            int[] weights = new int[n];
+            for (int i = 0; i < n; i++) {
+                weights[i] = 1 + random.nextInt(maxWeight);
+            }
+            assertArrayEquals(nginx(weights), WeightedRoundRobinStrategy.smoothSequence(weights),
+                    () -> java.util.Arrays.toString(weights));
+        }
+    }
+
+    /** ngx_http_upstream_get_peer transcribed: the oracle for the grouped computation. */
+    private static int[] nginx(int[] weights) {
+        int total = 0;
+        for (int w : weights) {
+            total += w;
+        }
+        int[] current = new int[weights.length];
+        int[] seq = new int[total];
+        for (int step = 0; step < total; step++) {
+            int best = -1;
+            for (int i = 0; i < weights.length; i++) {
+                current[i] += weights[i];
+                if (best == -1 || current[i] > current[best]) {
+                    best = i;
+                }
+            }
+            current[best] -= total;
+            seq[step] = best;
+        }
+        return seq;
+    }
+
+    @Test
     void pick_weights532SeededStart_sharesExactOver100000Picks() {
         BackendSet set = TestBackends.weighted(5, 3, 2);
         Picker picker = strategy(new SeededRandom(532), Map.of()).update(set);
