@@ -10,6 +10,9 @@ import io.optiflow.lb.server.health.ActiveHealthChecker;
 import io.optiflow.lb.server.metrics.LbMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -52,7 +55,7 @@ public class ProxyServer {
     @Inject
     DemoBackends demo;
 
-    private final List<HttpServer> servers = new ArrayList<>();
+    private volatile String deploymentId;
     private HttpClient client;
     private long housekeepingTimer = -1;
     private long decayTimer = -1;
@@ -90,19 +93,25 @@ public class ProxyServer {
                 .setDecompressionSupported(false)
                 .setCompressionSupported(false)
                 .setHttp2ClearTextEnabled(true);
+        HttpServerOptions serverOptions = options;
         try {
-            for (int i = 0; i < p.instances(); i++) {
-                if (i == 1) {
-                    // Further instances share the port the first one got (matters when lb.proxy.port=0).
-                    options = new HttpServerOptions(options).setPort(actualPort);
+            // A verticle per event loop; Vert.x shares the listening port among the instances of one deployment
+            // (also the random one picked for lb.proxy.port=0).
+            deploymentId = vertx.deployVerticle(() -> new AbstractVerticle() {
+                @Override
+                public void start(Promise<Void> started) {
+                    HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(handler);
+                    server.listen().onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            actualPort = ar.result().actualPort();
+                            started.complete();
+                        } else {
+                            started.fail(ar.cause());
+                        }
+                    });
                 }
-                HttpServer server = vertx.createHttpServer(options).requestHandler(handler);
-                server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                servers.add(server);
-                if (i == 0) {
-                    actualPort = server.actualPort();
-                }
-            }
+            }, new DeploymentOptions().setInstances(p.instances()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen on lb.proxy.host=" + p.host() + " lb.proxy.port="
                     + p.port() + " (is another program using the port?): " + rootMessage(e), e);
@@ -123,7 +132,7 @@ public class ProxyServer {
             }
         });
         LOG.infof("Data plane listening on http://%s:%d (%d services, %d event loops)", p.host(), actualPort,
-                routes.size(), servers.size());
+                routes.size(), p.instances());
         if (configured.services().stream().anyMatch(s -> s.name().equals(DemoBackends.SERVICE))) {
             demo.startLoad(actualPort);
         }
@@ -136,8 +145,8 @@ public class ProxyServer {
             vertx.cancelTimer(decayTimer);
         }
         healthChecker.stop();
-        for (HttpServer s : servers) {
-            s.close();
+        if (deploymentId != null) {
+            vertx.undeploy(deploymentId);
         }
         if (client != null) {
             client.close();
