@@ -51,8 +51,7 @@ final class RequestBodies {
             if (!c.isObject()) {
                 errors.add("config: " + c + " (expected: an object of attribute values, such as {\"choices\": 2})");
             } else {
-                for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : c.properties()) {
                     JsonNode v = e.getValue();
                     if (v.isTextual() || v.isNumber() || v.isBoolean()) {
                         config.put(e.getKey(), v.asText());
