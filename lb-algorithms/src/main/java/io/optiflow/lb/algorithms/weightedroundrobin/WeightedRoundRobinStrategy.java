@@ -47,7 +47,9 @@ final class WeightedRoundRobinStrategy implements Strategy {
      * them in index order wins their tie, so among themselves they are picked in strict index rotation and only
      * the next one in that rotation can be the group's maximum. Each step thus compares one candidate per distinct
      * weight, with the same result as nginx's scan over all backends (the test checks it against a literal
-     * transcription): O(cycle x distinct weights) instead of O(cycle x backends).
+     * transcription): O(cycle x distinct weights) instead of O(cycle x backends). Measured here (busy 2-core
+     * machine): weights 1..10 take 0.5 us for 8 backends, 0.1 ms for 1,000; weights 1..10,000 (a 65,536-long cycle)
+     * take about 0.6 ms for 8 backends and 6-8 ms for 100 or 1,000.
      */
     static int[] smoothSequence(int[] weights) {
         int n = weights.length;
@@ -78,26 +80,28 @@ final class WeightedRoundRobinStrategy implements Strategy {
         }
         long[] value = new long[groups]; // current value of the group's next member
         int[] next = new int[groups]; // position of that member in the rotation
+        int[] candidate = new int[groups]; // its backend index
+        for (int g = 0; g < groups; g++) {
+            candidate[g] = members[g][0];
+        }
         int[] sequence = new int[total];
         for (int step = 0; step < total; step++) {
-            int best = -1;
-            long bestValue = Long.MIN_VALUE;
-            int bestIndex = Integer.MAX_VALUE;
-            for (int g = 0; g < groups; g++) {
+            int best = 0;
+            long bestValue = value[0] += groupWeight[0];
+            for (int g = 1; g < groups; g++) {
                 long v = value[g] += groupWeight[g];
-                int index = members[g][next[g]];
-                if (v > bestValue || (v == bestValue && index < bestIndex)) {
+                if (v > bestValue || (v == bestValue && candidate[g] < candidate[best])) {
                     best = g;
                     bestValue = v;
-                    bestIndex = index;
                 }
             }
-            sequence[step] = bestIndex;
+            sequence[step] = candidate[best];
             if (++next[best] == members[best].length) {
                 // every member of the group has now dropped by the total: the rotation starts over, one lower
                 next[best] = 0;
                 value[best] -= total;
             }
+            candidate[best] = members[best][next[best]];
         }
         return sequence;
     }
