@@ -3,8 +3,6 @@ package io.optiflow.lb.server.admin;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,9 +34,6 @@ public class AdminTestEnvironment implements QuarkusTestResourceLifecycleManager
             Map<String, String> config = new HashMap<>();
             config.put("lb.data.dir", root.resolve("data").toString());
             config.put("lb.plugins.dir", plugins.toString());
-            // A port found free just now: tests need the data plane's port before Quarkus starts.
-            config.put("lb.proxy.port", Integer.toString(freePort()));
-            config.put("lb.proxy.host", "127.0.0.1");
             for (String service : SERVICES) {
                 TestBackend a = new TestBackend();
                 TestBackend b = new TestBackend();
@@ -56,12 +51,6 @@ public class AdminTestEnvironment implements QuarkusTestResourceLifecycleManager
         } catch (IOException e) {
             stop();
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

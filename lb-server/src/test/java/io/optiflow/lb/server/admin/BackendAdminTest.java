@@ -12,12 +12,14 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.proxy.ProxyServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.Method;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +35,15 @@ class BackendAdminTest {
     @ConfigProperty(name = "lb.services.edit.backends")
     String editBackends;
 
-    @ConfigProperty(name = "lb.proxy.port")
-    int proxyPort;
+    @Inject
+    ProxyServer proxy;
+
+    private int proxyPort;
+
+    @BeforeEach
+    void findProxyPort() {
+        proxyPort = proxy.actualPort();
+    }
 
     private String a;
     private String b;

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.proxy.ProxyServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,8 +41,15 @@ class PluginStrategyTest {
     @ConfigProperty(name = "lb.services.plugin.backends")
     String pluginBackends;
 
-    @ConfigProperty(name = "lb.proxy.port")
-    int proxyPort;
+    @Inject
+    ProxyServer proxy;
+
+    private int proxyPort;
+
+    @BeforeEach
+    void findProxyPort() {
+        proxyPort = proxy.actualPort();
+    }
 
     @Test
     void pluginJar_droppedIntoPluginsDir_isListedSwitchedToAndCarriesTraffic() throws Exception {

@@ -6,9 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.proxy.ProxyServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +33,15 @@ class StrategySwitchTest {
     @ConfigProperty(name = "lb.services.switch.backends")
     String switchBackends;
 
-    @ConfigProperty(name = "lb.proxy.port")
-    int proxyPort;
+    @Inject
+    ProxyServer proxy;
+
+    private int proxyPort;
+
+    @BeforeEach
+    void findProxyPort() {
+        proxyPort = proxy.actualPort();
+    }
 
     @BeforeEach
     void backToConfigured() {
