@@ -25,6 +25,10 @@ final class BackendState {
     /** When the last sample was folded in; each sample claims the time since the previous one. */
     private final AtomicLong stamp;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** When in-flight last went from 0 to 1. */
+    private final AtomicLong busySince;
+    /** The most a request still waiting counts for: longer-lived requests (streams, long polls) are not failures. */
+    private final long pendingCap;
     /**
      * The token bucket as a GCRA "theoretical arrival time": one long, so taking a token is a single CAS. A
      * bucket of {@code burst} tokens refilled at {@code rate} admits exactly what this admits.
@@ -38,6 +42,8 @@ final class BackendState {
         this.interval = config.rateLimit() > 0 ? Math.max(1L, Math.round(1e9 / config.rateLimit())) : 0L;
         this.burstWindow = interval * config.burst();
         this.stamp = new AtomicLong(now);
+        this.busySince = new AtomicLong(now);
+        this.pendingCap = Math.max(config.failurePenaltyNanos(), config.defaultRttNanos());
         this.tat = new AtomicLong(now);
     }
 
@@ -63,7 +69,12 @@ final class BackendState {
         int f = inFlight.get();
         double e = Double.longBitsToDouble(ewmaBits.get());
         if (f > 0) {
-            return (e != e ? defaultRtt : e) * (f + 1) / weight;
+            // Busy with no answer since max(last sample, busy since): the oldest request still waiting has taken
+            // at least that long, so the estimate is at least that (up to pendingCap). A backend that stops
+            // answering is avoided before its first slow answer arrives.
+            long waiting = Math.min(pendingCap, now - Math.max(stamp.get(), busySince.get()));
+            double est = e != e ? defaultRtt : e;
+            return (waiting > est ? waiting : est) * (f + 1) / weight;
         }
         if (e != e) { // NaN: never sampled
             return 0.0;
@@ -75,8 +86,10 @@ final class BackendState {
         return age <= 0 ? e / weight : (defaultRtt + (e - defaultRtt) * Math.exp(-age / decayNanos)) / weight;
     }
 
-    void onStart() {
-        inFlight.incrementAndGet();
+    void onStart(long now) {
+        if (inFlight.incrementAndGet() == 1) {
+            busySince.set(now);
+        }
     }
 
     /** Releases one in-flight slot; never below zero (a completion without a start is ignored). */

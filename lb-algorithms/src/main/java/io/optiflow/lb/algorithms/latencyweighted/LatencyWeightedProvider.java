@@ -32,7 +32,8 @@ public final class LatencyWeightedProvider implements StrategyProvider<LatencyWe
                     + "once is tried again. A backend idle with no sample for longer than decay gets one probe "
                     + "request.")
             .durationAttribute(FAILURE_PENALTY, "1s", "0ns", "1h", "A failed request counts as a sample of at "
-                    + "least this latency, so a backend that fails fast is not mistaken for a fast one.")
+                    + "least this latency, so a backend that fails fast is not mistaken for a fast one. It is also "
+                    + "the most that a request still waiting for its answer adds to its backend's estimate.")
             .doubleAttribute(RATE_LIMIT, 0.0, 0.0, 1_000_000_000.0, "Requests per second each backend may get "
                     + "(token bucket); a backend at its limit is skipped, and when every backend is, the request "
                     + "is rejected as rate limited. 0 turns the limit off.")

@@ -7,7 +7,9 @@
  * backend that slows down is avoided from its first slow answer. A failed request counts as a sample of at
  * least {@code failure-penalty}. While a backend is idle its average relaxes toward {@code default-rtt}, the
  * value an unseen backend starts with, so a backend that was slow once is tried again (while requests are in
- * flight it does not: silence from a busy backend is no sign it got faster). A backend with nothing in flight
+ * flight it does not: silence from a busy backend is no sign it got faster; on the contrary, a busy backend's
+ * estimate is at least how long it has kept a request without answering, up to {@code failure-penalty}, so a
+ * backend that stops answering is avoided before its first slow answer arrives). A backend with nothing in flight
  * and no sample for longer than {@code decay}, or none ever, costs 0 and gets one probe, so no backend is starved
  * for good even at low load. An optional per-backend token bucket ({@code rate-limit}, {@code burst}) makes the
  * picker skip a backend over its rate and answer {@code RATE_LIMITED} when every backend is.

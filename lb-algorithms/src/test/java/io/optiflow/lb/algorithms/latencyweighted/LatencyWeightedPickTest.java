@@ -130,12 +130,14 @@ class LatencyWeightedPickTest {
         complete(fb, b1, 1000, Outcome.SUCCESS);
         complete(fb, b2, 20, Outcome.SUCCESS);
         for (int i = 0; i < 25; i++) {
-            fb.onStart(b2); // b2 busy, so its 20 ms estimate holds: 20 x 26 = 520 ms
+            fb.onStart(b2); // b2 busy and answering in 20 ms: 20 x 26 = 520 ms
         }
         assertEquals(b2, pick(picker, 0, 0));
         ticker.advanceMillis(5_000); // idle b1: 30 + 970 e^-0.5 = 618 ms
+        complete(fb, b2, 20, Outcome.SUCCESS);
         assertEquals(b2, pick(picker, 0, 0));
         ticker.advanceMillis(3_000); // idle b1: 30 + 970 e^-0.8 = 466 ms
+        complete(fb, b2, 20, Outcome.SUCCESS);
         assertEquals(b1, pick(picker, 0, 0));
     }
 
@@ -151,9 +153,42 @@ class LatencyWeightedPickTest {
             fb.onStart(b2); // 150 ms x 16 = 2.4 s
         }
         ticker.advanceMillis(9_000); // idle, b1 would have faded to 30 + 1970 e^-0.9 = 831 ms (x 2 = 1.7 s)
+        complete(fb, b2, 150, Outcome.SUCCESS); // b2 keeps answering
         assertEquals(b2, pick(picker, 0, 0));
         fb.onComplete(b1, 9_000 * MS, Outcome.SUCCESS); // now idle, at 9 s: costs 9 s
         assertEquals(b2, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_backendThatStopsAnswering_avoidedBeforeItsFirstSlowAnswer() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 10, Outcome.SUCCESS);
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        fb.onStart(b1); // 10 x 2 = 20 ms
+        for (int i = 0; i < 3; i++) {
+            fb.onStart(b2); // 10 x 4 = 40 ms
+        }
+        assertEquals(b1, pick(picker, 0, 0));
+        ticker.advanceMillis(100);
+        complete(fb, b2, 10, Outcome.SUCCESS); // b2 answers; b1 has kept its request 100 ms: 100 x 2 = 200 ms
+        assertEquals(b2, pick(picker, 0, 0));
+    }
+
+    @Test
+    void pick_longLivedRequest_countsAtMostFailurePenalty() {
+        Strategy s = strategy(Map.of("failure-penalty", "200ms"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 10, Outcome.SUCCESS);
+        fb.onStart(b1); // a stream that stays open
+        ticker.advanceMillis(60_000);
+        for (int i = 0; i < 50; i++) {
+            fb.onStart(b2); // b2 answers in 10 ms with 50 in flight: 10 x 51 = 510 ms
+        }
+        complete(fb, b2, 10, Outcome.SUCCESS);
+        assertEquals(b1, pick(picker, 0, 0)); // b1: min(60 s, 200 ms) x 2 = 400 ms
     }
 
     @Test
