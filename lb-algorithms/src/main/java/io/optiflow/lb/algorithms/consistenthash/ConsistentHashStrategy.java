@@ -62,10 +62,25 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
             }
         }
         published = new HashMap<>(inFlightById);
+        resyncTotal();
         lastPicker = healthy.isEmpty() ? Picker.NO_BACKEND
                 : new ConsistentHashPicker(healthy, HashRing.build(healthy, config.replicas(), config.maxRingSize()),
                 inFlight, totalInFlight, config.loadFactorMillis());
         return lastPicker;
+    }
+
+    /**
+     * Sets the total back to the sum of the counters. A request that starts through a map published just before a
+     * prune counts on a dropped counter, and its completion then finds none: the total would keep that request for
+     * good. Correcting at each update keeps such drift to the few requests racing the latest update. Racing
+     * requests may make this correction itself off by a few, until the next update; never cumulative.
+     */
+    private void resyncTotal() {
+        long sum = 0;
+        for (AtomicInteger n : inFlightById.values()) {
+            sum += Math.max(0, n.get());
+        }
+        totalInFlight.add(sum - totalInFlight.sum());
     }
 
     @Override

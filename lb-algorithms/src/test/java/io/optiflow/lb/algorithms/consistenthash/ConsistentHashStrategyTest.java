@@ -250,6 +250,58 @@ class ConsistentHashStrategyTest {
     }
 
     @Test
+    void feedback_manyThreadsHotKeyWhileSnapshotsChange_countsReturnToZero() throws Exception {
+        ConsistentHashStrategy s = strategy(Map.of());
+        BackendSet ten = TestBackends.of(10);
+        BackendSet nine = ten.without(TestBackends.backend(3).id());
+        java.util.concurrent.atomic.AtomicReference<Picker> current = new java.util.concurrent.atomic.AtomicReference<>(
+                s.update(ten));
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            int seed = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    Backend[] held = new Backend[8]; // each thread keeps up to 8 requests open, hot key and others
+                    for (int i = 0; i < 20_000; i++) {
+                        int slot = i & 7;
+                        if (held[slot] != null) {
+                            s.feedback().onComplete(held[slot], 1_000L,
+                                    i % 5 == 0 ? Outcome.IGNORED : Outcome.SUCCESS);
+                        }
+                        RequestContext ctx = (i + seed) % 3 == 0 ? key(i) : HOT;
+                        held[slot] = current.get().pick(ctx).backend();
+                        s.feedback().onStart(held[slot]);
+                    }
+                    for (Backend b : held) {
+                        if (b != null) {
+                            s.feedback().onComplete(b, 1_000L, Outcome.SUCCESS);
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            threads[t].start();
+        }
+        for (int i = 0; i < 200; i++) {
+            current.set(s.update(i % 2 == 0 ? nine : ten)); // the one writer; b0003 leaves and comes back
+        }
+        for (Thread t : threads) {
+            t.join(60_000);
+            assertTrue(!t.isAlive(), "worker did not finish within 60 s");
+        }
+        assertTrue(errors.isEmpty(), () -> "workers failed: " + errors);
+        // an update with nothing racing it leaves exact counts (it corrects drift from requests that raced a prune)
+        s.update(nine);
+        s.update(ten);
+        for (Backend b : ten.backends()) {
+            assertEquals(0, s.inFlight(b.id()), () -> b.id() + " still counts requests that all ended");
+        }
+        assertEquals(0, s.totalInFlight());
+    }
+
+    @Test
     void update_sameSnapshot_samePicker() {
         ConsistentHashStrategy s = strategy(Map.of());
         Picker first = s.update(TestBackends.of(5));
