@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.algorithms.support.ClosedLoopSimulation;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
@@ -49,7 +50,7 @@ class LeastConnectionsStrategyTest {
     }
 
     @Test
-    void pick_allIdle_tiesRotateFromTheDrawnStart() {
+    void pick_allIdle_tiesTakeTurnsFromTheDrawnTurn() {
         ScriptedRandom random = ScriptedRandom.ints(1);
         Picker picker = strategy(random, Map.of()).update(TestBackends.of(3));
         assertEquals(List.of("b0002", "b0003", "b0001", "b0002", "b0003", "b0001"), picks(picker, 6));
@@ -78,8 +79,9 @@ class LeastConnectionsStrategyTest {
             s.feedback().onStart(b);
             ids.add(b.id());
         }
-        // the idle ones fill first; at equal load the rotating start decides (pick 3 starts its scan at b0003)
-        assertEquals(List.of("b0002", "b0003", "b0003", "b0001", "b0002"), ids);
+        // the idle ones fill first; each tie goes to the next of the tied backends by a shared turn counter that
+        // moves only on ties: turn 0 of {b2,b3}, then b3 alone, turn 1 of {b1,b2,b3}, turn 2 of {b1,b3}, b3 alone
+        assertEquals(List.of("b0002", "b0003", "b0002", "b0001", "b0003"), ids);
         assertEquals(2, s.inFlight("b0001"));
         assertEquals(2, s.inFlight("b0002"));
         assertEquals(2, s.inFlight("b0003"));
@@ -275,5 +277,20 @@ class LeastConnectionsStrategyTest {
                     () -> "backend " + idx + " share " + share + " (expected " + expected[idx] + " +/- 0.02)");
         }
         assertEquals(100, s.inFlight("b0001") + s.inFlight("b0002") + s.inFlight("b0003"));
+    }
+    @Test
+    void pick_oneBackendTwentyTimesSlower_getsFarLessThanAThird() {
+        // 32 clients in a closed loop over backends of 1 ms, 1 ms and 20 ms: round robin would give the slow one a
+        // third of all requests (and most of the waiting); a load-aware pick starves it of new requests instead
+        BackendSet set = TestBackends.of(3);
+        ManualTicker ticker = new ManualTicker();
+        LeastConnectionsProvider p = new LeastConnectionsProvider();
+        LeastConnectionsStrategy s = (LeastConnectionsStrategy) p.newStrategy(p.parseConfig(Map.of()).config(),
+                TestContexts.context(ticker, new SeededRandom(20)));
+        int[] picks = ClosedLoopSimulation.run(s.update(set), s.feedback(), set,
+                new long[] {1_000_000L, 1_000_000L, 20_000_000L}, 32, 100_000, ticker);
+        double slowShare = picks[2] / (double) (picks[0] + picks[1] + picks[2]);
+        assertTrue(slowShare < 0.05, () -> "slow backend share " + slowShare + " (expected: below 0.05)");
+        assertTrue(Math.abs(picks[0] - picks[1]) < 0.05 * picks[0], () -> java.util.Arrays.toString(picks));
     }
 }

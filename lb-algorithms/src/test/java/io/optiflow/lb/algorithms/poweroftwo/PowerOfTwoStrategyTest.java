@@ -3,6 +3,7 @@ package io.optiflow.lb.algorithms.poweroftwo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.algorithms.support.ClosedLoopSimulation;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
@@ -207,5 +208,20 @@ class PowerOfTwoStrategyTest {
             sum += s.inFlight(b.id());
         }
         assertEquals(100, sum);
+    }
+    @Test
+    void pick_oneBackendTwentyTimesSlower_getsFarLessThanAThird() {
+        // 32 clients in a closed loop over backends of 1 ms, 1 ms and 20 ms: round robin would give the slow one a
+        // third of all requests (and most of the waiting); a load-aware pick starves it of new requests instead
+        BackendSet set = TestBackends.of(3);
+        ManualTicker ticker = new ManualTicker();
+        PowerOfTwoProvider p = new PowerOfTwoProvider();
+        PowerOfTwoStrategy s = (PowerOfTwoStrategy) p.newStrategy(p.parseConfig(Map.of()).config(),
+                TestContexts.context(ticker, new SeededRandom(20)));
+        int[] picks = ClosedLoopSimulation.run(s.update(set), s.feedback(), set,
+                new long[] {1_000_000L, 1_000_000L, 20_000_000L}, 32, 100_000, ticker);
+        double slowShare = picks[2] / (double) (picks[0] + picks[1] + picks[2]);
+        assertTrue(slowShare < 0.10, () -> "slow backend share " + slowShare + " (expected: below 0.10)");
+        assertTrue(Math.abs(picks[0] - picks[1]) < 0.05 * picks[0], () -> java.util.Arrays.toString(picks));
     }
 }
