@@ -161,7 +161,13 @@ public final class DefaultServicePool implements ServicePool {
         return Optional.ofNullable(selector.find(backendId));
     }
 
-    /** Runs {@code listener} (on the writer's thread, after publishing) whenever membership, health or strategy changed. */
+    /** The health of a member now, if it is one (cheap: for metrics gauges). */
+    public synchronized Optional<HealthStatus> health(String backendId) {
+        Member m = members.get(backendId);
+        return m == null ? Optional.empty() : Optional.of(m.health());
+    }
+
+    /** Runs {@code listener} (on the writer's thread, after publishing; keep it quick) whenever membership, health or strategy changed. */
     public void addListener(Runnable listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
@@ -238,8 +244,8 @@ public final class DefaultServicePool implements ServicePool {
         Backend b = m.entry.backend();
         LoadFeedback fb = neu.feedback;
         int seeded = 0;
-        // bounded: each failed CAS means a request moved the counter; it settles when traffic pauses for a moment
-        for (int attempt = 0; ; attempt++) {
+        // a CAS loop: each failure means a request moved the counter (system-wide progress), so it ends quickly
+        for (;;) {
             long s = m.stats.flight.get();
             int n = (int) s;
             for (; seeded < n; seeded++) {
@@ -250,9 +256,6 @@ public final class DefaultServicePool implements ServicePool {
             }
             if (m.stats.flight.compareAndSet(s, BackendStats.pack(neu.epoch, n))) {
                 return;
-            }
-            if (attempt > 1_000_000) {
-                throw new IllegalStateException("could not seal in-flight counter of " + b.id());
             }
             Thread.onSpinWait();
         }

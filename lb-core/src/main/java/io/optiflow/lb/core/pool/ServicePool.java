@@ -6,7 +6,8 @@ import io.optiflow.lb.core.config.HealthPolicy;
  * One service's backends, their health and admin state, and the strategy that balances them. Changes go through
  * one serialized writer; the request path reads one volatile {@link Selector}.
  *
- * <p>SKELETON (lead): the core helper implements it (as a final class or behind this interface).
+ * <p>Implemented by {@link DefaultServicePool}. Threading: every method may be called from any thread;
+ * {@link #selector()} is one volatile read and is what the request path uses.
  */
 public interface ServicePool {
 

@@ -376,4 +376,59 @@ class ControlPlaneTest {
         assertTrue(cp.audit(5).isEmpty());
         assertSame(cp.pool("shop").orElseThrow(), cp.pool("shop").orElseThrow());
     }
+
+    @Test
+    void writes_fromManyThreadsAtOnce_allSerializedSavedAndAudited() throws Exception {
+        ControlPlane cp = started();
+        int threads = 4;
+        int each = 25;
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int tt = t;
+            Thread th = new Thread(() -> {
+                try {
+                    for (int i = 0; i < each; i++) {
+                        cp.addBackend("shop", "http://10.1." + tt + "." + i + ":80", 1 + i, "worker-" + tt);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts) {
+            th.join(20_000);
+            assertFalse(th.isAlive());
+        }
+        assertTrue(errors.isEmpty(), errors::toString);
+        assertEquals(2 + threads * each, cp.service("shop").backends().size());
+        assertEquals(threads * each, cp.audit(1_000).size());
+        cp.close();
+        ControlPlane again = plane();
+        again.start(List.of(defaultShop()));
+        assertEquals(2 + threads * each, again.service("shop").backends().size());
+        assertEquals(13, again.backend("shop", "10.1.3.12:80").weight());
+        assertEquals(threads * each, again.audit(1_000).size());
+    }
+
+    @Test
+    void start_leftoverTempFileFromCrash_removedAndStateJsonUsed() throws Exception {
+        ControlPlane cp = started();
+        cp.updateBackend("shop", "10.0.0.1:8080", 6, null, "alice");
+        cp.close();
+        Files.writeString(dir.resolve("state.json.tmp"), "{\"services\": {\"shop\": {\"backends\": "); // torn write
+        ControlPlane again = plane();
+        again.start(List.of(defaultShop()));
+        assertEquals(6, again.backend("shop", "10.0.0.1:8080").weight());
+        assertFalse(Files.exists(dir.resolve("state.json.tmp")));
+        assertFalse(Files.exists(dir.resolve("state.json.tmp.tmp")));
+    }
+
+    @Test
+    void start_twice_illegalState() {
+        ControlPlane cp = started();
+        assertThrows(IllegalStateException.class, () -> cp.start(List.of(defaultShop())));
+    }
 }
