@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Handover: a new strategy is seeded by one {@link #onStart} per request in flight, after its first
  * {@link #update}; each seeded request is later released with {@link Outcome#IGNORED}. Counts never go below 0,
- * and feedback for a backend never seen (or dropped) is ignored.
+ * and feedback for a backend never seen (or dropped) is ignored. So a backend outside the snapshot at the switch
+ * (ejected, drained) is not seeded; if it comes back while those requests still run, it counts only its new ones
+ * for a while (their releases are absorbed at 0). Likewise a start racing the update that drops an idle removed
+ * backend can be lost. Both undercount briefly and heal as requests drain; neither drives a count negative.
  *
  * <p>Threading: {@link #update} by the strategy's one writer; {@link #onStart}, {@link #onComplete} and
  * {@link #inFlight} from any thread, lock-free and allocation-free (one volatile read, one {@code HashMap.get} on
