@@ -50,4 +50,40 @@ class HashRingTest {
     void locate_largeCappedRing_matchesLinearScan() {
         assertLocatesLikeLinearScan(HashRing.build(TestBackends.of(2_000), 160, 262_144));
     }
+
+    @Test
+    void sortPairs_pointsSharingHighBitsAndTies_sortedByPointThenOwner() {
+        // 5 pairs: the index takes 3 low bits, so points differing only there share their sort key's high bits
+        long[] raw = {0x10L + 7, 0x10L + 1, -5L, 0x10L + 1, Long.MIN_VALUE};
+        int[] rawOwners = {0, 4, 2, 3, 1};
+        long[] points = new long[5];
+        int[] owners = new int[5];
+        HashRing.sortPairs(raw, rawOwners, points, owners);
+        assertEquals(java.util.List.of(Long.MIN_VALUE, -5L, 0x11L, 0x11L, 0x17L),
+                java.util.Arrays.stream(points).boxed().toList());
+        assertEquals(java.util.List.of(1, 2, 3, 4, 0), java.util.Arrays.stream(owners).boxed().toList());
+    }
+
+    @Test
+    void build_everyReplicaOfEveryBackend_presentAndSorted() {
+        io.optiflow.lb.api.BackendSet set = TestBackends.weighted(1, 3, 2);
+        HashRing ring = HashRing.build(set, 50, 262_144);
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        for (int b = 0; b < set.size(); b++) {
+            long idHash = RequestContext.hash(set.get(b).id());
+            for (int r = 0; r < 50 * set.get(b).weight(); r++) {
+                expected.add(HashRing.point(idHash, r) + "@" + b);
+            }
+        }
+        java.util.List<String> actual = new java.util.ArrayList<>();
+        for (int i = 0; i < ring.size(); i++) {
+            actual.add(ring.points[i] + "@" + ring.owners[i]);
+            if (i > 0) {
+                assertEquals(true, ring.points[i - 1] <= ring.points[i], "not sorted at " + i);
+            }
+        }
+        java.util.Collections.sort(expected);
+        java.util.Collections.sort(actual);
+        assertEquals(expected, actual);
+    }
 }
