@@ -3,12 +3,13 @@ package io.optiflow.lb.bench.sim;
 import java.util.Locale;
 
 /**
- * Prints every scenario's table as Markdown, the body of {@code docs/simulation.md}:
+ * Prints every scenario's table as Markdown, the tables of {@code docs/simulation.md}:
  * <pre>
  * mvn -B -o -q -pl lb-bench -am install -DskipTests
- * java -cp "lb-bench/target/classes:$(cat lb-bench/target/classpath.txt)" io.optiflow.lb.bench.sim.SimulationReport
+ * java -cp lb-bench/target/benchmarks.jar io.optiflow.lb.bench.sim.SimulationReport
  * </pre>
- * or simply run {@code SimulationReportTest}'s sibling tests, which print the same tables.
+ * {@code ScenarioGoalsTest} prints the same tables and asserts latency-weighted's goals. Runs are deterministic:
+ * the same code gives the same tables.
  */
 public final class SimulationReport {
 
