@@ -179,7 +179,10 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
             chunked = transferEncoding != null;
             hasBody = chunked || length > 0;
         }
-        boolean isUpgrade = !http2 && upgrade != null && Headers.listedIn(connection, "upgrade");
+        // Only WebSocket is tunnelled; any other Upgrade offer (h2c from an HTTP/1.1 client) is dropped as
+        // hop-by-hop and the request proxied as it is.
+        boolean isUpgrade = !http2 && upgrade != null && Headers.listedIn(connection, "upgrade")
+                && Headers.listedIn(upgrade, "websocket");
         String forwardedHost = http2 ? (authority == null ? null : authority.toString()) : host;
         long hashKey = hashKey(route.settings.hashKey(), req, clientIp, path);
         new ProxyExchange(this, req, route, hashKey, hasBody, chunked, expectContinue, isUpgrade ? upgrade : null,

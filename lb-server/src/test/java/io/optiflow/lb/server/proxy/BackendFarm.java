@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * A backend answers {@code 200} with header {@code x-backend: NAME} and body {@code NAME METHOD URI len=N}. Query
  * {@code delay=MS} delays the answer, {@code status=N} sets the status, {@code size=N} streams N bytes. Backends
- * named {@code f*} always answer 503. Path {@code /health} answers 200 and is not recorded. Backend {@code w1}
+ * named {@code f1} always answers 503. Path {@code /health} answers 200 and is not recorded. Backend {@code w1}
  * also echoes WebSocket messages.
  */
 public class BackendFarm implements QuarkusTestResourceLifecycleManager {
@@ -115,14 +115,19 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
     }
 
     private void startBackend(String name, int port) {
+        await(listen(name, port));
+    }
+
+    private io.vertx.core.Future<HttpServer> listen(String name, int port) {
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
                 .requestHandler(req -> handle(name, req));
         if (name.equals("w1")) {
             server.webSocketHandler(ws -> ws.handler(buf -> ws.writeTextMessage("echo:" + buf.toString())));
         }
-        await(server.listen());
-        servers.put(name, server);
-        ports.put(name, server.actualPort());
+        return server.listen().onSuccess(s -> {
+            servers.put(name, s);
+            ports.put(name, s.actualPort());
+        });
     }
 
     private void handle(String name, HttpServerRequest req) {
@@ -136,7 +141,7 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
             records.get(name).add(new JsonObject().put("method", req.method().name()).put("uri", req.uri())
                     .put("version", req.version().name()).put("headers", headers).put("body", body.toString()));
             counts.merge(name, 1, Integer::sum);
-            int status = name.startsWith("f") ? 503 : intParam(req, "status", 200);
+            int status = name.equals("f1") ? 503 : intParam(req, "status", 200);
             long delay = intParam(req, "delay", 0);
             int size = intParam(req, "size", -1);
             req.response().closeHandler(v -> aborted.merge(name, 1, Integer::sum));
@@ -192,10 +197,8 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
             case "count" -> req.response().end(Integer.toString(counts.get(name)));
             case "aborted" -> req.response().end(Integer.toString(aborted.get(name)));
             case "stop" -> servers.get(name).close().onComplete(v -> req.response().end("stopped"));
-            case "start" -> {
-                startBackend(name, ports.get(name));
-                req.response().end("started");
-            }
+            case "start" -> listen(name, ports.get(name)).onComplete(ar -> req.response()
+                    .setStatusCode(ar.succeeded() ? 200 : 500).end(ar.succeeded() ? "started" : ar.cause().toString()));
             default -> req.response().setStatusCode(404).end("no action " + action);
         }
     }
