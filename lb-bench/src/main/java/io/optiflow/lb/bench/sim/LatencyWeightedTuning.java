@@ -19,12 +19,16 @@ public final class LatencyWeightedTuning {
     public static void main(String[] args) {
         List<String> grid = new ArrayList<>(List.of(args));
         if (grid.isEmpty()) {
-            grid.addAll(List.of("decay=1s", "decay=2s", "decay=5s", "decay=10s", "decay=30s",
-                    "default-rtt=5ms", "default-rtt=100ms", "exploration=0.001", "exploration=0.01"));
+            grid.addAll(List.of("decay=1s", "decay=2s", "decay=5s", "decay=10s", "default-rtt=5ms",
+                    "default-rtt=100ms", "exploration=0.001", "exploration=0.01"));
         }
         Strategies only = Strategies.only(Scenarios.LATENCY_WEIGHTED);
-        System.out.println("| latency-weighted config | a) p50 / p90 / p99 / p99.9 ms (p99.9 worst seed) | b) within 1 s "
-                + "| c) b01 share 10-20 s / 30-40 s; min-max 30-40 s | d) busiest % of limit |");
+        if (!only.missing().isEmpty()) {
+            System.err.println(only.note());
+            return;
+        }
+        System.out.println("| latency-weighted config | a) p50 / p90 / p99 / p99.9 ms (p99.9 worst seed) "
+                + "| b) within 1 s | c) b01 share 10-20 s / 30-40 s; min-max 30-40 s | d) busiest % of limit |");
         System.out.println("|---|---|---:|---|---:|");
         for (String spec : grid) {
             Map<String, String> cfg = parse(spec);
@@ -33,7 +37,8 @@ public final class LatencyWeightedTuning {
             double[] c = Scenarios.starvation(only, cfg).of(Scenarios.LATENCY_WEIGHTED);
             double[] d = Scenarios.rateLimits(only, cfg).of(Scenarios.LATENCY_WEIGHTED);
             System.out.printf(Locale.ROOT, "| %s | %.1f / %.1f / %.1f / %.1f (%.1f) | %.3f%% | %.1f%% / %.1f%%; "
-                    + "%.1f-%.1f%% | %.1f%% |%n", spec, a[0], a[1], a[2], a[3], a[5], b[0], c[1], c[3], c[4], c[5], d[0]);
+                    + "%.1f-%.1f%% | %.1f%% |%n", spec, a[0], a[1], a[2], a[3], a[5], b[0], c[1], c[3], c[4], c[5],
+                    d[0]);
         }
     }
 
