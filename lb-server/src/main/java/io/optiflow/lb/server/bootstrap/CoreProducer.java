@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.bootstrap;
 
 import io.optiflow.lb.api.spi.Ticker;
+import io.optiflow.lb.core.ThreadLocalRandomSource;
 import io.optiflow.lb.core.config.ServiceSpec;
 import io.optiflow.lb.core.control.AdminException;
 import io.optiflow.lb.core.control.ControlPlane;
@@ -95,7 +96,7 @@ public class CoreProducer {
     @Singleton
     ControlPlane controlPlane(StrategyRegistry registry, ConfiguredServices configured) {
         ControlPlane cp = new ControlPlane(registry, Path.of(config.data().dir()), Ticker.SYSTEM,
-                new ThreadLocalRandomSource(), scheduler, Clock.systemUTC());
+                ThreadLocalRandomSource.INSTANCE, scheduler, Clock.systemUTC());
         List<ServiceSpec> specs = new ArrayList<>();
         for (ServiceSettings s : configured.services()) {
             specs.add(s.spec());

@@ -160,9 +160,22 @@ final class ProxyExchange implements RequestContext {
         attemptOpen = true;
         startNanos = System.nanoTime();
         RequestOptions o = new RequestOptions().setMethod(req.method()).setHost(b.host()).setPort(b.port())
-                .setURI(req.uri()).setConnectTimeout(handler.connectTimeoutMillis)
+                .setURI(targetUri()).setConnectTimeout(handler.connectTimeoutMillis)
                 .setIdleTimeout(route.settings.timeoutMillis());
         handler.client.request(o).onComplete(this::onConnected);
+    }
+
+    /** Origin-form target for the backend, also when the client sent absolute-form ({@code GET http://h/p}). */
+    private String targetUri() {
+        String uri = req.uri();
+        if (uri.startsWith("/")) {
+            return uri;
+        }
+        String q = req.query();
+        return q == null ? path : path + "?" + q;
+    }
+
+    private static void ignore(Throwable t) {
     }
 
     private void endAttempt(Outcome outcome) {
@@ -197,6 +210,9 @@ final class ProxyExchange implements RequestContext {
         }
         HttpClientRequest c = ar.result();
         creq = c;
+        // Failures arrive through the response future and the body pipe; without a handler Vert.x would also
+        // log each one at ERROR (a reset after the client left is routine).
+        c.exceptionHandler(ProxyExchange::ignore);
         if (clientGone) {
             c.reset();
             endAttempt(Outcome.IGNORED);
