@@ -187,12 +187,46 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         configured.put(spec.name(), byId);
+        if (spec.health() != null) {
+            validateHealth(p + ".health.", spec.health(), errors);
+        }
         String strategy = spec.strategy();
         Optional<StrategyProvider<?>> provider = strategy == null ? Optional.empty() : registry.find(strategy);
         if (provider.isEmpty()) {
             errors.add(p + ".strategy: '" + strategy + "' (expected: one of " + strategyNames() + ")");
         } else {
             errors.addAll(prefixed(p + ".strategy-config.", parseErrors(provider.get(), spec.strategyConfig())));
+        }
+    }
+
+    private static void validateHealth(String p, HealthPolicy h, List<String> errors) {
+        if (h.activeEnabled() && (h.path() == null || !h.path().startsWith("/"))) {
+            errors.add(p + "path: '" + h.path() + "' (expected: a path starting with /)");
+        }
+        if (h.activeEnabled() && h.intervalNanos() <= 0) {
+            errors.add(p + "interval: " + h.intervalNanos() + "ns (expected: > 0)");
+        }
+        if (h.activeEnabled() && h.timeoutNanos() <= 0) {
+            errors.add(p + "timeout: " + h.timeoutNanos() + "ns (expected: > 0)");
+        }
+        if (h.rise() < 1) {
+            errors.add(p + "rise: " + h.rise() + " (expected: >= 1)");
+        }
+        if (h.fall() < 1) {
+            errors.add(p + "fall: " + h.fall() + " (expected: >= 1)");
+        }
+        if (h.consecutiveFailures() < 0) {
+            errors.add(p + "consecutive-failures: " + h.consecutiveFailures() + " (expected: >= 0, 0 = off)");
+        }
+        if (h.consecutiveFailures() > 0 && h.baseEjectionNanos() <= 0) {
+            errors.add(p + "base-ejection: " + h.baseEjectionNanos() + "ns (expected: > 0)");
+        }
+        if (h.consecutiveFailures() > 0 && h.maxEjectionNanos() < h.baseEjectionNanos()) {
+            errors.add(p + "max-ejection: " + h.maxEjectionNanos() + "ns (expected: >= base-ejection, "
+                    + h.baseEjectionNanos() + "ns)");
+        }
+        if (h.maxEjectedPercent() < 0 || h.maxEjectedPercent() > 100) {
+            errors.add(p + "max-ejected-percent: " + h.maxEjectedPercent() + " (expected: 0..100)");
         }
     }
 

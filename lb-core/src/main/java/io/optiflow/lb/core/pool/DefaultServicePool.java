@@ -341,8 +341,22 @@ public final class DefaultServicePool implements ServicePool {
         stats.ejections.incrementAndGet();
         LOG.log(Level.WARNING, "service " + name + ": backend " + m.entry.backend().id() + " ejected for "
                 + duration / 1_000_000 + " ms after " + consecutiveFailuresToEject + " failed requests in a row");
-        scheduleExpiry(duration);
+        scheduleNextExpiry();
         republish(false);
+    }
+
+    /** One task, due when the earliest ejection ends (not the latest: a long one must not hold a short one). */
+    private void scheduleNextExpiry() {
+        long now = ticker.read();
+        long next = Long.MAX_VALUE;
+        for (Member m : members.values()) {
+            if (m.ejected) {
+                next = Math.min(next, Math.max(0, m.ejectedUntil - now));
+            }
+        }
+        if (next != Long.MAX_VALUE) {
+            scheduleExpiry(next);
+        }
     }
 
     private void scheduleExpiry(long delayNanos) {

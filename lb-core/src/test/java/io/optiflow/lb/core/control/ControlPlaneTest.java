@@ -119,10 +119,17 @@ class ControlPlaneTest {
         ServiceSpec badConfig = new ServiceSpec("b", List.of(), LC, Map.of("bias", "500", "zzz", "1"), null);
         ServiceSpec dup = new ServiceSpec("c", List.of(BackendSpec.parse("http://h:1"), BackendSpec.parse("http://h:1")),
                 RR, Map.of(), null);
-        AdminException e = assertThrows(AdminException.class, () -> plane().start(List.of(unknown, badConfig, dup)));
+        ServiceSpec badHealth = new ServiceSpec("d", List.of(), RR, Map.of(),
+                new HealthPolicy(true, "/", 1, 1, 0, 1, 5, 10, 20, 150));
+        AdminException e = assertThrows(AdminException.class,
+                () -> plane().start(List.of(unknown, badConfig, dup, badHealth)));
         assertEquals(AdminException.Kind.INVALID, e.kind());
         List<String> errors = e.errors();
-        assertEquals(4, errors.size(), errors::toString);
+        assertEquals(6, errors.size(), errors::toString);
+        assertTrue(errors.contains("lb.services.d.health.rise: 0 (expected: >= 1)"), errors::toString);
+        assertTrue(errors.contains("lb.services.d.health.max-ejected-percent: 150 (expected: 0..100)"),
+                errors::toString);
+        assertFalse(Files.exists(dir.resolve("state.json")), "a refused start writes nothing");
         assertTrue(errors.get(0).startsWith("lb.services.a.strategy: 'no-such-strategy'"), errors::toString);
         assertTrue(errors.get(0).contains(RR), "the error lists what is available: " + errors);
         assertTrue(errors.stream().anyMatch(s -> s.startsWith("lb.services.b.strategy-config.bias:")), errors::toString);

@@ -440,4 +440,37 @@ class DefaultServicePoolTest {
         assertEquals(90, bv.latency().p90Ms(), 90 * 0.15);
         assertEquals(99, bv.latency().p99Ms(), 99 * 0.15);
     }
+
+    @Test
+    void ejectionEnd_scheduledOnRealClock_shortEjectionNotHeldByLongerOne() throws Exception {
+        // the scheduled end of ejections runs on real time: this test uses the system ticker and bounded polling
+        long base = 500_000_000L;
+        List<BackendEntry> entries = new ArrayList<>();
+        for (Backend b : TestBackends.of(4).backends()) {
+            entries.add(BackendEntry.configured(b, "http://" + b.authority()));
+        }
+        DefaultServicePool p = new DefaultServicePool("svc", policy(1, base, 10 * base, 100), RoundRobinTestProvider.NAME,
+                roundRobin(), false, entries, io.optiflow.lb.api.spi.Ticker.SYSTEM, scheduler, scheduler);
+        pools.add(p);
+        fail(p.selector(), b(2), 1); // b2: first ejection, 0.5 s (applied on the scheduler: wait for it)
+        assertTrue(awaitHealth(p, 2, HealthStatus.EJECTED));
+        assertTrue(awaitHealth(p, 2, HealthStatus.UP), "first ejection of b2 did not end");
+        fail(p.selector(), b(1), 1); // b1: 0.5 s
+        assertTrue(awaitHealth(p, 1, HealthStatus.EJECTED));
+        fail(p.selector(), b(2), 1); // b2 again in a row: 1 s, scheduled after the shorter one
+        assertTrue(awaitHealth(p, 2, HealthStatus.EJECTED));
+        assertTrue(awaitHealth(p, 1, HealthStatus.UP), "b1's ejection did not end");
+        assertEquals(HealthStatus.EJECTED, health(p, 2), "b2 ends 0.5 s after b1");
+        assertTrue(awaitHealth(p, 2, HealthStatus.UP));
+    }
+
+    private static boolean awaitHealth(DefaultServicePool p, int i, HealthStatus want) throws InterruptedException {
+        for (int n = 0; n < 200; n++) { // at most 10 s
+            if (health(p, i) == want) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
 }
