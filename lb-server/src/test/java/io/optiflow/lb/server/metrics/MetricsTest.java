@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The Prometheus endpoint carries every lb_* metric and passes promtool. */
 @QuarkusTest
-@QuarkusTestResource(BackendFarm.class)
+@QuarkusTestResource(value = BackendFarm.class, restrictToAnnotatedClass = true)
 @Timeout(60)
 class MetricsTest {
 

@@ -61,6 +61,7 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("optiflow.test.farm-port", Integer.toString(control.actualPort()));
         c.put("lb.demo.enabled", "false");
+        c.put("lb.admin.password", "test-operator-pw");
         try {
             // A fresh data folder: runtime overrides of an earlier run must not leak in.
             c.put("lb.data.dir", java.nio.file.Files.createTempDirectory("lb-test-data").toString());

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** What reaches the backend and what comes back: distribution, headers, routing, bodies, upgrades, h2c. */
 @QuarkusTest
-@QuarkusTestResource(BackendFarm.class)
+@QuarkusTestResource(value = BackendFarm.class, restrictToAnnotatedClass = true)
 @Timeout(120)
 class ProxyForwardingTest {
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * connection, and forward nothing, not even the request smuggled behind the first one.
  */
 @QuarkusTest
-@QuarkusTestResource(BackendFarm.class)
+@QuarkusTestResource(value = BackendFarm.class, restrictToAnnotatedClass = true)
 @Timeout(60)
 class RequestSmugglingTest {
 

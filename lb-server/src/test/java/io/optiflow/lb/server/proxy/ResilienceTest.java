@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Backends failing, slow, refusing, going away and coming back; retries; rate limits; live switches. */
 @QuarkusTest
-@QuarkusTestResource(BackendFarm.class)
+@QuarkusTestResource(value = BackendFarm.class, restrictToAnnotatedClass = true)
 @Timeout(120)
 class ResilienceTest {
 
