@@ -20,17 +20,17 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Builds real plug-in JARs at test time: compiles tiny providers against lb-api and packs them with java.util.jar. */
-final class PluginJars {
+public final class PluginJars {
 
     private final Path work;
     private int counter;
 
-    PluginJars(Path work) {
+    public PluginJars(Path work) {
         this.work = work;
     }
 
     /** Source of a provider class {@code plug.<cls>} with the given name expression and priority. */
-    static String provider(String cls, String nameExpr, int priority, String description) {
+    public static String provider(String cls, String nameExpr, int priority, String description) {
         return "package plug;\n"
                 + "import io.optiflow.lb.api.spi.*;\n"
                 + "import java.util.Map;\n"
@@ -47,7 +47,7 @@ final class PluginJars {
     }
 
     /** A provider named {@code name}. */
-    static String provider(String cls, String name, int priority) {
+    public static String provider(String cls, String name, int priority) {
         return provider(cls, "return \"" + name + "\";", priority, "plug-in " + name);
     }
 
@@ -56,7 +56,7 @@ final class PluginJars {
      * {@code target} listing {@code services} (fully qualified names; may name classes that are not there).
      * Written beside and moved into place, as an operator's copy would finish.
      */
-    Path jar(Path target, Map<String, String> sources, List<String> services) throws IOException {
+    public Path jar(Path target, Map<String, String> sources, List<String> services) throws IOException {
         Path src = Files.createDirectories(work.resolve("src" + (++counter)));
         Path out = Files.createDirectories(work.resolve("classes" + counter));
         List<String> args = new ArrayList<>(List.of("-classpath", apiClassPath(), "-d", out.toString(),
@@ -94,7 +94,7 @@ final class PluginJars {
     }
 
     /** A JAR with one provider class {@code plug.<cls>} named {@code name}. */
-    Path single(Path target, String cls, String name, int priority) throws IOException {
+    public Path single(Path target, String cls, String name, int priority) throws IOException {
         Map<String, String> src = new LinkedHashMap<>();
         src.put(cls, provider(cls, name, priority));
         return jar(target, src, List.of("plug." + cls));
