@@ -34,6 +34,8 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
      */
     private volatile Map<String, AtomicInteger> published = Map.of();
     private BackendSet last;
+    /** The ring of {@code last}, or null; the next ring is derived from it. */
+    private HashRing lastRing;
     private Picker lastPicker = Picker.NO_BACKEND;
 
     ConsistentHashStrategy(ConsistentHashConfig config) {
@@ -45,6 +47,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
         if (healthy.equals(last)) {
             return lastPicker; // nothing changed: same ring, same picker
         }
+        BackendSet previous = last;
         last = healthy;
         Set<String> ids = new HashSet<>();
         AtomicInteger[] inFlight = new AtomicInteger[healthy.size()];
@@ -63,9 +66,16 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
         }
         published = new HashMap<>(inFlightById);
         resyncTotal();
-        lastPicker = healthy.isEmpty() ? Picker.NO_BACKEND
-                : new ConsistentHashPicker(healthy, HashRing.build(healthy, config.replicas(), config.maxRingSize()),
-                inFlight, totalInFlight, config.loadFactorMillis());
+        if (healthy.isEmpty()) {
+            lastRing = null;
+            lastPicker = Picker.NO_BACKEND;
+        } else {
+            lastRing = lastRing == null
+                    ? HashRing.build(healthy, config.replicas(), config.maxRingSize())
+                    : lastRing.rebuild(previous, healthy, config.replicas(), config.maxRingSize());
+            lastPicker = new ConsistentHashPicker(healthy, lastRing, inFlight, totalInFlight,
+                    config.loadFactorMillis());
+        }
         return lastPicker;
     }
 

@@ -19,6 +19,8 @@ final class HashRing {
 
     final long[] points;
     final int[] owners;
+    /** Points per backend index: replicas {@code 0..counts[b]-1} of backend {@code b} are on the ring. */
+    private final int[] counts;
     /**
      * A lookup accelerator: {@code buckets[b]} is the first point whose top {@link #bucketBits} bits (in unsigned
      * order) are at least {@code b}, so a lookup searches a handful of neighbouring points instead of the whole
@@ -27,9 +29,10 @@ final class HashRing {
     private final int[] buckets;
     private final int bucketBits;
 
-    private HashRing(long[] points, int[] owners) {
+    private HashRing(long[] points, int[] owners, int[] counts) {
         this.points = points;
         this.owners = owners;
+        this.counts = counts;
         // about four points per bucket, and at most 2^16 buckets (256 KB)
         int bits = 31 - Integer.numberOfLeadingZeros(Math.max(1, points.length)) - 2;
         this.bucketBits = Math.max(1, Math.min(16, bits));
@@ -89,7 +92,97 @@ final class HashRing {
         long[] points = new long[total];
         int[] owners = new int[total];
         sortPairs(rawPoints, rawOwners, points, owners);
-        return new HashRing(points, owners);
+        return new HashRing(points, owners, counts);
+    }
+
+    /**
+     * The ring of {@code next}, made from this ring of {@code previous} in linear time: the same result as
+     * {@link #build}{@code (next, ...)}, without re-sorting the points that stay. Every backend's points are the
+     * prefix {@code 0..count-1} of its replicas, so a change (a backend leaves or comes, a weight changes, the cap
+     * rescales everyone) drops or adds only the tail replicas that differ; only those are hashed and sorted, then
+     * merged into the kept ones.
+     */
+    HashRing rebuild(BackendSet previous, BackendSet next, int replicas, int maxRingSize) {
+        int[] nextCounts = pointCounts(next, replicas, maxRingSize);
+        int[] toNext = new int[previous.size()]; // previous index -> next index, or -1
+        int[] fromPrevious = new int[next.size()]; // next index -> previous index, or -1
+        Arrays.fill(fromPrevious, -1);
+        for (int o = 0; o < toNext.length; o++) {
+            toNext[o] = next.indexOf(previous.get(o).id());
+            if (toNext[o] >= 0) {
+                fromPrevious[toNext[o]] = o;
+            }
+        }
+        // Points to drop from backends that stay but shrink: their replicas nextCount..count-1.
+        int droppedCount = 0;
+        int addedCount = 0;
+        for (int n = 0; n < nextCounts.length; n++) {
+            int was = fromPrevious[n] < 0 ? 0 : counts[fromPrevious[n]];
+            droppedCount += Math.max(0, was - nextCounts[n]);
+            addedCount += Math.max(0, nextCounts[n] - was);
+        }
+        long[] droppedPoints = new long[droppedCount];
+        int[] droppedOwners = new int[droppedCount];
+        long[] addedRaw = new long[addedCount];
+        int[] addedRawOwners = new int[addedCount];
+        int d = 0;
+        int a = 0;
+        for (int n = 0; n < nextCounts.length; n++) {
+            int was = fromPrevious[n] < 0 ? 0 : counts[fromPrevious[n]];
+            long idHash = RequestContext.hash(next.get(n).id());
+            for (int r = nextCounts[n]; r < was; r++) {
+                droppedPoints[d] = point(idHash, r);
+                droppedOwners[d++] = n;
+            }
+            for (int r = was; r < nextCounts[n]; r++) {
+                addedRaw[a] = point(idHash, r);
+                addedRawOwners[a++] = n;
+            }
+        }
+        long[] dropP = new long[droppedCount];
+        int[] dropO = new int[droppedCount];
+        sortPairs(droppedPoints, droppedOwners, dropP, dropO);
+        long[] addP = new long[addedCount];
+        int[] addO = new int[addedCount];
+        sortPairs(addedRaw, addedRawOwners, addP, addO);
+
+        int total = 0;
+        for (int c : nextCounts) {
+            total += c;
+        }
+        long[] outP = new long[total];
+        int[] outO = new int[total];
+        int out = 0;
+        int j = 0; // into the added pairs
+        int k = 0; // into the dropped pairs; both walk in ring order alongside i
+        for (int i = 0; i < points.length; i++) {
+            int owner = toNext[owners[i]]; // remapping keeps id order, so (point, owner) order holds
+            if (owner < 0) {
+                continue; // the backend left
+            }
+            long p = points[i];
+            while (k < droppedCount && (dropP[k] < p || (dropP[k] == p && dropO[k] < owner))) {
+                k++;
+            }
+            if (k < droppedCount && dropP[k] == p && dropO[k] == owner) {
+                k++;
+                continue; // a tail replica of a shrinking backend
+            }
+            while (j < addedCount && (addP[j] < p || (addP[j] == p && addO[j] < owner))) {
+                outP[out] = addP[j];
+                outO[out++] = addO[j++];
+            }
+            outP[out] = p;
+            outO[out++] = owner;
+        }
+        while (j < addedCount) {
+            outP[out] = addP[j];
+            outO[out++] = addO[j++];
+        }
+        if (out != total) { // cannot happen unless the previous ring was not built from previous
+            throw new IllegalStateException("ring rebuild: " + out + " points (expected: " + total + ")");
+        }
+        return new HashRing(outP, outO, nextCounts);
     }
 
     /** Writes the pairs {@code (rawPoints[i], rawOwners[i])} into {@code points, owners} sorted by point, then owner. */

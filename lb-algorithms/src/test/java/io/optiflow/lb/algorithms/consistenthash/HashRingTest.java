@@ -86,4 +86,46 @@ class HashRingTest {
         java.util.Collections.sort(actual);
         assertEquals(expected, actual);
     }
+
+    private static void assertSameRing(HashRing expected, HashRing actual, String step) {
+        assertEquals(expected.size(), actual.size(), step + ": size");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.points, actual.points, step + ": points");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.owners, actual.owners, step + ": owners");
+    }
+
+    @Test
+    void rebuild_randomMembershipAndWeightChanges_sameRingAsAFreshBuild() {
+        io.optiflow.lb.testkit.SeededRandom random = new io.optiflow.lb.testkit.SeededRandom(2026);
+        for (int[] limits : new int[][]{{20, 1024}, {300, 4_096}}) { // a loose cap, and one that binds and rescales
+            int replicas = limits[0];
+            int cap = limits[1];
+            java.util.Map<Integer, Integer> weights = new java.util.TreeMap<>();
+            for (int i = 1; i <= 12; i++) {
+                weights.put(i, 1 + random.nextInt(4));
+            }
+            io.optiflow.lb.api.BackendSet previous = setOf(weights);
+            HashRing ring = HashRing.build(previous, replicas, cap);
+            for (int step = 0; step < 60; step++) {
+                int id = 1 + random.nextInt(20);
+                switch (random.nextInt(3)) {
+                    case 0 -> weights.remove(id);
+                    case 1 -> weights.put(id, 1 + random.nextInt(6));
+                    default -> weights.putIfAbsent(id, 1);
+                }
+                if (weights.isEmpty()) {
+                    weights.put(1, 1);
+                }
+                io.optiflow.lb.api.BackendSet next = setOf(weights);
+                ring = ring.rebuild(previous, next, replicas, cap);
+                assertSameRing(HashRing.build(next, replicas, cap), ring, "cap " + cap + " step " + step);
+                previous = next;
+            }
+        }
+    }
+
+    private static io.optiflow.lb.api.BackendSet setOf(java.util.Map<Integer, Integer> weights) {
+        java.util.List<io.optiflow.lb.api.Backend> list = new java.util.ArrayList<>();
+        weights.forEach((i, w) -> list.add(TestBackends.backend(i, w)));
+        return io.optiflow.lb.api.BackendSet.of(list);
+    }
 }
