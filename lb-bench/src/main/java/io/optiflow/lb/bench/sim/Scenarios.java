@@ -221,6 +221,43 @@ public final class Scenarios {
         return new Report(withNote(md, strategies), figures);
     }
 
+    // ---------------------------------------------------------------- e) fast failures
+
+    static final int FAIL_BACKENDS = 5;
+
+    static Workload fastFailureWorkload() {
+        return Workload.openLoop(FAIL_BACKENDS, Integer.MAX_VALUE, ServiceTime.normal(50 * MS, 5 * MS), 400.0,
+                20 * SECOND).withFailures(0, 0.5, 1 * MS);
+    }
+
+    /** Figures per strategy (median over seeds): failed requests (%), b01's share of requests (%), p99 (ms). */
+    public static Report fastFailures(Strategies strategies) {
+        return fastFailures(strategies, Map.of());
+    }
+
+    /** The same with {@code lwConfig} for latency-weighted (for tuning its defaults). */
+    public static Report fastFailures(Strategies strategies, Map<String, String> lwConfig) {
+        Map<String, double[]> figures = new LinkedHashMap<>();
+        StringBuilder md = new StringBuilder();
+        md.append("| strategy | failed requests | b01's share of requests | p99 ms |\n");
+        md.append("|---|---:|---:|---:|\n");
+        for (StrategyProvider<?> p : strategies.found()) {
+            double[] failedPct = new double[SEEDS.length];
+            double[] share = new double[SEEDS.length];
+            double[] p99 = new double[SEEDS.length];
+            for (int s = 0; s < SEEDS.length; s++) {
+                SimResult r = run(p, configFor(p, lwConfig), fastFailureWorkload(), SEEDS[s]);
+                failedPct[s] = r.percentFailed();
+                share[s] = 100.0 * r.sent(0, 0, 20) / Math.max(1, r.sent(0, 20));
+                p99[s] = r.percentileMillis(0.99);
+            }
+            double[] f = {median(failedPct), median(share), median(p99)};
+            figures.put(p.name(), f);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.1f%% | %.0f |%n", p.name(), f[0], f[1], f[2]));
+        }
+        return new Report(withNote(md, strategies), figures);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static Map<String, String> configFor(StrategyProvider<?> p, Map<String, String> lwConfig) {

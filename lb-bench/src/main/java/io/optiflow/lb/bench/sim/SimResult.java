@@ -11,8 +11,14 @@ import java.util.Arrays;
  *                   the time of the pick
  * @param rejected   picks that returned a rejection (rate limited or no backend)
  * @param endNanos   virtual time when the last event ran
+ * @param failed     completed requests that failed (reported to the strategy as {@code FAILURE})
  */
-public record SimResult(long[] latencies, int[][] perSecond, long rejected, long endNanos) {
+public record SimResult(long[] latencies, int[][] perSecond, long rejected, long endNanos, long failed) {
+
+    /** Failed requests, in percent of completed ones. */
+    public double percentFailed() {
+        return latencies.length == 0 ? Double.NaN : 100.0 * failed / latencies.length;
+    }
 
     /** Completed requests. */
     public int completed() {

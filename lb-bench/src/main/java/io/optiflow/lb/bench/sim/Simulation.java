@@ -62,6 +62,7 @@ public final class Simulation {
     private long[] latencies = new long[1024];
     private int completed;
     private long rejected;
+    private long failed;
     private int sent;
 
     private Picker picker;
@@ -132,7 +133,7 @@ public final class Simulation {
         }
         long[] sorted = Arrays.copyOf(latencies, completed);
         Arrays.sort(sorted);
-        return new SimResult(sorted, perSecond, rejected, clock.read());
+        return new SimResult(sorted, perSecond, rejected, clock.read(), failed);
     }
 
     private long nextArrivalGap() {
@@ -164,7 +165,7 @@ public final class Simulation {
             perSecond[b][second]++;
         }
         feedback.onStart(backends[b]);
-        Request req = new Request(b, now);
+        Request req = new Request(b, now, new boolean[1]);
         if (active[b] < workload.maxConcurrent()) {
             startService(req);
         } else {
@@ -175,13 +176,22 @@ public final class Simulation {
     private void startService(Request req) {
         active[req.backend]++;
         long service = workload.serviceTime().sampleNanos(req.backend, clock.read(), random);
+        Workload.Failures f = workload.failures();
+        if (req.backend == f.backend() && random.nextDouble() < f.probability()) {
+            req.failed[0] = true;
+            service = f.failNanos();
+        }
         schedule(service, Kind.COMPLETE, req);
     }
 
     private void complete(Request req) {
         long latency = clock.read() - req.pickedAt;
         active[req.backend]--;
-        feedback.onComplete(backends[req.backend], latency, Outcome.SUCCESS);
+        boolean fail = req.failed[0];
+        if (fail) {
+            failed++;
+        }
+        feedback.onComplete(backends[req.backend], latency, fail ? Outcome.FAILURE : Outcome.SUCCESS);
         if (completed == latencies.length) {
             latencies = Arrays.copyOf(latencies, completed * 2);
         }
@@ -201,7 +211,8 @@ public final class Simulation {
 
     private enum Kind { ARRIVAL, RETRY, COMPLETE }
 
-    private record Request(int backend, long pickedAt) {
+    /** One request; {@code failed[0]} is decided when service starts. */
+    private record Request(int backend, long pickedAt, boolean[] failed) {
     }
 
     private record Event(long time, long seq, Kind kind, Request request) implements Comparable<Event> {

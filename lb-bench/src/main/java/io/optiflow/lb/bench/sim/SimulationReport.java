@@ -28,6 +28,8 @@ public final class SimulationReport {
         out.append(Scenarios.starvation(s).markdown()).append('\n');
         out.append("### d) Rate limits: 5 backends limited to 100 requests/s each, 1,000 requests/s offered\n\n");
         out.append(Scenarios.rateLimits(s).markdown()).append('\n');
+        out.append("### e) Fast failures: b01 fails half its requests in 1 ms, the others answer in 50 ms\n\n");
+        out.append(Scenarios.fastFailures(s).markdown()).append('\n');
         System.out.print(out);
         System.err.printf(Locale.ROOT, "simulated in %.1f s of wall time%n", (System.nanoTime() - t0) / 1e9);
     }

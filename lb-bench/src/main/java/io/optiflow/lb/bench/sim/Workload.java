@@ -13,18 +13,31 @@ import java.util.List;
  * @param totalRequests  closed loop: requests to send in all
  * @param ratePerSecond  open loop: mean arrival rate (Poisson)
  * @param durationNanos  open loop: arrivals stop at this virtual time; requests in flight then still finish
+ * @param failures       which requests fail, and how fast
  */
 public record Workload(int backends, int maxConcurrent, ServiceTime serviceTime, int clients, int totalRequests,
-                       double ratePerSecond, long durationNanos) {
+                       double ratePerSecond, long durationNanos, Failures failures) {
+
+    /** Which requests fail: a failing request ends after {@code failNanos} instead of its service time. */
+    public record Failures(int backend, double probability, long failNanos) {
+        static final Failures NONE = new Failures(-1, 0.0, 0L);
+    }
+
+    /** This workload with {@code backend} failing each request with {@code probability}, in {@code failNanos}. */
+    public Workload withFailures(int backend, double probability, long failNanos) {
+        return new Workload(backends, maxConcurrent, serviceTime, clients, totalRequests, ratePerSecond,
+                durationNanos, new Failures(backend, probability, failNanos));
+    }
 
     public static Workload closedLoop(int backends, int maxConcurrent, ServiceTime serviceTime, int clients,
                                       int totalRequests) {
-        return new Workload(backends, maxConcurrent, serviceTime, clients, totalRequests, 0.0, 0L);
+        return new Workload(backends, maxConcurrent, serviceTime, clients, totalRequests, 0.0, 0L, Failures.NONE);
     }
 
     public static Workload openLoop(int backends, int maxConcurrent, ServiceTime serviceTime, double ratePerSecond,
                                     long durationNanos) {
-        return new Workload(backends, maxConcurrent, serviceTime, 0, 0, ratePerSecond, durationNanos);
+        return new Workload(backends, maxConcurrent, serviceTime, 0, 0, ratePerSecond, durationNanos,
+                Failures.NONE);
     }
 
     boolean isClosedLoop() {

@@ -77,6 +77,19 @@ class ScenarioGoalsTest {
     }
 
     @Test
+    void fastFailures_latencyWeighted_underOnePercentFailedWhereRoundRobinHasTen() {
+        Report r = Scenarios.fastFailures(strategies);
+        System.out.println("e) Fast failures\n" + r.markdown());
+        double[] lw = figures(r, LW);
+        assertTrue(lw[0] < 1.0, "latency-weighted failed " + lw[0] + "% (expected < 1%: failures count as slow)");
+        double[] rr = r.of("round-robin");
+        if (rr != null) {
+            assertTrue(Math.abs(rr[0] - 10.0) <= 1.0, "round-robin failed " + rr[0]
+                    + "% (expected: 10% +- 1 point, half of b01's fifth: the model is what it says)");
+        }
+    }
+
+    @Test
     void rateLimits_latencyWeighted_noBackendOver102PercentOfItsLimitOver30Seconds() {
         Report r = Scenarios.rateLimits(strategies);
         System.out.println("d) Rate limits\n" + r.markdown());

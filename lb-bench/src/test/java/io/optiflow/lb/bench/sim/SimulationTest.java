@@ -42,6 +42,15 @@ class SimulationTest {
     }
 
     @Test
+    void closedLoop_failingBackend_failuresEndFastAndAreCounted() {
+        Workload w = Workload.closedLoop(1, 10, (b, t, r) -> 10 * MS, 2, 20).withFailures(0, 1.0, MS);
+        SimResult r = Simulation.run(new FirstBackendProvider(), Map.of(), w, 1);
+        assertEquals(20, r.failed());
+        assertEquals(100.0, r.percentFailed());
+        assertTrue(Arrays.stream(r.latencies()).allMatch(l -> l == MS), Arrays.toString(r.latencies()));
+    }
+
+    @Test
     void openLoop_poissonArrivals_aboutTheRateAndNoneAfterTheEnd() {
         Workload w = Workload.openLoop(1, Integer.MAX_VALUE, (b, t, r) -> 5 * MS, 1000.0, 10_000 * MS);
         SimResult r = Simulation.run(new FirstBackendProvider(), Map.of(), w, 3);
@@ -83,7 +92,7 @@ class SimulationTest {
         for (int i = 0; i < l.length; i++) {
             l[i] = (i + 1) * MS;
         }
-        SimResult r = new SimResult(l, new int[0][0], 0, 0);
+        SimResult r = new SimResult(l, new int[0][0], 0, 0, 0);
         assertEquals(500.0, r.percentileMillis(0.5));
         assertEquals(999.0, r.percentileMillis(0.999));
         assertEquals(25.0, r.percentWithin(250 * MS));
