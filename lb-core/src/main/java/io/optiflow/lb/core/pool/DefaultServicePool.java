@@ -167,7 +167,7 @@ public final class DefaultServicePool implements ServicePool {
         return m == null ? Optional.empty() : Optional.of(m.health());
     }
 
-    /** Runs {@code listener} (on the writer's thread, after publishing; keep it quick) whenever membership, health or strategy changed. */
+    /** Runs {@code listener} (on the scheduler, after publishing; keep it quick) whenever membership, health or strategy changed. */
     public void addListener(Runnable listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
@@ -496,12 +496,22 @@ public final class DefaultServicePool implements ServicePool {
     }
 
     private void fireListeners() {
-        for (Runnable l : listeners) {
-            try {
-                l.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "service " + name + ": a change listener failed", e);
-            }
+        if (listeners.isEmpty()) {
+            return;
+        }
+        // run outside the writer's monitor, so a listener may call anything (even a control-plane write)
+        try {
+            scheduler.execute(() -> {
+                for (Runnable l : listeners) {
+                    try {
+                        l.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "service " + name + ": a change listener failed", e);
+                    }
+                }
+            });
+        } catch (RuntimeException e) { // scheduler shut down: nobody is listening any more
+            LOG.log(Level.DEBUG, "service " + name + ": change listeners not run", e);
         }
     }
 }

@@ -138,6 +138,9 @@ final class DefaultStrategyRegistry implements StrategyRegistry {
         }
         Map<String, Path> seen = new TreeMap<>();
         List<String> folderProblems = new ArrayList<>();
+        if (pluginsDir != null && Files.exists(pluginsDir) && !Files.isDirectory(pluginsDir)) {
+            folderProblems.add("plug-ins folder " + pluginsDir + ": not a folder (expected: a folder of *.jar files)");
+        }
         if (pluginsDir != null && Files.isDirectory(pluginsDir)) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(pluginsDir, "*.jar")) {
                 for (Path p : ds) {

@@ -473,4 +473,20 @@ class DefaultServicePoolTest {
         }
         return false;
     }
+
+    @Test
+    void addListener_healthChange_listenerRunsOffTheWriter() throws Exception {
+        DefaultServicePool p = pool(2);
+        java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean heldMonitor = new java.util.concurrent.atomic.AtomicBoolean(true);
+        p.addListener(() -> {
+            heldMonitor.set(Thread.holdsLock(p));
+            heard.countDown();
+        });
+        for (int i = 0; i < 3; i++) {
+            p.reportActiveCheck(b(1).id(), false);
+        }
+        assertTrue(heard.await(10, java.util.concurrent.TimeUnit.SECONDS), "listener not called");
+        assertFalse(heldMonitor.get(), "listeners run outside the writer's monitor");
+    }
 }

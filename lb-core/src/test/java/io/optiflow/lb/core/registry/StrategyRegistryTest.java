@@ -204,4 +204,17 @@ class StrategyRegistryTest {
         assertTrue(r.find("fixed-now").isPresent());
         assertTrue(r.problems().isEmpty(), r.problems()::toString);
     }
+
+    @Test
+    void create_pluginsPathIsAFileOrJarHasNoProvider_reported() throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        StrategyRegistry r = registry(file);
+        assertTrue(r.problems().get(0).contains("not a folder"), r.problems()::toString);
+        assertTrue(r.find(RoundRobinTestProvider.NAME).isPresent());
+
+        Path dir = plugins();
+        jars().jar(dir.resolve("empty.jar"), Map.of("Nothing", "package plug; public class Nothing {}"), List.of());
+        StrategyRegistry r2 = registry(dir);
+        assertTrue(r2.problems().get(0).startsWith("empty.jar: no strategy provider found"), r2.problems()::toString);
+    }
 }
