@@ -1,10 +1,8 @@
 package io.optiflow.lb.bench.sim;
 
 import io.optiflow.lb.api.spi.StrategyProvider;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -287,11 +285,5 @@ public final class Scenarios {
 
     static double max(double[] values) {
         return Arrays.stream(values).max().orElse(Double.NaN);
-    }
-
-    static List<String> names(Strategies s) {
-        List<String> names = new ArrayList<>();
-        s.found().forEach(p -> names.add(p.name()));
-        return names;
     }
 }
