@@ -5,6 +5,7 @@ import io.optiflow.lb.core.ThreadLocalRandomSource;
 import io.optiflow.lb.core.config.ServiceSpec;
 import io.optiflow.lb.core.control.AdminException;
 import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.control.StateFileException;
 import io.optiflow.lb.core.registry.StrategyRegistry;
 import io.optiflow.lb.server.config.InvalidConfigException;
 import io.optiflow.lb.server.config.LbConfig;
@@ -76,6 +77,16 @@ public class CoreProducer {
     @Produces
     @Singleton
     ConfiguredServices configuredServices(StrategyRegistry registry) {
+        try {
+            return readServices(registry);
+        } catch (InvalidConfigException e) {
+            // Said plainly first; the stack trace Quarkus prints after it buries the message.
+            LOG.error(e.getMessage());
+            throw e;
+        }
+    }
+
+    private ConfiguredServices readServices(StrategyRegistry registry) {
         ProxySettings proxy = ServiceConfigs.proxy(config);
         List<ServiceSettings> services = new ArrayList<>(ServiceConfigs.services(config, registry));
         if (config.demo().enabled()) {
@@ -110,7 +121,13 @@ public class CoreProducer {
             for (String err : e.errors()) {
                 errors.add(err + " (in lb.services.*)");
             }
-            throw new InvalidConfigException(errors);
+            InvalidConfigException ice = new InvalidConfigException(errors);
+            LOG.error(ice.getMessage());
+            throw ice;
+        } catch (StateFileException e) {
+            cp.close();
+            LOG.error(e.getMessage());
+            throw e;
         }
         return cp;
     }
