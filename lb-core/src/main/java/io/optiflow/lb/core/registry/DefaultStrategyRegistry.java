@@ -317,17 +317,24 @@ final class DefaultStrategyRegistry implements StrategyRegistry {
         List<String> problems = new ArrayList<>();
         String source = fileName;
         try {
-            for (ServiceLoader.Provider<StrategyProvider> sp : ServiceLoader.load(StrategyProvider.class, loader)
-                    .stream().toList()) {
-                if (sp.type().getClassLoader() != loader) {
-                    continue; // a provider of the parent (class path) seen through delegation
+            // the JAR's own listing only: a ServiceLoader over this loader would also read the class path's
+            // listings (parent first), and a bad entry there must not break every plug-in
+            for (String className : ownListing(loader)) {
+                Class<?> cls = Class.forName(className, true, loader);
+                if (!StrategyProvider.class.isAssignableFrom(cls)) {
+                    throw new IllegalStateException(className + " does not implement "
+                            + StrategyProvider.class.getName());
                 }
-                Candidate c = describeProvider(sp.get(), source, problems);
+                if (cls.getClassLoader() != loader) {
+                    continue; // a class path provider listed again in the JAR: already a built-in
+                }
+                StrategyProvider<?> provider = (StrategyProvider<?>) cls.getConstructor().newInstance();
+                Candidate c = describeProvider(provider, source, problems);
                 if (c != null) {
                     candidates.add(c);
                 }
             }
-        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+        } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
             return broken(file, size, mtime, loader, "a strategy provider failed (" + rootMessage(e) + ")", e);
         }
         if (candidates.isEmpty() && problems.isEmpty()) {
@@ -339,6 +346,28 @@ final class DefaultStrategyRegistry implements StrategyRegistry {
                     + c.priority() + ")");
         }
         return new Plugin(file, size, mtime, loader, List.copyOf(candidates), List.copyOf(problems));
+    }
+
+    /** Provider class names from this JAR's {@code META-INF/services} file (not its parents'). */
+    private static List<String> ownListing(URLClassLoader loader) throws IOException {
+        List<String> names = new ArrayList<>();
+        java.util.Enumeration<java.net.URL> urls = loader.findResources("META-INF/services/"
+                + StrategyProvider.class.getName());
+        while (urls.hasMoreElements()) {
+            java.net.URLConnection c = urls.nextElement().openConnection();
+            c.setUseCaches(false); // a replaced JAR must not be read through a stale cached JarFile
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    c.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    int hash = line.indexOf('#');
+                    String name = (hash >= 0 ? line.substring(0, hash) : line).trim();
+                    if (!name.isEmpty() && !names.contains(name)) {
+                        names.add(name);
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     private static Plugin broken(Path file, long size, long mtime, URLClassLoader loader, String cause, Throwable e) {

@@ -217,4 +217,29 @@ class StrategyRegistryTest {
         StrategyRegistry r2 = registry(dir);
         assertTrue(r2.problems().get(0).startsWith("empty.jar: no strategy provider found"), r2.problems()::toString);
     }
+
+    @Test
+    void create_contextClassLoaderWithMoreProviders_foundOnceAndItsBadEntryReported() throws Exception {
+        Map<String, String> src = new LinkedHashMap<>();
+        src.put("TcclProvider", PluginJars.provider("TcclProvider", "tccl-only", 5));
+        Path jar = jars().jar(tmp.resolve("tccl.jar"), src, List.of("plug.TcclProvider", "plug.NotThere"));
+        Thread me = Thread.currentThread();
+        ClassLoader saved = me.getContextClassLoader();
+        try (java.net.URLClassLoader tccl = new java.net.URLClassLoader(new java.net.URL[]{jar.toUri().toURL()},
+                StrategyRegistryTest.class.getClassLoader())) {
+            me.setContextClassLoader(tccl);
+            Path dir = plugins();
+            jars().single(dir.resolve("plugin.jar"), "PluginProvider", "plugin-one", 5);
+            StrategyRegistry r = registry(dir);
+            assertEquals("built-in", descriptor(r, "tccl-only").orElseThrow().source());
+            assertTrue(r.find("plugin-one").isPresent(), "a bad class path entry does not break plug-ins");
+            List<String> names = r.strategies().stream().map(StrategyDescriptor::name).toList();
+            assertEquals(names.stream().distinct().toList(), names, "each provider once");
+            assertEquals(1, r.problems().size(), r.problems()::toString);
+            assertTrue(r.problems().get(0).startsWith("class path: ") && r.problems().get(0).contains("NotThere"),
+                    r.problems()::toString);
+        } finally {
+            me.setContextClassLoader(saved);
+        }
+    }
 }
