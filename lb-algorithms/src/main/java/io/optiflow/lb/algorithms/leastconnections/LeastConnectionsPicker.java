@@ -6,17 +6,26 @@ import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.RequestContext;
 import io.optiflow.lb.api.spi.Picker;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An exact O(n) scan: reads every backend's in-flight counter and keeps the lowest load per unit of weight. When
- * several backends tie for it, a shared rotation picks the next of them in turn, so tied backends share exactly
- * evenly. (Starting the scan at a rotating position instead is cheaper but unfair: the backend after a busy one
- * inherits the busy one's turns; in a simulation with one slow backend that gave one fast backend 9 % more than the
- * other.) Counts move while the scan runs; the result is exact for what was read.
+ * An exact scan in one pass: reads in-flight counters from a shared cursor onward, in ring order, and keeps the
+ * first backend with the lowest load per unit of weight. When that lowest load is tied, the cursor moves to just
+ * after the winner, so the next tie starts its search there: tied backends take turns in ring order, each once
+ * per round, and a backend that is passed over (busy) leaves no turn behind for its neighbour. (A cursor that
+ * moves one place per pick instead, or per pick whatever was chosen, is unfair: the backend after a busy or a
+ * often-chosen one inherits its turns; in a simulation with one slow backend that gave one fast backend 9 % more
+ * than the other.) A unique least-loaded backend does not move the cursor, so it costs no shared write and does
+ * not disturb the turns of the others.
+ *
+ * <p>An idle backend cannot be beaten (counts never go below 0), so the scan stops at the second idle backend it
+ * meets: it knows then both the winner (the first one) and that it is a tie. With an idle pool a pick reads two
+ * counters. The scan is O(n) when fewer than two backends are idle: n counter reads when all are busy or just one
+ * is idle, about n / (idle + 1) when some are. Counts move while the scan runs; the result is exact for what was
+ * read. Two concurrent picks may read the same cursor and choose the same backend; its count then steers the next.
  *
  * <p>Measured with JMH on this 2-core machine (busy, so rough), pick with feedback, every backend loaded: about
- * 20 ns at 8 backends, 130 ns at 64, 0.4 us at 256, 2.5 us at 1,000; power-of-two stays at 35-40 ns.
+ * 20 ns at 8 backends, 130 ns at 64, 0.4 us at 256, 2.5 us at 1,000; power-of-two stays at 35-40 ns. With an idle
+ * pool see docs/benchmarks.md (run 3).
  */
 final class LeastConnectionsPicker implements Picker {
 
@@ -24,15 +33,15 @@ final class LeastConnectionsPicker implements Picker {
     private final int[] weights;
     private final AtomicInteger[] inFlight;
     private final int size;
-    /** Advanced only on a tie: a unique least-loaded backend costs no shared write. */
-    private final AtomicLong rotation;
+    /** Where the next scan starts, in [0, size); moved only by a tie, to just after its winner. */
+    private final AtomicInteger cursor;
 
     LeastConnectionsPicker(BackendSet backends, int[] weights, AtomicInteger[] inFlight, int start) {
         this.backends = backends;
         this.weights = weights;
         this.inFlight = inFlight;
         this.size = backends.size();
-        this.rotation = new AtomicLong(start);
+        this.cursor = new AtomicInteger(start);
     }
 
     @Override
@@ -41,35 +50,33 @@ final class LeastConnectionsPicker implements Picker {
         if (n == 1) {
             return backends.get(0);
         }
-        int best = 0;
-        int bestLoad = inFlight[0].get();
-        int bestWeight = weights[0];
-        int ties = 1;
-        for (int i = 1; i < n; i++) {
+        int i = cursor.get();
+        int best = i;
+        int bestLoad = inFlight[i].get();
+        int bestWeight = weights[i];
+        boolean tied = false;
+        for (int k = 1; k < n; k++) {
+            if (++i == n) {
+                i = 0;
+            }
             int load = inFlight[i].get();
             int w = weights[i];
             if (InFlightCounts.lessLoaded(load, w, bestLoad, bestWeight)) {
                 best = i;
                 bestLoad = load;
                 bestWeight = w;
-                ties = 1;
+                tied = false;
             } else if (!InFlightCounts.lessLoaded(bestLoad, bestWeight, load, w)) {
-                ties++;
+                tied = true;
+                if (bestLoad == 0) {
+                    break; // two idle backends: nothing further can be less loaded
+                }
             }
         }
-        if (ties == 1) {
-            return backends.get(best);
+        if (tied) {
+            // release store: a hint for the next pick, no ordering with anything else is needed
+            cursor.lazySet(best + 1 == n ? 0 : best + 1);
         }
-        // the turn-th of the tied backends, in index order, from the first of them
-        int turn = (int) ((rotation.getAndIncrement() & Long.MAX_VALUE) % ties);
-        for (int i = best; i < n; i++) {
-            int load = inFlight[i].get();
-            int w = weights[i];
-            if (!InFlightCounts.lessLoaded(load, w, bestLoad, bestWeight)
-                    && !InFlightCounts.lessLoaded(bestLoad, bestWeight, load, w) && turn-- == 0) {
-                return backends.get(i);
-            }
-        }
-        return backends.get(best); // counts moved between the passes: the first least-loaded one read
+        return backends.get(best);
     }
 }

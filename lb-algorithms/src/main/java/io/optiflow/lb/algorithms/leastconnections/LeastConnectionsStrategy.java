@@ -32,7 +32,7 @@ final class LeastConnectionsStrategy implements Strategy {
             return Picker.NO_BACKEND;
         }
         int[] weights = Weights.of(healthy, config.respectWeights());
-        // the tie rotation starts at a random turn, so replicas that all see idle backends do not pick the same one
+        // the scan cursor starts at a random backend, so replicas that all see idle backends do not pick the same one
         int start = n == 1 ? 0 : random.nextInt(n);
         return new LeastConnectionsPicker(healthy, weights, counters, start);
     }

@@ -79,9 +79,10 @@ class LeastConnectionsStrategyTest {
             s.feedback().onStart(b);
             ids.add(b.id());
         }
-        // the idle ones fill first; each tie goes to the next of the tied backends by a shared turn counter that
-        // moves only on ties: turn 0 of {b2,b3}, then b3 alone, turn 1 of {b1,b2,b3}, turn 2 of {b1,b3}, b3 alone
-        assertEquals(List.of("b0002", "b0003", "b0002", "b0001", "b0003"), ids);
+        // the idle ones fill first; a tie goes to the first tied backend from the cursor, which then moves past it
+        // (only ties move it): {b2,b3} from b1 -> b2, cursor b3; b3 alone; {b1,b2,b3} from b3 -> b3, cursor b1;
+        // {b1,b2} from b1 -> b1, cursor b2; b2 alone
+        assertEquals(List.of("b0002", "b0003", "b0003", "b0001", "b0002"), ids);
         assertEquals(2, s.inFlight("b0001"));
         assertEquals(2, s.inFlight("b0002"));
         assertEquals(2, s.inFlight("b0003"));
@@ -292,5 +293,72 @@ class LeastConnectionsStrategyTest {
         double slowShare = picks[2] / (double) (picks[0] + picks[1] + picks[2]);
         assertTrue(slowShare < 0.05, () -> "slow backend share " + slowShare + " (expected: below 0.05)");
         assertTrue(Math.abs(picks[0] - picks[1]) < 0.05 * picks[0], () -> java.util.Arrays.toString(picks));
+    }
+
+    @Test
+    void pick_oneBackendHeldBusy_idleOnesShareExactlyEvenly() {
+        // a scan that starts one place further per pick would give the backend after the busy one two turns in four
+        LeastConnectionsStrategy s = strategy(ScriptedRandom.ints(0), Map.of());
+        Picker picker = s.update(TestBackends.of(4));
+        s.feedback().onStart(B1);
+        int[] counts = new int[4];
+        for (int i = 0; i < 3_000; i++) {
+            Backend b = picker.pick(RequestContext.EMPTY).backend();
+            s.feedback().onStart(b);
+            s.feedback().onComplete(b, 1_000L, Outcome.SUCCESS);
+            counts[Integer.parseInt(b.id().substring(1)) - 1]++;
+        }
+        assertEquals(List.of(0, 1_000, 1_000, 1_000), List.of(counts[0], counts[1], counts[2], counts[3]));
+    }
+
+    @Test
+    void pick_uniqueWinnersBetweenTies_tiedBackendsStillAlternate() {
+        // b2 alone least loaded, then b1 and b3 tied, over and over: b2's picks must not hand b3 every tie
+        LeastConnectionsStrategy s = strategy(ScriptedRandom.ints(0), Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        List<String> tieWinners = new ArrayList<>();
+        for (int round = 0; round < 6; round++) {
+            start(fb, B1, 1);
+            start(fb, B3, 1);
+            assertEquals("b0002", picker.pick(RequestContext.EMPTY).backend().id());
+            fb.onComplete(B1, 1_000L, Outcome.SUCCESS);
+            fb.onComplete(B3, 1_000L, Outcome.SUCCESS);
+            start(fb, B2, 1);
+            tieWinners.add(picker.pick(RequestContext.EMPTY).backend().id());
+            fb.onComplete(B2, 1_000L, Outcome.SUCCESS);
+        }
+        assertEquals(List.of("b0001", "b0003", "b0001", "b0003", "b0001", "b0003"), tieWinners);
+    }
+
+    @Test
+    void pick_randomLoadsAndWeights_alwaysAMinimalLoadPerUnitOfWeight() {
+        // the early exit at idle backends and the ring-order scan against a brute-force minimum
+        SeededRandom draws = new SeededRandom(77);
+        for (int round = 0; round < 300; round++) {
+            int n = 2 + draws.nextInt(40);
+            int[] weights = new int[n];
+            List<Backend> list = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                weights[i] = 1 + draws.nextInt(5);
+                list.add(TestBackends.backend(i + 1, weights[i]));
+            }
+            LeastConnectionsStrategy s = strategy(new SeededRandom(round), Map.of());
+            Picker picker = s.update(BackendSet.of(list));
+            int[] loads = new int[n];
+            for (int i = 0; i < n; i++) {
+                loads[i] = draws.nextInt(4) == 0 ? 0 : draws.nextInt(6); // about a third idle, some rounds none
+                start(s.feedback(), list.get(i), loads[i]);
+            }
+            for (int k = 0; k < 5; k++) {
+                int chosen = list.indexOf(picker.pick(RequestContext.EMPTY).backend());
+                for (int i = 0; i < n; i++) {
+                    int idx = i;
+                    assertFalse((long) loads[i] * weights[chosen] < (long) loads[chosen] * weights[i],
+                            () -> "round with " + n + " backends: picked " + chosen + " (" + loads[chosen] + "/"
+                                    + weights[chosen] + ") but " + idx + " has " + loads[idx] + "/" + weights[idx]);
+                }
+            }
+        }
     }
 }
