@@ -162,7 +162,8 @@ final class ProxyExchange implements RequestContext {
         RequestOptions o = new RequestOptions().setMethod(req.method()).setHost(b.host()).setPort(b.port())
                 .setURI(targetUri()).setConnectTimeout(handler.connectTimeoutMillis)
                 .setIdleTimeout(route.settings.timeoutMillis());
-        handler.client.request(o).onComplete(this::onConnected);
+        // A WebSocket gets a connection of its own: it never goes back to the keep-alive pool.
+        (upgrade != null ? handler.upgradeClient : handler.client).request(o).onComplete(this::onConnected);
     }
 
     /** Origin-form target for the backend, also when the client sent absolute-form ({@code GET http://h/p}). */
@@ -423,6 +424,9 @@ final class ProxyExchange implements RequestContext {
             return;
         }
         responded = true;
+        if (!bodyStarted) {
+            req.resume(); // drain an unsent body so the connection can carry the next request
+        }
         // A body already (partly) sent upstream cannot be drained safely: close rather than guess where it ends.
         ProxyHandler.sendError(req, status, message, retryAfter, bodyStarted);
     }

@@ -25,13 +25,15 @@ import java.util.Map;
 final class ProxyHandler implements Handler<HttpServerRequest> {
 
     final HttpClient client;
+    final HttpClient upgradeClient;
     final long connectTimeoutMillis;
     private final RoutingTable routes;
     private final int maxHeaderCount;
     private final List<Cidr> trusted;
 
-    ProxyHandler(HttpClient client, RoutingTable routes, ProxySettings settings) {
+    ProxyHandler(HttpClient client, HttpClient upgradeClient, RoutingTable routes, ProxySettings settings) {
         this.client = client;
+        this.upgradeClient = upgradeClient;
         this.routes = routes;
         this.connectTimeoutMillis = settings.connectTimeoutMillis();
         this.maxHeaderCount = settings.maxHeaderCount();

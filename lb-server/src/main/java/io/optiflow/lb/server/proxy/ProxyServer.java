@@ -57,6 +57,7 @@ public class ProxyServer {
 
     private volatile String deploymentId;
     private HttpClient client;
+    private HttpClient upgradeClient;
     private long housekeepingTimer = -1;
     private long decayTimer = -1;
     private volatile int actualPort = -1;
@@ -82,7 +83,12 @@ public class ProxyServer {
                         .setMaxHeaderSize(Math.max(8192, p.maxHeaderSize() * 2))
                         .setMaxInitialLineLength(Math.max(4096, p.maxInitialLineLength())),
                 new PoolOptions().setHttp1MaxSize(p.maxConnectionsPerBackend()).setMaxWaitQueueSize(-1));
-        ProxyHandler handler = new ProxyHandler(client, table, p);
+        // Keep-alive on (so Vert.x adds no "Connection: close" to the handshake), but a pool of its own: an
+        // upgraded connection is never handed to an ordinary request.
+        upgradeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                        .setConnectTimeout((int) p.connectTimeoutMillis()).setDecompressionSupported(false),
+                new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(-1));
+        ProxyHandler handler = new ProxyHandler(client, upgradeClient, table, p);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(p.host())
                 .setPort(p.port())
@@ -150,6 +156,7 @@ public class ProxyServer {
         }
         if (client != null) {
             client.close();
+            upgradeClient.close();
         }
     }
 

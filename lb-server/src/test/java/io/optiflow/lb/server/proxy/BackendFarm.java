@@ -62,6 +62,8 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
         c.put("optiflow.test.farm-port", Integer.toString(control.actualPort()));
         c.put("lb.demo.enabled", "false");
         c.put("lb.admin.password", "test-operator-pw");
+        // Tests speak as a trusted proxy from 127.0.0.2 and as an ordinary client from 127.0.0.1.
+        c.put("lb.proxy.trusted-proxies", "127.0.0.2/32");
         try {
             // A fresh data folder: runtime overrides of an earlier run must not leak in.
             c.put("lb.data.dir", java.nio.file.Files.createTempDirectory("lb-test-data").toString());

@@ -22,7 +22,10 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -133,6 +136,29 @@ class ProxyForwardingTest {
         assertEquals(List.of("http"), header(req, "x-forwarded-proto"));
         assertEquals(List.of("shop.example:8080"), header(req, "x-forwarded-host"));
         assertEquals(List.of("for=127.0.0.1;host=\"shop.example:8080\";proto=http"), header(req, "forwarded"));
+    }
+
+    @Test
+    void trustedProxyPeer_forwardingHeadersKeptAndExtended() throws Exception {
+        clearRecords("w1");
+        RawResponse r;
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress("127.0.0.2", 0));
+            s.connect(new InetSocketAddress("127.0.0.1", proxy.actualPort()), 5000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET /raw/t HTTP/1.1\r\nHost: shop.example\r\nConnection: close\r\n"
+                    + "X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: https\r\n"
+                    + "X-Forwarded-Host: www.shop.example\r\nForwarded: for=203.0.113.9;proto=https\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            r = LbTestSupport.readAll(s);
+        }
+        assertEquals(200, r.status(), r.text());
+        JsonObject req = records("w1").get(0);
+        assertEquals(List.of("203.0.113.9, 127.0.0.2"), header(req, "x-forwarded-for"));
+        assertEquals(List.of("https"), header(req, "x-forwarded-proto"));
+        assertEquals(List.of("www.shop.example"), header(req, "x-forwarded-host"));
+        assertEquals(List.of("for=203.0.113.9;proto=https, for=127.0.0.2;host=\"shop.example\";proto=http"),
+                header(req, "forwarded"));
     }
 
     @Test

@@ -140,6 +140,17 @@ class ResilienceTest {
     }
 
     @Test
+    void noBackendForPostWithBody_503ThenNextRequestOnSameConnectionServed() {
+        LbTestSupport.RawResponse r = LbTestSupport.raw(proxy.actualPort(),
+                "POST /down/x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+                        + "GET /rr/after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        assertTrue(r.text().startsWith("HTTP/1.1 503"), r.text());
+        int second = r.text().indexOf("HTTP/1.1 200");
+        assertTrue(second > 0, "the unread body was drained and the next request answered: " + r.text());
+        assertTrue(r.lower().indexOf("x-backend: a", second) > 0, r.text());
+    }
+
+    @Test
     void slowBackend_504AfterServiceTimeout() {
         HttpResponse<String> r = get(proxy.actualPort(), "/slow/x?delay=3000");
         assertEquals(504, r.statusCode(), r.body());
