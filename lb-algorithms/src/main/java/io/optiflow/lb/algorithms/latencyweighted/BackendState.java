@@ -1,16 +1,42 @@
 package io.optiflow.lb.algorithms.latencyweighted;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import io.optiflow.lb.api.spi.Ticker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * What the strategy knows about one backend, kept across snapshots: latency estimate, requests in flight and the
- * token bucket. Lock-free and allocation-free: doubles live as raw bits in atomics, updates are CAS loops.
+ * token bucket. Lock-free and allocation-free: the mutable state is fields of this one object (one or two cache
+ * lines, instead of an atomic object per value), updated through {@link VarHandle}s; doubles are stored as raw
+ * bits, updates are CAS loops.
  */
 final class BackendState {
 
     /** Bits of NaN: no sample yet, the estimate is the default RTT. */
     private static final long NO_SAMPLE = Double.doubleToRawLongBits(Double.NaN);
+    /** {@link #pickedAt} when no pick of this backend awaits its start. */
+    private static final long NO_PICK = Long.MIN_VALUE;
+
+    private static final VarHandle EWMA_BITS;
+    private static final VarHandle STAMP;
+    private static final VarHandle IN_FLIGHT;
+    private static final VarHandle BUSY_SINCE;
+    private static final VarHandle PICKED_AT;
+    private static final VarHandle TAT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            EWMA_BITS = l.findVarHandle(BackendState.class, "ewmaBits", long.class);
+            STAMP = l.findVarHandle(BackendState.class, "stamp", long.class);
+            IN_FLIGHT = l.findVarHandle(BackendState.class, "inFlight", int.class);
+            BUSY_SINCE = l.findVarHandle(BackendState.class, "busySince", long.class);
+            PICKED_AT = l.findVarHandle(BackendState.class, "pickedAt", long.class);
+            TAT = l.findVarHandle(BackendState.class, "tat", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String id;
     private final double defaultRtt;
@@ -19,21 +45,27 @@ final class BackendState {
     private final long interval;
     /** How far ahead of now the theoretical arrival time may run: burst * interval. */
     private final long burstWindow;
-
-    /** The stored estimate in nanoseconds, as double bits; NO_SAMPLE before the first sample. */
-    private final AtomicLong ewmaBits = new AtomicLong(NO_SAMPLE);
-    /** When the last sample was folded in; each sample claims the time since the previous one. */
-    private final AtomicLong stamp;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    /** When in-flight last went from 0 to 1. */
-    private final AtomicLong busySince;
     /** The most a request still waiting counts for: longer-lived requests (streams, long polls) are not failures. */
     private final long pendingCap;
+
+    // Mutable state, only through the VarHandles above (published with this object through volatile fields).
+    /** The stored estimate in nanoseconds, as double bits; NO_SAMPLE before the first sample. */
+    private long ewmaBits = NO_SAMPLE;
+    /** When the last sample was folded in; each sample claims the time since the previous one. */
+    private long stamp;
+    private int inFlight;
+    /** When in-flight last went from 0 to 1. */
+    private long busySince;
+    /**
+     * When the picker last chose this backend, until the next start or completion consumes it: the start that
+     * follows a pick takes its time from the pick (which read the clock already) instead of reading it again.
+     */
+    private long pickedAt = NO_PICK;
     /**
      * The token bucket as a GCRA "theoretical arrival time": one long, so taking a token is a single CAS. A
      * bucket of {@code burst} tokens refilled at {@code rate} admits exactly what this admits.
      */
-    private final AtomicLong tat;
+    private long tat;
 
     BackendState(String id, LatencyWeightedConfig config, long now) {
         this.id = id;
@@ -41,10 +73,10 @@ final class BackendState {
         this.decayNanos = config.decayNanos();
         this.interval = config.rateLimit() > 0 ? Math.max(1L, Math.round(1e9 / config.rateLimit())) : 0L;
         this.burstWindow = interval * config.burst();
-        this.stamp = new AtomicLong(now);
-        this.busySince = new AtomicLong(now);
         this.pendingCap = Math.max(config.failurePenaltyNanos(), config.defaultRttNanos());
-        this.tat = new AtomicLong(now);
+        this.stamp = now;
+        this.busySince = now;
+        this.tat = now;
     }
 
     String id() {
@@ -52,7 +84,7 @@ final class BackendState {
     }
 
     int inFlight() {
-        return inFlight.get();
+        return (int) IN_FLIGHT.getAcquire(this);
     }
 
     /**
@@ -66,58 +98,76 @@ final class BackendState {
      * default-rtt is above what the others answer in would never be tried at low load.
      */
     double cost(long now, int weight) {
-        int f = inFlight.get();
-        double e = Double.longBitsToDouble(ewmaBits.get());
+        int f = (int) IN_FLIGHT.getAcquire(this);
+        double e = Double.longBitsToDouble((long) EWMA_BITS.getAcquire(this));
+        long s = (long) STAMP.getAcquire(this);
         if (f > 0) {
             // Busy with no answer since max(last sample, busy since): the oldest request still waiting has taken
             // at least that long, so the estimate is at least that (up to pendingCap). A backend that stops
             // answering is avoided before its first slow answer arrives.
-            long waiting = Math.min(pendingCap, now - Math.max(stamp.get(), busySince.get()));
+            long waiting = Math.min(pendingCap, now - Math.max(s, (long) BUSY_SINCE.getAcquire(this)));
             double est = e != e ? defaultRtt : e;
             return (waiting > est ? waiting : est) * (f + 1) / weight;
         }
         if (e != e) { // NaN: never sampled
             return 0.0;
         }
-        long age = now - stamp.get();
+        long age = now - s;
         if (age >= decayNanos) {
             return 0.0;
         }
-        return age <= 0 ? e / weight : (defaultRtt + (e - defaultRtt) * Math.exp(-age / decayNanos)) / weight;
+        return age <= 0 ? e / weight : (defaultRtt + (e - defaultRtt) * Decay.expNeg(age / decayNanos)) / weight;
     }
 
-    void onStart(long now) {
-        if (inFlight.incrementAndGet() == 1) {
-            busySince.set(now);
+    /** The picker chose this backend at {@code now}; its start, if it follows, is dated by this. */
+    void picked(long now) {
+        PICKED_AT.setOpaque(this, now);
+    }
+
+    /**
+     * Counts a start. The time it went busy is that of the pick that chose it, when one is waiting for its start
+     * (the normal case: no second clock read), else the ticker's (a start without a pick, as in a handover).
+     */
+    void onStart(Ticker ticker) {
+        long picked = (long) PICKED_AT.getOpaque(this);
+        if (picked != NO_PICK) {
+            PICKED_AT.setOpaque(this, NO_PICK);
+        }
+        if ((int) IN_FLIGHT.getAndAdd(this, 1) == 0) {
+            // release: a reader that sees this also sees the increment before it
+            BUSY_SINCE.setRelease(this, picked != NO_PICK ? picked : ticker.read());
         }
     }
 
     /** Releases one in-flight slot; never below zero (a completion without a start is ignored). */
     void release() {
+        if ((long) PICKED_AT.getOpaque(this) != NO_PICK) {
+            PICKED_AT.setOpaque(this, NO_PICK); // a pick never started (the caller chose again): forget its time
+        }
         int n;
         do {
-            n = inFlight.get();
+            n = (int) IN_FLIGHT.getVolatile(this);
             if (n <= 0) {
                 return;
             }
-        } while (!inFlight.compareAndSet(n, n - 1));
+        } while (!IN_FLIGHT.compareAndSet(this, n, n - 1));
     }
 
     /** Folds one latency sample in: a sample above the estimate replaces it, one below decays in by time. */
     void sample(double rtt, long now) {
         long elapsed = claimElapsed(now);
-        double w = Math.exp(-elapsed / decayNanos);
+        double w = Decay.expNeg(elapsed / decayNanos);
         long bits;
         double next;
         do {
-            bits = ewmaBits.get();
+            bits = (long) EWMA_BITS.getVolatile(this);
             double e = Double.longBitsToDouble(bits);
             if (e != e || rtt > e) {
                 next = rtt; // the first sample, or a peak: take it at once
             } else {
                 next = e * w + rtt * (1.0 - w);
             }
-        } while (!ewmaBits.compareAndSet(bits, Double.doubleToRawLongBits(next)));
+        } while (!EWMA_BITS.compareAndSet(this, bits, Double.doubleToRawLongBits(next)));
     }
 
     /**
@@ -126,11 +176,11 @@ final class BackendState {
      */
     private long claimElapsed(long now) {
         while (true) {
-            long prev = stamp.get();
+            long prev = (long) STAMP.getVolatile(this);
             if (now <= prev) {
                 return 0L;
             }
-            if (stamp.compareAndSet(prev, now)) {
+            if (STAMP.compareAndSet(this, prev, now)) {
                 return now - prev;
             }
         }
@@ -142,12 +192,12 @@ final class BackendState {
             return true;
         }
         while (true) {
-            long t = tat.get();
+            long t = (long) TAT.getVolatile(this);
             long next = (t - now > 0 ? t : now) + interval;
             if (next - now > burstWindow) {
                 return false;
             }
-            if (tat.compareAndSet(t, next)) {
+            if (TAT.compareAndSet(this, t, next)) {
                 return true;
             }
         }

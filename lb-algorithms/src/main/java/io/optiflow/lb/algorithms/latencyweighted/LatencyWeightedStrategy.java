@@ -82,7 +82,7 @@ final class LatencyWeightedStrategy implements Strategy {
         public void onStart(Backend backend) {
             BackendState s = states.get(backend.id());
             if (s != null) {
-                s.onStart(ticker.read());
+                s.onStart(ticker); // reads the clock only when no pick of this backend is waiting to start
             }
         }
 

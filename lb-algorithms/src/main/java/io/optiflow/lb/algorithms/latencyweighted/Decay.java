@@ -1,0 +1,40 @@
+package io.optiflow.lb.algorithms.latencyweighted;
+
+/**
+ * {@code exp(-x)} for the decay weights, from a table with linear interpolation: a few nanoseconds instead of
+ * {@link Math#exp}'s tens on the request path. Monotone (non-increasing in x), as interpolating a decreasing
+ * function between exact points is; relative error below 3.1e-5 for x in [0, 16) (the interpolation error of
+ * exp(-x) on a step h is at most h*h/8 of the value, times e^h), and 0 from x = 16 on (e^-16 is 1.1e-7).
+ */
+final class Decay {
+
+    /** Table points per unit of x. */
+    private static final int STEPS = 64;
+    private static final double LIMIT = 16.0;
+    /** exp(-k / STEPS) for k in [0, LIMIT * STEPS], plus one point so interpolation never reads past the end. */
+    private static final double[] TABLE = new double[(int) (LIMIT * STEPS) + 2];
+
+    static {
+        for (int k = 0; k < TABLE.length; k++) {
+            TABLE[k] = Math.exp(-(double) k / STEPS);
+        }
+    }
+
+    private Decay() {
+    }
+
+    /** About {@code exp(-x)}; 1 for x at or below 0, 0 from x = 16 on. */
+    static double expNeg(double x) {
+        if (!(x > 0.0)) {
+            return 1.0;
+        }
+        if (x >= LIMIT) {
+            return 0.0;
+        }
+        double pos = x * STEPS;
+        int k = (int) pos;
+        double frac = pos - k;
+        double a = TABLE[k];
+        return a + (TABLE[k + 1] - a) * frac;
+    }
+}
