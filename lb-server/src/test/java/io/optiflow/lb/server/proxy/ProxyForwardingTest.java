@@ -201,6 +201,7 @@ class ProxyForwardingTest {
 
     @Test
     void webSocketUpgrade_passedThroughBothWays() throws Exception {
+        clearRecords("w1");
         Vertx vertx = Vertx.vertx();
         try {
             String echoed = vertx.createHttpClient()
@@ -213,7 +214,8 @@ class ProxyForwardingTest {
                         ws.writeTextMessage("ping");
                         return p.future();
                     })
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    .toCompletionStage().toCompletableFuture().handle((v, e) -> e == null ? v
+                            : "failed: " + e + " backend saw: " + records("w1")).get(10, TimeUnit.SECONDS);
             assertEquals("echo:ping", echoed);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
