@@ -396,14 +396,23 @@ public final class ControlPlane implements AutoCloseable {
         BackendView view;
         synchronized (lock) {
             Svc svc = require(service);
-            BackendSpec spec;
+            // Report every bad field at once, each under the name the caller used for it.
+            List<String> errors = new ArrayList<>();
+            BackendSpec spec = null;
             try {
                 spec = BackendSpec.parse(url);
             } catch (IllegalArgumentException e) {
-                throw new AdminException(AdminException.Kind.INVALID, "url: " + e.getMessage());
+                String m = e.getMessage();
+                errors.add(m.startsWith("backend: ") ? "url: " + m.substring("backend: ".length()) : "url: " + m);
+            }
+            if (weight != null && (weight < Backend.MIN_WEIGHT || weight > Backend.MAX_WEIGHT)) {
+                errors.add("weight: " + weight + " (expected: an integer from " + Backend.MIN_WEIGHT + " to "
+                        + Backend.MAX_WEIGHT + ")");
+            }
+            if (!errors.isEmpty()) {
+                throw new AdminException(AdminException.Kind.INVALID, errors);
             }
             if (weight != null) {
-                checkWeight(weight);
                 spec = spec.withWeight(weight);
             } else if (url != null && !url.contains(";weight=")) {
                 spec = spec.withWeight(Backend.DEFAULT_WEIGHT);
