@@ -4,7 +4,8 @@
  * {@link io.optiflow.lb.api.LoadFeedback} and outlive snapshots, keyed by backend id.
  *
  * <p>Pick it when request cost varies or a backend may slow down: a slow backend piles up requests in flight and
- * stops getting new ones. Each pick scans every backend (O(n), exact); for hundreds of backends per service
- * {@code power-of-two} gives nearly the same balance for two counter reads.
+ * stops getting new ones. A pick is exact: it scans from a rotating cursor and stops at the second idle backend,
+ * so with idle backends about it reads a few counters; when fewer than two are idle it reads all n (O(n)). For
+ * hundreds of busy backends per service {@code power-of-two} gives nearly the same balance for two counter reads.
  */
 package io.optiflow.lb.algorithms.leastconnections;
