@@ -327,4 +327,24 @@ class LatencyWeightedPickTest {
         Picker back = s.update(TestBackends.of(3)); // b1 returns idle and unmeasured: probed
         assertEquals(b1, pick(back, 0, 0));
     }
+
+    @Test
+    void feedback_pickNeverStartedThenCompletion_laterStartDatedByTheTicker() {
+        // A start takes its time from the pick before it (one clock read fewer); a pick the caller dropped must not
+        // date a start that comes much later: the backend's next completion forgets it.
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 10, Outcome.SUCCESS);
+        complete(fb, b2, 100, Outcome.SUCCESS);
+        fb.onStart(b1); // request A: b1 costs 10 x 2 = 20 ms against idle b2's 100 ms
+        assertEquals(b1, pick(picker, 0, 0)); // picked at 0 ms, never started (the caller chose again)
+        fb.onComplete(b1, 10 * MS, Outcome.SUCCESS); // A ends
+        ticker.advanceMillis(100);
+        fb.onStart(b1); // busy from 100 ms, with no pick before it
+        ticker.advanceMillis(100);
+        complete(fb, b2, 300, Outcome.SUCCESS); // b2 idle at 300 ms
+        // b1 has waited 100 ms: 100 x 2 = 200 ms < 300 ms (dated by the dropped pick it would be 200 x 2 = 400 ms)
+        assertEquals(b1, pick(picker, 0, 0));
+    }
 }
