@@ -56,8 +56,6 @@ public class ProxyServer {
     DemoBackends demo;
 
     private volatile String deploymentId;
-    private HttpClient client;
-    private HttpClient upgradeClient;
     private long housekeepingTimer = -1;
     private long decayTimer = -1;
     private volatile int actualPort = -1;
@@ -73,22 +71,26 @@ public class ProxyServer {
             routes.add(new ServiceRoute(s, pool, metrics.service(s.name()), now));
         }
         RoutingTable table = new RoutingTable(routes);
-        client = vertx.createHttpClient(new HttpClientOptions()
-                        .setKeepAlive(true)
-                        .setPipelining(false)
-                        .setTcpNoDelay(true)
-                        .setConnectTimeout((int) p.connectTimeoutMillis())
-                        .setKeepAliveTimeout(60)
-                        .setDecompressionSupported(false)
-                        .setMaxHeaderSize(Math.max(8192, p.maxHeaderSize() * 2))
-                        .setMaxInitialLineLength(Math.max(4096, p.maxInitialLineLength())),
-                new PoolOptions().setHttp1MaxSize(p.maxConnectionsPerBackend()).setMaxWaitQueueSize(-1));
+        int instances = p.instances();
+        // Each event loop gets its own clients, so a backend connection lives on the event loop of the requests
+        // that use it: no hand-over between threads (a task and a wake-up each way) on the request path. The
+        // per-backend limit is for the whole load balancer, so it is split among the event loops.
+        int perLoopMax = Math.max(1, (p.maxConnectionsPerBackend() + instances - 1) / instances);
+        HttpClientOptions clientOptions = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setPipelining(false)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) p.connectTimeoutMillis())
+                .setKeepAliveTimeout(60)
+                .setDecompressionSupported(false)
+                .setMaxHeaderSize(Math.max(8192, p.maxHeaderSize() * 2))
+                .setMaxInitialLineLength(Math.max(4096, p.maxInitialLineLength()));
+        PoolOptions poolOptions = new PoolOptions().setHttp1MaxSize(perLoopMax).setMaxWaitQueueSize(-1);
         // Keep-alive on (so Vert.x adds no "Connection: close" to the handshake), but a pool of its own: an
         // upgraded connection is never handed to an ordinary request.
-        upgradeClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                        .setConnectTimeout((int) p.connectTimeoutMillis()).setDecompressionSupported(false),
-                new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(-1));
-        ProxyHandler handler = new ProxyHandler(client, upgradeClient, table, p);
+        HttpClientOptions upgradeOptions = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setConnectTimeout((int) p.connectTimeoutMillis()).setDecompressionSupported(false);
+        PoolOptions upgradePool = new PoolOptions().setHttp1MaxSize(100_000).setMaxWaitQueueSize(-1);
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(p.host())
                 .setPort(p.port())
@@ -104,8 +106,14 @@ public class ProxyServer {
             // A verticle per event loop; Vert.x shares the listening port among the instances of one deployment
             // (also the random one picked for lb.proxy.port=0).
             deploymentId = vertx.deployVerticle(() -> new AbstractVerticle() {
+                private HttpClient client;
+                private HttpClient upgradeClient;
+
                 @Override
                 public void start(Promise<Void> started) {
+                    client = vertx.createHttpClient(clientOptions, poolOptions);
+                    upgradeClient = vertx.createHttpClient(upgradeOptions, upgradePool);
+                    ProxyHandler handler = new ProxyHandler(client, upgradeClient, table, p);
                     HttpServer server = vertx.createHttpServer(serverOptions).requestHandler(handler);
                     server.listen().onComplete(ar -> {
                         if (ar.succeeded()) {
@@ -116,7 +124,13 @@ public class ProxyServer {
                         }
                     });
                 }
-            }, new DeploymentOptions().setInstances(p.instances()))
+
+                @Override
+                public void stop() {
+                    client.close();
+                    upgradeClient.close();
+                }
+            }, new DeploymentOptions().setInstances(instances))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen on lb.proxy.host=" + p.host() + " lb.proxy.port="
@@ -153,10 +167,6 @@ public class ProxyServer {
         healthChecker.stop();
         if (deploymentId != null) {
             vertx.undeploy(deploymentId);
-        }
-        if (client != null) {
-            client.close();
-            upgradeClient.close();
         }
     }
 
