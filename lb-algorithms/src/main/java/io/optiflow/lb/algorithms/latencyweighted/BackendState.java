@@ -60,9 +60,9 @@ final class BackendState {
      * When the picker last chose this backend, until the next start or completion consumes it: the start that
      * follows a pick takes its time from the pick (which read the clock already) instead of reading it again.
      * Known gap: a pick the caller drops leaves its time here until that backend's next pick, start or completion;
-     * a start with no pick of its own in between (none in the proxy, whose every start follows its pick) would be
-     * dated by the dropped pick, so the backend would look as if waiting longer (at most failure-penalty) until
-     * its next answer.
+     * a start with no pick of its own in between (in the proxy only a start that the pool forwards to the next
+     * generation during a switch) would be dated by the dropped pick, so the backend would look as if waiting
+     * longer (at most failure-penalty) until its next answer.
      */
     private long pickedAt = NO_PICK;
     /**
