@@ -9,6 +9,7 @@ import io.optiflow.lb.core.pool.Selector;
 import io.optiflow.lb.server.metrics.BackendMeters;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -62,6 +63,11 @@ final class ProxyExchange implements RequestContext {
     private boolean responded;
     private boolean finished;
     private boolean bodyStarted;
+    private HttpClientResponse backendResponse;
+    private Outcome responseOutcome;
+    private int responseStatus;
+    private long bodyRemaining;
+    private Buffer heldChunk;
 
     ProxyExchange(ProxyHandler handler, HttpServerRequest req, ServiceRoute route, long hashKey, boolean hasBody,
                   boolean chunkedBody, boolean expectContinue, String upgrade, String connectionHeader,
@@ -332,35 +338,119 @@ final class ProxyExchange implements RequestContext {
         }
         MultiMap out = resp.headers();
         String respConnection = br.headers().get("connection");
-        boolean hasLength = false;
+        String length = null;
         for (Map.Entry<String, String> e : br.headers()) {
             String name = e.getKey();
             if (Headers.isHopByHopResponse(name) || Headers.listedIn(respConnection, name)) {
                 continue;
             }
             if (name.length() == 14 && name.equalsIgnoreCase("content-length")) {
-                hasLength = true;
+                length = e.getValue();
             }
             out.add(name, e.getValue());
         }
-        if (!hasLength && !http2 && status >= 200 && status != 204 && status != 304
+        if (length == null && !http2 && status >= 200 && status != 204 && status != 304
                 && req.method() != HttpMethod.HEAD) {
             resp.setChunked(true);
         }
-        Outcome outcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
-        br.pipe().endOnFailure(false).to(resp).onComplete(par -> {
-            finished = true;
-            if (par.succeeded()) {
-                endAttempt(outcome);
-            } else if (clientGone) {
-                endAttempt(Outcome.IGNORED);
-            } else {
-                // The backend broke off mid-body: the client must not take a truncated body as complete.
-                endAttempt(Outcome.FAILURE);
-                resp.reset();
+        responseOutcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
+        responseStatus = status;
+        bodyRemaining = length == null ? -1 : parseLength(length);
+        backendResponse = br;
+        // Straight handlers rather than a Pipe: no pause/resume round trip through the event loop's task queue.
+        br.handler(this::onBackendChunk);
+        br.endHandler(v -> onBackendEnd());
+        br.exceptionHandler(this::onBackendFailed);
+        // Vert.x calls this before the close handler when the client's connection goes while the response is open.
+        resp.exceptionHandler(this::onClientFailed);
+    }
+
+    /**
+     * A chunk of the backend's body. The chunk that completes a declared Content-Length is held back and sent
+     * with the end of the response (its end follows at once), so a small response leaves in one write and one
+     * flush rather than two. Anything else is written as it comes, with back-pressure on the backend.
+     */
+    private void onBackendChunk(Buffer chunk) {
+        if (finished) {
+            return;
+        }
+        if (bodyRemaining >= 0) {
+            bodyRemaining -= chunk.length();
+            if (bodyRemaining == 0 && heldChunk == null) {
+                heldChunk = chunk;
+                return;
             }
-            meters.record(status, System.nanoTime() - startNanos);
+        }
+        if (heldChunk != null) {
+            resp.write(heldChunk);
+            heldChunk = null;
+        }
+        resp.write(chunk);
+        if (resp.writeQueueFull()) {
+            HttpClientResponse br = backendResponse;
+            br.pause();
+            resp.drainHandler(v -> br.resume());
+        }
+    }
+
+    private void onBackendEnd() {
+        if (finished) {
+            return;
+        }
+        Buffer last = heldChunk;
+        heldChunk = null;
+        (last == null ? resp.end() : resp.end(last)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                bodyDone(true);
+            } else {
+                onClientFailed(ar.cause());
+            }
         });
+    }
+
+    /** The backend broke off mid-body (or went silent past the timeout). */
+    private void onBackendFailed(Throwable t) {
+        bodyDone(false);
+    }
+
+    /** The client's side of the response failed: the client went away. */
+    private void onClientFailed(Throwable t) {
+        onClientClosed();
+        bodyDone(false);
+    }
+
+    private void bodyDone(boolean succeeded) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        heldChunk = null;
+        if (succeeded) {
+            endAttempt(responseOutcome);
+        } else if (clientGone) {
+            endAttempt(Outcome.IGNORED);
+        } else {
+            // The backend broke off mid-body: the client must not take a truncated body as complete.
+            endAttempt(Outcome.FAILURE);
+            resp.reset();
+        }
+        meters.record(responseStatus, System.nanoTime() - startNanos);
+    }
+
+    private static long parseLength(String text) {
+        String t = text.trim();
+        if (t.isEmpty() || t.length() > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private void onUpgradeResponse(AsyncResult<HttpClientResponse> ar) {

@@ -100,6 +100,11 @@ public class ProxyServer {
                 .setHandle100ContinueAutomatically(false)
                 .setDecompressionSupported(false)
                 .setCompressionSupported(false)
+                // WebSockets are tunnelled as bytes (toNetSocket), never handled by Vert.x itself: without these
+                // Vert.x puts a WebSocket extension handler in every connection's pipeline, which inspects every
+                // request and response (and could answer an extension offer the backend never made).
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
                 .setHttp2ClearTextEnabled(true);
         HttpServerOptions serverOptions = options;
         try {
