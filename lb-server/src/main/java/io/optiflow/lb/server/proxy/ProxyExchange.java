@@ -266,19 +266,20 @@ final class ProxyExchange implements RequestContext {
         }
         MultiMap in = req.headers();
         String xff = trustedPeer ? in.get("x-forwarded-for") : null;
-        out.set("x-forwarded-for", xff == null ? peerIp : xff + ", " + peerIp);
+        // The forwarding headers are never copied above (Headers.isHopByHopOrOwn), so add, not set: no search.
+        out.add("x-forwarded-for", xff == null ? peerIp : xff + ", " + peerIp);
         String proto = trustedPeer ? in.get("x-forwarded-proto") : null;
-        out.set("x-forwarded-proto", proto == null ? "http" : proto);
+        out.add("x-forwarded-proto", proto == null ? "http" : proto);
         String xfh = trustedPeer ? in.get("x-forwarded-host") : null;
         if (xfh != null) {
-            out.set("x-forwarded-host", xfh);
+            out.add("x-forwarded-host", xfh);
         } else if (forwardedHost != null) {
-            out.set("x-forwarded-host", forwardedHost);
+            out.add("x-forwarded-host", forwardedHost);
         }
         String fwd = trustedPeer ? in.get("forwarded") : null;
         String mine = "for=" + (peerIp.indexOf(':') >= 0 ? "\"[" + peerIp + "]\"" : peerIp)
                 + (forwardedHost != null ? ";host=\"" + forwardedHost + "\"" : "") + ";proto=http";
-        out.set("forwarded", fwd == null ? mine : fwd + ", " + mine);
+        out.add("forwarded", fwd == null ? mine : fwd + ", " + mine);
     }
 
     private boolean mayRetryAfterSend() {
