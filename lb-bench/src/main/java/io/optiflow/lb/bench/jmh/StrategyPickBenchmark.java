@@ -6,6 +6,7 @@ import io.optiflow.lb.api.LoadFeedback;
 import io.optiflow.lb.api.Outcome;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.RequestContext;
+import io.optiflow.lb.core.ThreadLocalRandomSource;
 import io.optiflow.lb.api.spi.ConfigResult;
 import io.optiflow.lb.api.spi.Picker;
 import io.optiflow.lb.api.spi.Strategy;
@@ -84,7 +85,7 @@ public class StrategyPickBenchmark {
             t.setDaemon(true);
             return t;
         });
-        StrategyContext context = StrategyContext.of("bench", Ticker.SYSTEM, new ThreadLocalRandomSource(), scheduler);
+        StrategyContext context = StrategyContext.of("bench", Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler);
         instance = provider.newStrategy(config.config(), context);
         picker = instance.update(backendSet(backends));
         feedback = instance.feedback();

@@ -1,6 +1,7 @@
 package io.optiflow.lb.bench.jmh;
 
 import io.optiflow.lb.api.BackendSet;
+import io.optiflow.lb.core.ThreadLocalRandomSource;
 import io.optiflow.lb.api.spi.ConfigResult;
 import io.optiflow.lb.api.spi.Picker;
 import io.optiflow.lb.api.spi.Strategy;
@@ -63,7 +64,7 @@ public class StrategyUpdateBenchmark {
             t.setDaemon(true);
             return t;
         });
-        StrategyContext context = StrategyContext.of("bench", Ticker.SYSTEM, new ThreadLocalRandomSource(), scheduler);
+        StrategyContext context = StrategyContext.of("bench", Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler);
         instance = provider.newStrategy(config.config(), context);
         full = StrategyPickBenchmark.backendSet(backends);
         lessOne = full.without(full.get(backends / 2).id());

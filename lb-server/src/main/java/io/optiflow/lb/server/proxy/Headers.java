@@ -96,4 +96,21 @@ final class Headers {
         }
         return io.optiflow.lb.api.RequestContext.mix(h);
     }
+
+    /** A Content-Length value as a number: decimal digits only (no sign, no spaces inside), or -1. */
+    static long contentLength(String text) {
+        String t = text.trim();
+        if (t.isEmpty() || t.length() > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
 }

@@ -356,7 +356,7 @@ final class ProxyExchange implements RequestContext {
         }
         responseOutcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
         responseStatus = status;
-        bodyRemaining = length == null ? -1 : parseLength(length);
+        bodyRemaining = length == null ? -1 : Headers.contentLength(length);
         backendResponse = br;
         // Straight handlers rather than a Pipe: no pause/resume round trip through the event loop's task queue.
         br.handler(this::onBackendChunk);
@@ -436,22 +436,6 @@ final class ProxyExchange implements RequestContext {
             resp.reset();
         }
         meters.record(responseStatus, System.nanoTime() - startNanos);
-    }
-
-    private static long parseLength(String text) {
-        String t = text.trim();
-        if (t.isEmpty() || t.length() > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     private void onUpgradeResponse(AsyncResult<HttpClientResponse> ar) {

@@ -131,7 +131,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         }
         long length = -1;
         if (contentLength != null) {
-            length = parseLength(contentLength);
+            length = Headers.contentLength(contentLength);
             if (length < 0) {
                 reject(req, 400, "Bad Request: Content-Length '" + contentLength + "' is not a number.");
                 return;
@@ -189,22 +189,6 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         long hashKey = hashKey(route.settings.hashKey(), req, clientIp, path);
         new ProxyExchange(this, req, route, hashKey, hasBody, chunked, expectContinue, isUpgrade ? upgrade : null,
                 connection, authority, forwardedHost, peerIp, trustedPeer).start();
-    }
-
-    private static long parseLength(String text) {
-        String t = text.trim();
-        if (t.isEmpty() || t.length() > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     private boolean isTrusted(String ip) {
