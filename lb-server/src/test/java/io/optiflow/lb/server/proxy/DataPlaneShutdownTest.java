@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.optiflow.lb.api.Ticker;
+import io.optiflow.lb.api.spi.Ticker;
 import io.optiflow.lb.core.ThreadLocalRandomSource;
 import io.optiflow.lb.core.config.BackendSpec;
 import io.optiflow.lb.core.config.HealthPolicy;
