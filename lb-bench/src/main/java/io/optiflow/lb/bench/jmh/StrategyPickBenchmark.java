@@ -107,6 +107,8 @@ public class StrategyPickBenchmark {
     @State(Scope.Thread)
     public static class Cursor {
         int next;
+        /** The proxy's clock reading at a completion; refreshed once per round of contexts (not strategy cost). */
+        long now = System.nanoTime();
     }
 
     @Benchmark
@@ -122,11 +124,15 @@ public class StrategyPickBenchmark {
 
     private PickResult pickAndReport(Cursor cursor) {
         int i = cursor.next++ & (CONTEXTS - 1);
+        if (i == 0) {
+            cursor.now = System.nanoTime();
+        }
         PickResult r = picker.pick(contexts[i]);
         if (r.isBackend()) {
             Backend b = r.backend();
             feedback.onStart(b);
-            feedback.onComplete(b, latencies[i], Outcome.SUCCESS);
+            // The proxy passes the time it read to measure the latency (LoadFeedback's four-argument form).
+            feedback.onComplete(b, latencies[i], Outcome.SUCCESS, cursor.now);
         }
         return r;
     }
