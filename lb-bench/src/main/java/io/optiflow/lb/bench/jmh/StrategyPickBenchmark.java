@@ -122,6 +122,23 @@ public class StrategyPickBenchmark {
         return pickAndReport(cursor);
     }
 
+    /**
+     * The same with the older three-argument {@code onComplete} (no completion time): a strategy that needs the
+     * time then reads its own clock. Run alone to see what passing the time saves:
+     * {@code -p strategy=latency-weighted 'StrategyPickBenchmark.pickAndFeedback(OlderForm)?$'}.
+     */
+    @Benchmark
+    public PickResult pickAndFeedbackOlderForm(Cursor cursor) {
+        int i = cursor.next++ & (CONTEXTS - 1);
+        PickResult r = picker.pick(contexts[i]);
+        if (r.isBackend()) {
+            Backend b = r.backend();
+            feedback.onStart(b);
+            feedback.onComplete(b, latencies[i], Outcome.SUCCESS);
+        }
+        return r;
+    }
+
     private PickResult pickAndReport(Cursor cursor) {
         int i = cursor.next++ & (CONTEXTS - 1);
         if (i == 0) {
