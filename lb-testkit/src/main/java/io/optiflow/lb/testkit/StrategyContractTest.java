@@ -395,33 +395,6 @@ public abstract class StrategyContractTest<C> {
                         + " counted"));
     }
 
-    /**
-     * The completion-time form of {@code onComplete} (lb-api's four-argument default method) and the older
-     * three-argument form, mixed: a strategy written against either shape keeps serving every backend.
-     */
-    @Test
-    void feedback_completionTimeAndOlderForm_bothAccepted() {
-        Strategy s = newStrategy();
-        BackendSet set = TestBackends.of(8);
-        Picker picker = s.update(set);
-        LoadFeedback fb = s.feedback();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < 10_000 && seen.size() < set.size(); i++) {
-            PickResult r = picker.pick(requestContext(i));
-            if (r.isBackend()) {
-                seen.add(r.backend().id());
-                fb.onStart(r.backend());
-                if ((i & 1) == 0) {
-                    fb.onComplete(r.backend(), 1_000_000L, Outcome.SUCCESS, 0L); // the test ticker stands at 0
-                } else {
-                    fb.onComplete(r.backend(), 1_000_000L, Outcome.SUCCESS);
-                }
-            }
-        }
-        assertEquals(set.size(), seen.size(), () -> "with both forms of onComplete, backends never picked in "
-                + "10,000 requests; seen only " + seen);
-    }
-
     @Test
     void feedback_backendOutsideSnapshot_ignored() {
         Strategy s = newStrategy();
