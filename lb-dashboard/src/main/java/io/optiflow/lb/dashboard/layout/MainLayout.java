@@ -34,7 +34,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         Span brand = new Span("OptiFlow LB");
         brand.addClassName("brand");
         pageTitle.addClassName("page-title");
-        Span who = new Span(user.name() + " · " + (user.operator() ? "operator" : "viewer (read-only)"));
+        Span who = new Span(user.name() + " · " + (user.operator() ? "operator" : "read-only"));
         who.setId("current-user");
         who.addClassNames("user-badge", user.operator() ? "operator" : "viewer");
         Button theme = new Button(VaadinIcon.ADJUST.create(), e -> toggleTheme());

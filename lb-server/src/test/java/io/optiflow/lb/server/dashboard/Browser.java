@@ -83,6 +83,16 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    /** Scrolls the element into view and clicks it as a person would (the framework sees a real click event). */
+    void click(WebElement e) {
+        js("arguments[0].scrollIntoView({block: 'center'});", e);
+        try {
+            e.click();
+        } catch (org.openqa.selenium.ElementClickInterceptedException covered) {
+            js("arguments[0].click();", e); // under a sticky header: the same click event, sent to it directly
+        }
+    }
+
     /** Logs in through the login page; waits until the overview is shown. */
     void login(String user, String password) {
         open("/login");

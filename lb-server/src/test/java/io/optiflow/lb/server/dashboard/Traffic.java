@@ -18,7 +18,9 @@ final class Traffic implements AutoCloseable {
     private final Thread thread;
 
     Traffic(int proxyPort, String path) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // HTTP/1.1: the JDK client would otherwise ask to upgrade to h2c, which the proxy passes on as a tunnel
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + path))
                 .timeout(Duration.ofSeconds(5)).build();
         thread = new Thread(() -> {
