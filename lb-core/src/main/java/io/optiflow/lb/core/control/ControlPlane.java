@@ -54,6 +54,9 @@ public final class ControlPlane implements AutoCloseable {
     private final ChangeJournal journal;
     private final StrategyOperations strategyOps;
     private final BackendOperations backendOps;
+    private final DiscoveryMembership discovery;
+    private final Registrations registrations;
+    private final ScheduledExecutorService scheduler;
     private final Object lifecycle = new Object();
     private boolean started; // guarded by lifecycle
     private boolean closed; // guarded by lifecycle
@@ -74,7 +77,10 @@ public final class ControlPlane implements AutoCloseable {
         this.serviceFactory = new ServiceFactory(strategyFactory, ticker, random, scheduler);
         this.journal = new ChangeJournal(dataDir, mapper, clock);
         this.strategyOps = new StrategyOperations(services, strategyFactory, journal, mapper);
-        this.backendOps = new BackendOperations(services, journal, mapper);
+        this.discovery = new DiscoveryMembership(services, journal, clock);
+        this.backendOps = new BackendOperations(services, journal, mapper, discovery);
+        this.registrations = new Registrations(services, journal, mapper, clock);
+        this.scheduler = scheduler;
     }
 
     /**
@@ -94,6 +100,8 @@ public final class ControlPlane implements AutoCloseable {
             RuntimeState saved = journal.load(); // throws StateFileException; the file stays as it is
             services.publish(serviceFactory.buildAll(specs, configured, saved, journal.stateFile()));
             journal.open(saved);
+            discovery.init();
+            registrations.start(scheduler);
             started = true;
             LOG.log(Level.INFO, "control plane started: " + specs.size() + " service(s), data folder " + dataDir);
         }
@@ -157,6 +165,16 @@ public final class ControlPlane implements AutoCloseable {
         return dataDir;
     }
 
+    /** Where discovery sources feed their answers, and their status. */
+    public DiscoveryMembership discovery() {
+        return discovery;
+    }
+
+    /** Self-registration of instances (register, renew, deregister, expiry). */
+    public Registrations registrations() {
+        return registrations;
+    }
+
     // ------------------------------------------------------------------ changes
 
     /** Switches live: builds and validates the new strategy first, then swaps; in-flight counts carry over. */
@@ -209,6 +227,7 @@ public final class ControlPlane implements AutoCloseable {
                 return;
             }
             closed = true;
+            registrations.stop();
             journal.close();
             for (ManagedService s : services.all()) {
                 s.pool().close();

@@ -192,7 +192,9 @@ final class ServiceFactory {
                 instance = new StrategyInstance(spec.strategy(), spec.strategyConfig(), healthy -> Picker.NO_BACKEND);
             }
         }
-        warnAboutStaleOverrides(name, configured, st, stateFile);
+        if (spec.discovery() == null) { // a discovered backend's overrides wait for it to be discovered
+            warnAboutStaleOverrides(name, configured, st, stateFile);
+        }
         List<BackendEntry> entries = new ArrayList<>();
         Map<String, BackendSpec> bases = new TreeMap<>();
         for (BackendSpec b : configured.values()) {
@@ -204,9 +206,16 @@ final class ServiceFactory {
         for (BackendSpec b : bases.values()) {
             entries.add(BackendOperations.entry(b, st.added().containsKey(b.id()), st.backends().get(b.id())));
         }
+        for (RuntimeState.Registration r : st.registrations().values()) {
+            if (!bases.containsKey(r.spec().id())) { // expired ones leave at the first expiry sweep
+                bases.put(r.spec().id(), r.spec());
+                entries.add(BackendOperations.entry(r.spec(), BackendEntry.ORIGIN_REGISTRATION, Map.of(),
+                        st.backends().get(r.spec().id())));
+            }
+        }
         HealthPolicy health = spec.health() == null ? HealthPolicy.defaults() : spec.health();
         DefaultServicePool pool = new DefaultServicePool(name, health, spec.strategy(), instance, overridden,
-                entries, ticker, scheduler, scheduler);
+                entries, ticker, scheduler, scheduler, spec.slowStartNanos(), random);
         return new ManagedService(spec, configured, pool, ctx);
     }
 
