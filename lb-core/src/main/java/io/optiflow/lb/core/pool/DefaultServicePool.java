@@ -275,6 +275,11 @@ public final class DefaultServicePool implements ServicePool {
         return m != null && m.leaving;
     }
 
+    private synchronized void leaveTick() {
+        leaveTask = null; // this run is the task: the next check must be scheduled anew
+        dropIdleLeavers();
+    }
+
     /** Drops leaving members with nothing in flight (or draining longer than {@link #LEAVE_LIMIT_NANOS}). */
     private synchronized void dropIdleLeavers() {
         if (closed) {
@@ -302,7 +307,7 @@ public final class DefaultServicePool implements ServicePool {
         }
         if (waiting && (leaveTask == null || leaveTask.isDone())) {
             try {
-                leaveTask = scheduler.schedule(this::dropIdleLeavers, LEAVE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                leaveTask = scheduler.schedule(this::leaveTick, LEAVE_POLL_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "service " + name + ": cannot schedule the drain check of leaving backends", e);
             }

@@ -201,6 +201,8 @@ class SlowStartAndLeaveTest {
             PickResult r = p.selector().pick(RequestContext.EMPTY);
             assertFalse(r.backend().id().equals(b.id()), "a leaving backend gets no new request");
         }
+        Thread.sleep(200); // several drain checks (every 50 ms) find it busy: they must keep checking
+        assertTrue(p.backend(b.id()).isPresent(), "kept while its request is in flight");
         before.onComplete(b, 1_000_000L, Outcome.SUCCESS);
         long deadline = System.nanoTime() + 5 * S;
         while (p.backend(b.id()).isPresent() && System.nanoTime() < deadline) {

@@ -60,7 +60,7 @@ public class ServicesResource {
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = AdminJson.Service.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials")
     public List<AdminJson.Service> list() {
-        return control.services().stream().map(AdminJson.Service::of).toList();
+        return control.services().stream().map(this::json).toList();
     }
 
     @GET
@@ -73,7 +73,7 @@ public class ServicesResource {
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials")
     public AdminJson.Service get(@Parameter(description = NAME) @PathParam("name") String name) {
-        return AdminJson.Service.of(control.service(name));
+        return json(control.service(name));
     }
 
     @PUT
@@ -95,7 +95,7 @@ public class ServicesResource {
     public AdminJson.Service switchStrategy(@Parameter(description = NAME) @PathParam("name") String name,
                                             String body) {
         RequestBodies.SwitchStrategy req = RequestBodies.switchStrategy(body);
-        return AdminJson.Service.of(control.switchStrategy(name, req.name(), req.config(), actor()));
+        return json(control.switchStrategy(name, req.name(), req.config(), actor()));
     }
 
     @DELETE
@@ -108,7 +108,7 @@ public class ServicesResource {
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "403", description = "Role operator needed")
     public AdminJson.Service resetStrategy(@Parameter(description = NAME) @PathParam("name") String name) {
-        return AdminJson.Service.of(control.resetStrategy(name, actor()));
+        return json(control.resetStrategy(name, actor()));
     }
 
     @GET
@@ -201,6 +201,10 @@ public class ServicesResource {
                                   @Parameter(description = ID) @PathParam("id") String id) {
         control.removeBackend(name, id, actor());
         return Response.noContent().build();
+    }
+
+    private AdminJson.Service json(ServiceView v) {
+        return AdminJson.Service.of(v, control.discovery().status(v.name()).orElse(null));
     }
 
     private String actor() {

@@ -29,6 +29,7 @@ final class TestBackend implements AutoCloseable {
         return t;
     });
     private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(1));
+    private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
 
     TestBackend() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -42,6 +43,11 @@ final class TestBackend implements AutoCloseable {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Requests held now (waiting for {@code /__release}): a test releases only once its request is held. */
+    int holding() {
+        return holding.get();
+    }
+
     String url() {
         return "http://" + id();
     }
@@ -53,10 +59,14 @@ final class TestBackend implements AutoCloseable {
             if (path.endsWith("/__release")) {
                 gate.getAndSet(new CountDownLatch(1)).countDown();
             } else if (path.contains("/hold")) {
+                CountDownLatch g = gate.get();
+                holding.incrementAndGet();
                 try {
-                    gate.get().await(MAX_HOLD_SECONDS, TimeUnit.SECONDS);
+                    g.await(MAX_HOLD_SECONDS, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    holding.decrementAndGet();
                 }
             }
             byte[] body = id().getBytes(StandardCharsets.UTF_8);
