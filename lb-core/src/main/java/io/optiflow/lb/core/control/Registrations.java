@@ -90,7 +90,7 @@ public final class Registrations {
                 BackendEntry e = entryOf(st, r);
                 BackendEntry before = existing.orElse(null);
                 entry = journal.entry(actor, "registration.renew", target(service, r), json(same), json(r));
-                journal.commit(state.with(service, st.withRegistration(r)), entry, () -> put(svc.pool(), e),
+                journal.commit(service, state.with(service, st.withRegistration(r)), entry, () -> put(svc.pool(), e),
                         () -> undoPut(svc.pool(), before, e));
                 out = new Outcome(RegistrationView.of(service, r), false);
             } else {
@@ -98,7 +98,7 @@ public final class Registrations {
                 BackendEntry e = entryOf(st, r);
                 entry = journal.entry(actor, "registration.add", target(service, r), null, json(r));
                 BackendEntry before = existing.orElse(null);
-                journal.commit(state.with(service, st.withRegistration(r)), entry, () -> put(svc.pool(), e),
+                journal.commit(service, state.with(service, st.withRegistration(r)), entry, () -> put(svc.pool(), e),
                         () -> undoPut(svc.pool(), before, e));
                 out = new Outcome(RegistrationView.of(service, r), true);
             }
@@ -118,7 +118,7 @@ public final class Registrations {
             Registration old = require(service, st, id);
             r = old.renewed(clock.instant());
             entry = journal.entry(actor, "registration.renew", target(service, r), json(old), json(r));
-            journal.commit(state.with(service, st.withRegistration(r)), entry, () -> { }, () -> { });
+            journal.commit(service, state.with(service, st.withRegistration(r)), entry, () -> { }, () -> { });
         }
         journal.published(entry);
         return RegistrationView.of(service, r);
@@ -206,7 +206,7 @@ public final class Registrations {
             DefaultServicePool pool = svc.pool();
             Optional<BackendEntry> before = pool.backend(r.spec().id());
             AuditEntry entry = journal.entry(actor, action, target(service, r), json(r), null);
-            journal.commit(state.with(service, st.withoutRegistration(id)), entry,
+            journal.commit(service, state.with(service, st.withoutRegistration(id)), entry,
                     () -> pool.applyMembership(List.of(), List.of(r.spec().id())),
                     () -> before.ifPresent(pool::putBackend));
             return entry;
