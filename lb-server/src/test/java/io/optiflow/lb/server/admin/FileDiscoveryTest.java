@@ -92,7 +92,7 @@ class FileDiscoveryTest {
             assertTrue(broken.getString("discovery.lastError").contains("backends.json"),
                     broken.getString("discovery.lastError"));
             assertEquals(List.of(BACKENDS.get(keep).id(), f3).stream().sorted().toList(), ids());
-            String ready = io.restassured.RestAssured.given().get("/q/health/ready").then().extract().asString();
+            String ready = AdminClient.asViewer().get("/q/health/ready").then().extract().asString();
             assertTrue(ready.contains("discovery.files") && ready.contains("failing"), ready);
             long answeredBefore = traffic.answered();
             Await.until(5_000, "traffic still flows", () -> traffic.answered() > answeredBefore + 50);
@@ -106,7 +106,7 @@ class FileDiscoveryTest {
             assertEquals(List.of(), traffic.failures(), "no failed request over the membership changes (" + joinedMs
                     + " ms to first traffic)");
         }
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().extract().asString();
+        String metrics = AdminClient.asViewer().get("/q/metrics").then().extract().asString();
         assertTrue(metrics.contains("lb_discovery_errors_total{service=\"files\",type=\"file\"}"), "errors metric");
         assertTrue(metrics.contains("lb_discovery_last_success_seconds{service=\"files\",type=\"file\"}"),
                 "last success metric");
