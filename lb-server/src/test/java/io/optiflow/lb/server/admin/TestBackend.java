@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * a test sees where the proxy sent it. A path containing {@code /hold} is held open until {@code /__release} is
  * called on this backend directly (at most 10 s), to keep a request in flight on purpose.
  */
-final class TestBackend implements AutoCloseable {
+public final class TestBackend implements AutoCloseable {
 
     private static final long MAX_HOLD_SECONDS = 10;
 
@@ -29,9 +30,9 @@ final class TestBackend implements AutoCloseable {
         return t;
     });
     private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(1));
-    private final java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger holding = new AtomicInteger();
 
-    TestBackend() throws IOException {
+    public TestBackend() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -39,16 +40,16 @@ final class TestBackend implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:port}, the backend id the load balancer gives it. */
-    String id() {
+    public String id() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Requests held now (waiting for {@code /__release}): a test releases only once its request is held. */
-    int holding() {
+    public int holding() {
         return holding.get();
     }
 
-    String url() {
+    public String url() {
         return "http://" + id();
     }
 
