@@ -14,8 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -123,6 +126,48 @@ class ArchetypeRoundTripIT {
         assertEquals(managedPluginVersion(pom, "maven-install-plugin"), property("it.installPluginVersion"),
                 "maven-install-plugin" + hint);
         assertEquals(parentProperty(pom, "version"), VERSION, "project version" + hint);
+    }
+
+    /**
+     * docs/writing-a-strategy.md, section 6, shows the POM the archetype generates: every artifact it gives a
+     * version has the same version in the generated one, so the page stays true when versions move.
+     */
+    @Test
+    void docs_writingAStrategyPom_sameVersionsAsTheGeneratedPom() throws Exception {
+        String doc = Files.readString(ROOT.resolve("docs/writing-a-strategy.md"));
+        int section = doc.indexOf("## 6. Building the JAR");
+        int start = doc.indexOf("```xml", section);
+        int end = doc.indexOf("```", start + 6);
+        assertTrue(section >= 0 && start > section && end > start, "no POM in section 6 of writing-a-strategy.md");
+        Map<String, String> documented = versions(doc.substring(start, end));
+        documented.remove("least-failing"); // the example project's own coordinates
+        Map<String, String> generated = versions(Files.readString(
+                Path.of(property("it.archetypeJar")).resolveSibling("classes/archetype-resources/pom.xml")));
+        assertTrue(documented.size() >= 9, () -> "versions found in the documented POM: " + documented);
+        for (Map.Entry<String, String> e : documented.entrySet()) {
+            assertEquals(generated.get(e.getKey()), e.getValue(), () -> e.getKey() + " in docs/writing-a-strategy.md"
+                    + " section 6 (expected: the generated pom.xml's version)");
+        }
+    }
+
+    /** artifactId to version (properties resolved) of every artifact of a POM that names its version. */
+    private static Map<String, String> versions(String pom) {
+        Map<String, String> props = new HashMap<>();
+        Matcher p = Pattern.compile("<([\\w.-]+)>([^<$]*)</\\1>").matcher(
+                pom.substring(Math.max(0, pom.indexOf("<properties>")), Math.max(0, pom.indexOf("</properties>"))));
+        while (p.find()) {
+            props.put(p.group(1), p.group(2).trim());
+        }
+        Map<String, String> out = new TreeMap<>();
+        Matcher m = Pattern.compile("<artifactId>([^<]+)</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        while (m.find()) {
+            String v = m.group(2).trim();
+            if (v.startsWith("${") && v.endsWith("}")) {
+                v = props.getOrDefault(v.substring(2, v.length() - 1), v);
+            }
+            out.put(m.group(1), v);
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ Maven
