@@ -14,7 +14,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.vertx.core.Vertx;
 import io.optiflow.lb.core.state.ReplicaCodec;
 import io.optiflow.lb.core.state.ReplicaStatus;
 import io.optiflow.lb.core.state.StateStore;
@@ -53,7 +52,6 @@ final class EtcdStateStore implements StateStore {
 
     private final EtcdSettings settings;
     private final StoreContext context;
-    private final Vertx vertx = Vertx.vertx(); // shared by the clients this store builds and rebuilds
     private volatile Client client;
     private long rebuiltAtNanos; // guarded by this
     private final ByteSequence stateKey;
@@ -68,7 +66,7 @@ final class EtcdStateStore implements StateStore {
     EtcdStateStore(EtcdSettings settings, StoreContext context) {
         this.settings = settings;
         this.context = context;
-        this.client = build(settings, vertx);
+        this.client = build(settings);
         this.stateKey = bytes(settings.prefix() + "state");
         this.auditPrefix = settings.prefix() + "audit/";
         this.replicaPrefix = settings.prefix() + "replicas/";
@@ -79,8 +77,8 @@ final class EtcdStateStore implements StateStore {
         });
     }
 
-    private static Client build(EtcdSettings s, Vertx vertx) {
-        ClientBuilder b = Client.builder().vertx(vertx).endpoints(s.endpoints().toArray(new URI[0]))
+    private static Client build(EtcdSettings s) {
+        ClientBuilder b = Client.builder().endpoints(s.endpoints().toArray(new URI[0]))
                 .connectTimeout(s.timeout()).retryMaxDuration(s.timeout());
         if (s.user() != null) {
             b.user(bytes(s.user())).password(bytes(s.password()));
@@ -164,7 +162,7 @@ final class EtcdStateStore implements StateStore {
         if (closed) {
             return;
         }
-        watch(listener, build(settings, vertx)); // a client of its own: a new one watches reliably after a break
+        watch(listener, build(settings)); // a client of its own: a new one watches reliably after a break
     }
 
     private void watch(StoreListener listener, Client wc) {
@@ -193,7 +191,7 @@ final class EtcdStateStore implements StateStore {
         }
         closeWatch();
         rewatch.schedule(() -> {
-            Client wc = build(settings, vertx);
+            Client wc = build(settings);
             try {
                 await(wc.getKVClient().get(stateKey), "check the connection", false);
                 rewatching.set(false);
@@ -257,7 +255,6 @@ final class EtcdStateStore implements StateStore {
         rewatch.shutdownNow();
         closeWatch();
         client.close();
-        vertx.close();
     }
 
     private <T> T await(CompletableFuture<T> f, String what) {
@@ -295,7 +292,7 @@ final class EtcdStateStore implements StateStore {
         }
         rebuiltAtNanos = now;
         Client old = client;
-        client = build(settings, vertx);
+        client = build(settings);
         try {
             old.close();
         } catch (RuntimeException e) {
