@@ -85,7 +85,8 @@ final class ClusterBucket implements Permits {
         if (permits > 0) {
             allowance.addAndGet(permits);
         }
-        emptyUntilNanos = waitMicros > 0 ? nowNanos + waitMicros * 1000 : 0;
+        // empty: ask again when a whole batch will be free, not for every single permit (a round trip per batch)
+        emptyUntilNanos = waitMicros > 0 ? nowNanos + (waitMicros + (batch - 1) * intervalMicros) * 1000 : 0;
         queued.set(false);
     }
 

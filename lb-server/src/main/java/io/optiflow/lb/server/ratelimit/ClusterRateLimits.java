@@ -32,11 +32,17 @@ public class ClusterRateLimits {
     static final double BATCH_SECONDS = 0.02;
     static final String PREFIX = "optiflow:rl:";
     private static final Logger LOG = Logger.getLogger(ClusterRateLimits.class);
-    private static final Duration TIMEOUT = Duration.ofMillis(500);
+    /** A batch request waits this long at most (then Redis counts as down until the next heartbeat answers). */
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    /** A heartbeat (also the first connection) waits this long at most. */
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
     private static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REPLICA_WINDOW_MICROS = 5_000_000;
 
-    /** Grants up to ARGV[3] permits of a GCRA bucket (interval ARGV[1] us, tolerance ARGV[2] us); {granted, wait us}. */
+    /**
+     * Grants up to ARGV[3] permits of a GCRA bucket (interval ARGV[1] us, tolerance ARGV[2] us); {granted, wait us}.
+     * Times are microseconds of Redis' clock, written with %d (Lua would print 16 digits as 1.7e+15).
+     */
     static final String TAKE = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -50,7 +56,7 @@ public class ClusterRateLimits {
             if k < 0 then k = 0 end
             if k > 0 then
               tat = tat + k * interval
-              redis.call('SET', KEYS[1], tat, 'PX', math.floor((tat - now) / 1000) + 1000)
+              redis.call('SET', KEYS[1], string.format('%d', tat), 'PX', math.floor((tat - now) / 1000) + 1000)
             end
             local wait = 0
             if k < n then wait = tat + interval - tolerance - now end
@@ -61,8 +67,8 @@ public class ClusterRateLimits {
     static final String HEARTBEAT = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-            redis.call('ZADD', KEYS[1], now, ARGV[1])
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
+            redis.call('ZADD', KEYS[1], string.format('%d', now), ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now - tonumber(ARGV[2])))
             redis.call('PEXPIRE', KEYS[1], 60000)
             return redis.call('ZCARD', KEYS[1])
             """;
@@ -81,6 +87,7 @@ public class ClusterRateLimits {
     private volatile int replicas = 1;
     private volatile Instant since = Instant.now();
     private volatile String problem = "not reached yet";
+    private boolean heardOf; // refill thread: whether Redis' state was logged once
     private String replicaId;
 
     /** The limiter of a service: local buckets, or shares of Redis buckets when its scope is cluster. */
@@ -199,10 +206,11 @@ public class ClusterRateLimits {
     private void heartbeat() {
         try {
             Response r = redis.execute("EVAL", HEARTBEAT, "1", PREFIX + "replicas", replicaId,
-                    Long.toString(REPLICA_WINDOW_MICROS)).await().atMost(TIMEOUT);
+                    Long.toString(REPLICA_WINDOW_MICROS)).await().atMost(HEARTBEAT_TIMEOUT);
             replicas = Math.max(1, r.toInteger());
             if (!up) {
                 up = true;
+                heardOf = true;
                 since = Instant.now();
                 LOG.infof("Redis answers: rate limits are cluster-wide again (%d replicas counted)", replicas);
             }
@@ -213,7 +221,8 @@ public class ClusterRateLimits {
 
     private void down(RuntimeException e) {
         problem = e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (up) {
+        if (up || !heardOf) {
+            heardOf = true;
             up = false;
             since = Instant.now();
             LOG.warnf("Redis can't be reached (%s): rate limits fall back to each service's cluster-fallback"

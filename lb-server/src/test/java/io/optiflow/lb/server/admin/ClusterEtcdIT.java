@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,7 +40,6 @@ class ClusterEtcdIT {
     private static Path root;
     private static EtcdProcess etcd;
     private static final List<PackagedReplica> replicas = new ArrayList<>();
-    private static final List<TestBackend> backends = new ArrayList<>();
     private static TestBackend a;
     private static TestBackend b;
 
@@ -50,34 +47,17 @@ class ClusterEtcdIT {
     static void startCluster() throws Exception {
         root = Files.createTempDirectory("optiflow-cluster-it");
         etcd = EtcdProcess.start(root);
-        a = backend();
-        b = backend();
+        a = new TestBackend();
+        b = new TestBackend();
         for (String id : List.of("r1", "r2", "r3")) {
             replicas.add(replica(id));
         }
-        for (PackagedReplica r : replicas) {
-            r.awaitReady();
-        }
+        PackagedReplica.awaitAllReady(replicas);
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (PackagedReplica r : replicas) {
-            r.close();
-        }
-        if (etcd != null) {
-            etcd.close();
-        }
-        backends.forEach(TestBackend::close);
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
-
-    private static TestBackend backend() throws Exception {
-        TestBackend t = new TestBackend();
-        backends.add(t);
-        return t;
+        PackagedReplica.stopAll(root, replicas, etcd, a, b);
     }
 
     private static PackagedReplica replica(String id) throws Exception {

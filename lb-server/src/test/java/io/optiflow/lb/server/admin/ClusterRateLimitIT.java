@@ -8,11 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,25 +56,12 @@ class ClusterRateLimitIT {
                     "-Dlb.services.open.rate-limit.burst=" + BURST, "-Dlb.services.open.rate-limit.scope=cluster",
                     "-Dlb.services.open.rate-limit.cluster-fallback=open")));
         }
-        for (PackagedReplica r : replicas) {
-            r.awaitReady();
-        }
+        PackagedReplica.awaitAllReady(replicas);
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (PackagedReplica r : replicas) {
-            r.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        PackagedReplica.stopAll(root, replicas, redis, backend);
     }
 
     /** Sends {@code perReplica} req/s to {@code path} on every replica for {@code seconds}; {admitted, limited}. */
@@ -135,7 +120,8 @@ class ClusterRateLimitIT {
         System.out.printf("cluster limit %d req/s, %d s, offered %d req/s: admitted %d (%.1f req/s), limited %d,"
                 + " %+.2f %% off the limit (burst counted)%n", LIMIT, SECONDS, 3 * OFFERED_PER_REPLICA, r[0],
                 r[0] / (double) SECONDS, r[1], off * 100);
-        assertTrue(r[1] > 0, "nothing was limited: the offered load did not reach the limit");
+        assertTrue(r[1] > 0, "nothing was limited: the offered load did not reach the limit\n"
+                + replicas.get(0).admin("GET", "/q/health/ready", null).body() + "\n" + replicas.get(0).log());
         assertTrue(Math.abs(off) <= 0.05, "admitted " + r[0] + " in " + SECONDS + " s, expected " + expected
                 + " +- 5 % of " + LIMIT * SECONDS);
     }
@@ -159,15 +145,15 @@ class ClusterRateLimitIT {
                 }
             }
             String metrics = replicas.get(0).admin("GET", "/q/metrics", null).body();
-            assertTrue(java.util.regex.Pattern.compile("(?m)^lb_rate_limit_redis_up(\\{[^}]*})? 0\\.0").matcher(metrics)
-                    .find(), "lb_rate_limit_redis_up is not 0:\n" + metrics);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^lb_rate_limit_redis_up(\\{[^}]*})? 0\\.0")
+                    .matcher(metrics).find(), "lb_rate_limit_redis_up is not 0:\n" + metrics);
             int seconds = 5;
             int[] local = load("/api/y", OFFERED_PER_REPLICA, seconds);
             double expected = LIMIT * seconds + BURST;
             System.out.printf("Redis down, fallback local: admitted %d in %d s (expected about %.0f)%n", local[0],
                     seconds, expected);
             assertTrue(Math.abs(local[0] - expected) <= 0.1 * LIMIT * seconds, "fallback local admitted " + local[0]
-                    + ", expected about " + expected);
+                    + ", expected about " + expected + "\n" + replicas.get(0).log());
             int[] open = load("/open/z", 100, 3);
             assertEquals(0, open[1], "fallback open limited requests");
         } finally {

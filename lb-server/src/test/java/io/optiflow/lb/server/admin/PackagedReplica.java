@@ -114,6 +114,30 @@ final class PackagedReplica implements AutoCloseable {
         }
     }
 
+    /** Waits for each replica in turn (they start at once, in parallel). */
+    static void awaitAllReady(List<PackagedReplica> replicas) throws Exception {
+        for (PackagedReplica r : replicas) {
+            r.awaitReady();
+        }
+    }
+
+    /** Stops the replicas, then {@code others} (null ones skipped), then deletes {@code root}. */
+    static void stopAll(Path root, List<PackagedReplica> replicas, AutoCloseable... others) throws Exception {
+        for (PackagedReplica r : replicas) {
+            r.close();
+        }
+        for (AutoCloseable c : others) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (root != null) {
+            try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
