@@ -64,48 +64,43 @@ class ClusterRateLimitIT {
         PackagedReplica.stopAll(root, replicas, redis, backend);
     }
 
-    /** Sends {@code perReplica} req/s to {@code path} on every replica for {@code seconds}; {admitted, limited}. */
+    /**
+     * Sends {@code perReplica} req/s to {@code path} on every replica for {@code seconds}, open loop (requests go out
+     * on schedule whatever the answers take, so the offered rate is the rate asked for); {admitted, limited}.
+     */
     private static int[] load(String path, int perReplica, int seconds) throws Exception {
         AtomicInteger admitted = new AtomicInteger();
         AtomicInteger limited = new AtomicInteger();
         List<String> other = new java.util.concurrent.CopyOnWriteArrayList<>();
-        int threadsPerReplica = 4;
-        long periodNanos = TimeUnit.SECONDS.toNanos(1) * threadsPerReplica / perReplica;
-        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-        long end = start + TimeUnit.SECONDS.toNanos(seconds);
-        List<Thread> threads = new ArrayList<>();
-        for (PackagedReplica r : replicas) {
-            for (int t = 0; t < threadsPerReplica; t++) {
-                long offset = periodNanos * t / threadsPerReplica;
-                Thread th = new Thread(() -> {
-                    long next = start + offset;
-                    while (next < end) {
-                        long sleep = next - System.nanoTime();
-                        if (sleep > 0) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(sleep);
-                        }
-                        try {
-                            int code = r.proxy(path).statusCode();
-                            if (code == 200) {
-                                admitted.incrementAndGet();
-                            } else if (code == 429) {
-                                limited.incrementAndGet();
-                            } else {
-                                other.add(r.id + ": " + code);
-                            }
-                        } catch (Exception e) {
-                            other.add(r.id + ": " + e);
-                        }
-                        next += periodNanos;
+        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
+        long periodNanos = TimeUnit.SECONDS.toNanos(1) / perReplica;
+        long start = System.nanoTime();
+        long total = (long) perReplica * seconds;
+        for (long i = 0; i < total; i++) {
+            long due = start + i * periodNanos;
+            long sleep = due - System.nanoTime();
+            if (sleep > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(sleep);
+            }
+            for (PackagedReplica r : replicas) {
+                sent.add(r.proxyAsync(path).whenComplete((res, e) -> {
+                    if (e != null) {
+                        other.add(r.id + ": " + e);
+                    } else if (res.statusCode() == 200) {
+                        admitted.incrementAndGet();
+                    } else if (res.statusCode() == 429) {
+                        limited.incrementAndGet();
+                    } else {
+                        other.add(r.id + ": " + res.statusCode());
                     }
-                }, "load-" + r.id + "-" + t);
-                threads.add(th);
-                th.start();
+                }));
             }
         }
-        for (Thread th : threads) {
-            th.join(TimeUnit.SECONDS.toMillis(seconds + 30));
-        }
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        java.util.concurrent.CompletableFuture.allOf(sent.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .exceptionally(e -> null).get(60, TimeUnit.SECONDS);
+        assertTrue(tookMs < seconds * 1000L + 2000, "the load generator fell behind: " + tookMs + " ms for "
+                + seconds + " s of requests");
         assertTrue(other.isEmpty(), "requests neither admitted nor limited: " + other.subList(0,
                 Math.min(10, other.size())));
         return new int[] {admitted.get(), limited.get()};

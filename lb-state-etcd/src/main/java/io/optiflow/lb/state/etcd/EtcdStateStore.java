@@ -60,6 +60,7 @@ final class EtcdStateStore implements StateStore {
     private final ScheduledExecutorService rewatch;
     private volatile Watch.Watcher watcher;
     private volatile Client watchClient;
+    private volatile StoreListener watchListener;
     private final AtomicBoolean rewatching = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -162,6 +163,7 @@ final class EtcdStateStore implements StateStore {
         if (closed) {
             return;
         }
+        watchListener = listener;
         watch(listener, build(settings)); // a client of its own: a new one watches reliably after a break
     }
 
@@ -297,6 +299,10 @@ final class EtcdStateStore implements StateStore {
             old.close();
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "closing a failed etcd client", e);
+        }
+        StoreListener l = watchListener;
+        if (l != null) {
+            rewatch(l); // the watch stream may hang on silently: a new one once etcd answers
         }
     }
 
