@@ -26,8 +26,6 @@ final class PackagedReplica implements AutoCloseable {
     static final String PASSWORD = "it-operator-pw";
     private static final long START_SECONDS = 90;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final HttpClient HTTP1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     final String id;
     final int adminPort;
@@ -95,12 +93,6 @@ final class PackagedReplica implements AutoCloseable {
     HttpResponse<String> proxy(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A request through its data plane, not waiting for the answer (HTTP/1.1). */
-    java.util.concurrent.CompletableFuture<HttpResponse<String>> proxyAsync(String path) {
-        return HTTP1.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPort + path))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     String log() {
