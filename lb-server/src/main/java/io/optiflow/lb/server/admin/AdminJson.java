@@ -6,19 +6,24 @@ import io.optiflow.lb.core.pool.BackendView;
 import io.optiflow.lb.core.pool.LatencySummary;
 import io.optiflow.lb.core.pool.ServiceView;
 import io.optiflow.lb.core.registry.StrategyDescriptor;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** The JSON shapes of the admin API: control-plane views mapped one to one, nothing computed here. */
+/**
+ * The JSON shapes of the admin API: control-plane views mapped one to one, nothing computed here. Each is registered
+ * for reflection, which Jackson uses, so a native image can serialize it too.
+ */
 final class AdminJson {
 
     private AdminJson() {
     }
 
     @Schema(description = "A strategy that can be switched to.")
+    @RegisterForReflection
     record Strategy(
             @Schema(description = "Kebab-case name, used in PUT .../strategy", example = "round-robin") String name,
             String description,
@@ -37,6 +42,7 @@ final class AdminJson {
     }
 
     @Schema(description = "One config attribute of a strategy.")
+    @RegisterForReflection
     record Attribute(String name,
                      @Schema(description = "INT, LONG, DOUBLE, BOOLEAN, STRING, DURATION or ENUM") String type,
                      @Schema(description = "Default as text; null when optional without default") String defaultValue,
@@ -49,6 +55,7 @@ final class AdminJson {
     }
 
     @Schema(description = "A service: its strategy and backends. 'overridden' lists values set at runtime.")
+    @RegisterForReflection
     record Service(String name,
                    @Schema(description = "Strategy in force") String strategy,
                    @Schema(description = "Its config as given") Map<String, String> strategyConfig,
@@ -69,6 +76,7 @@ final class AdminJson {
     }
 
     @Schema(description = "A backend of a service with its live figures.")
+    @RegisterForReflection
     record Backend(@Schema(example = "127.0.0.1:8081", description = "host:port; URL-encode ':' in paths if your"
                            + " client insists, both forms work") String id,
                    @Schema(example = "http://127.0.0.1:8081") String url,
@@ -99,6 +107,7 @@ final class AdminJson {
     }
 
     @Schema(description = "Latency of recent requests in milliseconds; null when there were none.")
+    @RegisterForReflection
     record Latency(long count, Double meanMs, Double p50Ms, Double p90Ms, Double p99Ms) {
 
         static Latency of(LatencySummary l) {
@@ -114,6 +123,7 @@ final class AdminJson {
     }
 
     @Schema(description = "One acknowledged change.")
+    @RegisterForReflection
     record Audit(@Schema(description = "ISO-8601 instant") String at,
                  @Schema(description = "The authenticated user") String actor,
                  @Schema(example = "strategy.switch") String action,
@@ -127,6 +137,7 @@ final class AdminJson {
     }
 
     @Schema(description = "Why a request was refused; nothing was changed.")
+    @RegisterForReflection
     record Errors(@Schema(description = "Each names the field, the value and what was expected",
                           example = "[\"weight: 0 (expected: an integer from 1 to 10000)\"]") List<String> errors) {
     }
@@ -134,17 +145,20 @@ final class AdminJson {
     // Request bodies, for the OpenAPI document only: bodies are read strictly by RequestBodies.
 
     @Schema(description = "Switch the strategy of a service.")
+    @RegisterForReflection
     record SwitchStrategy(@Schema(required = true, example = "least-connections") String name,
                           @Schema(description = "Attribute values (strings, numbers or booleans); left out = defaults",
                                   example = "{\"choices\": 2}") Map<String, Object> config) {
     }
 
     @Schema(description = "Add a backend.")
+    @RegisterForReflection
     record AddBackend(@Schema(required = true, example = "http://10.0.0.7:8080") String url,
                       @Schema(description = "1..10000, default 1", example = "3") Integer weight) {
     }
 
     @Schema(description = "Change a backend; give at least one field.")
+    @RegisterForReflection
     record PatchBackend(@Schema(description = "1..10000", example = "5") Integer weight,
                         @Schema(description = "ENABLED, DRAINING or DISABLED", example = "DRAINING") String state) {
     }
