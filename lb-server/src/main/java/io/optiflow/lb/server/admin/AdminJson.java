@@ -140,12 +140,14 @@ final class AdminJson {
 
     @Schema(description = "A change refused because another replica or operator changed the service first; nothing"
             + " was changed. 'current' is the service as it is now: look at it and retry.")
+    @RegisterForReflection
     record Conflict(@Schema(description = "What happened") List<String> errors,
                     @Schema(description = "The service now") Service current,
                     @Schema(description = "Its state tag now: send it as If-Match to retry") String tag) {
     }
 
     @Schema(description = "The state store and the replicas sharing it.")
+    @RegisterForReflection
     record Cluster(@Schema(description = "local, etcd or kubernetes") String store,
                    @Schema(description = "Where it keeps the state") String location,
                    @Schema(description = "Whether other replicas share it") boolean shared,
@@ -159,6 +161,7 @@ final class AdminJson {
     }
 
     @Schema(description = "One replica as the store last heard of it.")
+    @RegisterForReflection
     record Replica(String id, String address,
                    @Schema(description = "Its last heartbeat, ISO-8601") String lastSeen,
                    @Schema(description = "The state revision it had applied then") long revision) {

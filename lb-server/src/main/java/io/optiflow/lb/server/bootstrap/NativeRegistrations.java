@@ -7,6 +7,7 @@ import io.optiflow.lb.algorithms.poweroftwo.PowerOfTwoProvider;
 import io.optiflow.lb.algorithms.random.RandomProvider;
 import io.optiflow.lb.algorithms.roundrobin.RoundRobinProvider;
 import io.optiflow.lb.algorithms.weightedroundrobin.WeightedRoundRobinProvider;
+import io.optiflow.lb.core.state.LocalStateStoreProvider;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -24,6 +25,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * reflection and not registered here, and says what to add.
  */
 @RegisterForReflection(targets = {
+        // io.optiflow.lb.api.spi.StrategyProvider
         ConsistentHashProvider.class,
         LatencyWeightedProvider.class,
         LeastConnectionsProvider.class,
@@ -31,6 +33,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         RandomProvider.class,
         RoundRobinProvider.class,
         WeightedRoundRobinProvider.class,
+        // io.optiflow.lb.core.state.StateStoreProvider
+        LocalStateStoreProvider.class,
 }, classNames = {
         // package-private; its VarHandles are looked up by field name
         "io.optiflow.lb.algorithms.latencyweighted.BackendState",

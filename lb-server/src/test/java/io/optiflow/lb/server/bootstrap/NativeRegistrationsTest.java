@@ -114,9 +114,15 @@ class NativeRegistrationsTest {
     @Test
     void adminApiJson_everyTypeReachableFromAResource_isRegistered() throws ClassNotFoundException {
         Set<Class<?>> reached = new HashSet<>();
-        for (String name : List.of("ServicesResource", "StrategiesResource", "AuditResource")) {
-            Class<?> resource = Class.forName("io.optiflow.lb.server.admin." + name);
-            assertTrue(resource.isAnnotationPresent(Path.class), name);
+        List<Class<?>> resources = new ArrayList<>();
+        for (JavaClass c : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.optiflow.lb.server.admin")) {
+            if (c.isAnnotatedWith(Path.class)) {
+                resources.add(Class.forName(c.getName()));
+            }
+        }
+        assertTrue(resources.size() >= 3, "admin resources found: " + resources);
+        for (Class<?> resource : resources) {
             for (Method m : resource.getDeclaredMethods()) {
                 if (Stream.of(GET.class, PUT.class, POST.class, PATCH.class, DELETE.class)
                         .anyMatch(m::isAnnotationPresent)) {

@@ -98,7 +98,7 @@ class KubernetesManifestIT {
     @Test
     void adminPlane_listensOnThePodAddresses() {
         assertEquals("0.0.0.0", env().get("QUARKUS_HTTP_HOST").path("value").asText(),
-                "probes' fallback, Prometheus and the admin Service reach the admin plane on the pod IP");
+                "Prometheus and the admin Service reach the admin plane on the pod's address");
     }
 
     @Test
