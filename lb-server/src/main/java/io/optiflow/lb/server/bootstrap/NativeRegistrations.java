@@ -8,6 +8,10 @@ import io.optiflow.lb.algorithms.random.RandomProvider;
 import io.optiflow.lb.algorithms.roundrobin.RoundRobinProvider;
 import io.optiflow.lb.algorithms.weightedroundrobin.WeightedRoundRobinProvider;
 import io.optiflow.lb.core.state.LocalStateStoreProvider;
+import io.optiflow.lb.discovery.consul.ConsulDiscoveryProvider;
+import io.optiflow.lb.discovery.dns.DnsDiscoveryProvider;
+import io.optiflow.lb.discovery.file.FileDiscoveryProvider;
+import io.optiflow.lb.discovery.kubernetes.KubernetesDiscoveryProvider;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -35,6 +39,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         WeightedRoundRobinProvider.class,
         // io.optiflow.lb.core.state.StateStoreProvider
         LocalStateStoreProvider.class,
+        // io.optiflow.lb.discovery.DiscoveryProvider
+        FileDiscoveryProvider.class,
+        DnsDiscoveryProvider.class,
+        KubernetesDiscoveryProvider.class,
+        ConsulDiscoveryProvider.class,
 }, classNames = {
         // package-private; its VarHandles are looked up by field name
         "io.optiflow.lb.algorithms.latencyweighted.BackendState",
