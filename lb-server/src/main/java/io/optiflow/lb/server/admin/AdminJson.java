@@ -85,6 +85,7 @@ final class AdminJson {
     }
 
     @Schema(description = "A service's discovery source: what it watches and how it is doing.")
+    @RegisterForReflection
     record Discovery(@Schema(example = "dns") String type,
                      @Schema(description = "What it watches", example = "SRV _http._tcp.api @127.0.0.1:53")
                      String source,
@@ -105,6 +106,7 @@ final class AdminJson {
     }
 
     @Schema(description = "A self-registered instance.")
+    @RegisterForReflection
     record Registration(@Schema(description = "Renew (PUT) and deregister (DELETE) with it") String id,
                         String service,
                         @Schema(example = "10.0.0.7:8080") String backendId,
@@ -120,6 +122,7 @@ final class AdminJson {
     }
 
     @Schema(description = "Register an instance.")
+    @RegisterForReflection
     record Register(@Schema(required = true, example = "http://10.0.0.7:8080") String url,
                     @Schema(description = "1..10000, default 1", example = "1") Integer weight,
                     @Schema(description = "1s..24h, default 30s", example = "30s") String ttl) {
