@@ -81,6 +81,9 @@ final class BackendPool {
                 c.reportClosed();
                 x.onConnectFailed(c, done.cause());
             }
+            // A connect completes outside any channel's read cycle: nothing else flushes what was written now
+            // (the request head, or the client's 503) before the loop's next tick.
+            loop.flushDirty();
         });
     }
 
