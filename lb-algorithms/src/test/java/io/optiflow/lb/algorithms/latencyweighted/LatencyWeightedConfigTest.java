@@ -77,7 +77,7 @@ class LatencyWeightedConfigTest {
     void parseConfig_unknownKey_errorListsTheKnownOnes() {
         ConfigResult<LatencyWeightedConfig> r = provider.parseConfig(Map.of("choices", "3"));
         assertEquals(List.of("choices: unknown attribute (expected: one of decay, default-rtt, failure-penalty, "
-                + "rate-limit, burst, exploration)"), r.errors());
+                + "rate-limit, burst, exploration, slow-ratio, slow-margin, probe-interval)"), r.errors());
     }
 
     @Test
