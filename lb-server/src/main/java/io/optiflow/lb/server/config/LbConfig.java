@@ -110,10 +110,6 @@ public interface LbConfig {
         /** How many server instances (event loops) accept data-plane connections; 0 = one per core. */
         @WithDefault("0")
         int instances();
-
-        /** Socket transport of the data plane: {@code auto} (epoll on Linux where it loads, else NIO) or {@code nio}. */
-        @WithDefault("auto")
-        String transport();
     }
 
     interface Service {

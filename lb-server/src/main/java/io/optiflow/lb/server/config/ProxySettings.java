@@ -14,17 +14,8 @@ import java.util.List;
  * @param maxConnectionsPerBackend keep-alive pool size per backend
  * @param connectTimeoutMillis     connect timeout to a backend
  * @param instances                server instances (event loops)
- * @param nioOnly                  NIO even where the epoll transport is available
  */
 public record ProxySettings(String host, int port, List<Cidr> trustedProxies, int maxHeaderCount, int maxHeaderSize,
                             int maxInitialLineLength, int maxConnectionsPerBackend, long connectTimeoutMillis,
-                            int instances, boolean nioOnly) {
-
-    /** The settings with the transport chosen automatically (epoll where available). */
-    public ProxySettings(String host, int port, List<Cidr> trustedProxies, int maxHeaderCount, int maxHeaderSize,
-                         int maxInitialLineLength, int maxConnectionsPerBackend, long connectTimeoutMillis,
-                         int instances) {
-        this(host, port, trustedProxies, maxHeaderCount, maxHeaderSize, maxInitialLineLength, maxConnectionsPerBackend,
-                connectTimeoutMillis, instances, false);
-    }
+                            int instances) {
 }

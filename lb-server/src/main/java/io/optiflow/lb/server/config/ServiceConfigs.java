@@ -88,16 +88,12 @@ public final class ServiceConfigs {
         range(errors, "lb.proxy.max-connections-per-backend", p.maxConnectionsPerBackend(), 1, 100_000);
         long connect = duration(errors, "lb.proxy.connect-timeout", p.connectTimeout(), 1_000_000L);
         range(errors, "lb.proxy.instances", p.instances(), 0, 256);
-        String transport = p.transport().trim().toLowerCase(java.util.Locale.ROOT);
-        if (!transport.equals("auto") && !transport.equals("nio")) {
-            errors.add("lb.proxy.transport: '" + p.transport() + "' (expected: auto or nio)");
-        }
         if (!errors.isEmpty()) {
             throw new InvalidConfigException(errors);
         }
         int instances = p.instances() == 0 ? Runtime.getRuntime().availableProcessors() : p.instances();
         return new ProxySettings(p.host(), p.port(), List.copyOf(trusted), p.maxHeaderCount(), headerSize,
-                lineLength, p.maxConnectionsPerBackend(), connect / 1_000_000L, instances, transport.equals("nio"));
+                lineLength, p.maxConnectionsPerBackend(), connect / 1_000_000L, instances);
     }
 
     private static ServiceSettings service(String name, LbConfig.Service s, StrategyRegistry registry,

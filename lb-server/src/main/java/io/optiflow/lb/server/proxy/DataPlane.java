@@ -2,16 +2,17 @@ package io.optiflow.lb.server.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -24,7 +25,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.optiflow.lb.server.config.Cidr;
 import io.optiflow.lb.server.config.ProxySettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The data plane on Netty: a few event loops (epoll on Linux, else NIO: {@link Transport}), each owning the client
- * connections it accepted (with epoll through a listener of its own) and the backend connections those use (see
- * docs/data-plane.md). Also the primitives a graceful shutdown is built from:
+ * The data plane on Netty: one listener, a few event loops, each owning the client connections it accepted and the
+ * backend connections those use (see docs/data-plane.md). Also the primitives a graceful shutdown is built from:
  * {@link #stopAccepting}, {@link #drainConnections}, {@link #inFlight}, {@link #awaitIdle}, {@link #closeTunnels},
  * {@link #close}. Its methods may be called from any thread.
  */
@@ -49,14 +48,12 @@ public final class DataPlane {
     private final ProxySettings settings;
     private final RequestRouter router;
     private final List<Cidr> trusted;
-    private final Transport transport;
-    private final EventLoopGroup group;
+    private final NioEventLoopGroup group;
     private final Map<EventExecutor, LoopContext> loops = new IdentityHashMap<>();
     private final Bootstrap backendBootstrap;
     private final ChannelGroup connections = new DefaultChannelGroup("lb-clients", GlobalEventExecutor.INSTANCE);
     private final int perLoopMaxConnections;
-    /** The listeners: one, or one per event loop (epoll, SO_REUSEPORT); empty before start and after stop. */
-    private volatile List<Channel> listeners = List.of();
+    private volatile Channel serverChannel;
     private volatile boolean draining;
 
     DataPlane(ProxySettings settings, RoutingTable routes) {
@@ -64,34 +61,29 @@ public final class DataPlane {
         this.router = new RequestRouter(routes);
         this.trusted = settings.trustedProxies();
         int n = Math.max(1, settings.instances());
-        this.transport = Transport.choose(settings.nioOnly());
-        this.group = transport.newGroup(n, new DefaultThreadFactory("lb-proxy", true));
+        this.group = new NioEventLoopGroup(n, new DefaultThreadFactory("lb-proxy", true));
         for (EventExecutor e : group) {
             loops.put(e, new LoopContext((EventLoop) e, this));
         }
         // The per-backend limit is for the whole load balancer, so it is split among the event loops.
         this.perLoopMaxConnections = Math.max(1, (settings.maxConnectionsPerBackend() + n - 1) / n);
-        this.backendBootstrap = new Bootstrap().channel(transport.socketChannel())
+        this.backendBootstrap = new Bootstrap().channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeoutMillis());
     }
 
-    /**
-     * Binds the listener, or with epoll one listener per event loop on the same port (SO_REUSEPORT: the kernel
-     * spreads connections over them and each loop serves what it accepted, no hand-over); returns the port (the
-     * real one for port 0).
-     */
+    /** Binds the listener; returns the port (the real one for port 0). */
     int start() throws InterruptedException {
         for (LoopContext l : loops.values()) {
             l.start();
         }
-        ServerBootstrap base = new ServerBootstrap().channel(transport.serverChannel())
+        ServerBootstrap b = new ServerBootstrap().group(group, group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -101,35 +93,8 @@ public final class DataPlane {
                         ch.pipeline().addLast("detect", new ProtocolDetector(DataPlane.this));
                     }
                 });
-        List<Channel> bound = new ArrayList<>();
-        if (transport.listenerPerLoop()) {
-            int port = settings.port();
-            for (EventExecutor e : group) {
-                EventLoop loop = (EventLoop) e;
-                Channel ch = base.clone().group(loop, loop).option(EpollChannelOption.SO_REUSEPORT, true)
-                        .bind(settings.host(), port).sync().channel();
-                bound.add(ch);
-                port = ((java.net.InetSocketAddress) ch.localAddress()).getPort();
-            }
-        } else {
-            bound.add(base.group(group, group).bind(settings.host(), settings.port()).sync().channel());
-        }
-        listeners = List.copyOf(bound);
-        return ((java.net.InetSocketAddress) bound.get(0).localAddress()).getPort();
-    }
-
-    /** Open listeners (one per event loop with epoll). */
-    int listenerCount() {
-        int n = 0;
-        for (Channel s : listeners) {
-            n += s.isOpen() ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** The socket transport in use ({@code epoll} or {@code nio}). */
-    public String transport() {
-        return transport.toString();
+        serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
+        return ((java.net.InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
     // ------------------------------------------------------------------ pipelines
@@ -201,24 +166,20 @@ public final class DataPlane {
 
     /** The port the listener is bound to, or -1 when it is not listening. */
     public int port() {
-        for (Channel s : listeners) {
-            if (s.isOpen()) {
-                return ((java.net.InetSocketAddress) s.localAddress()).getPort();
-            }
-        }
-        return -1;
+        Channel s = serverChannel;
+        return s == null || !s.isOpen() ? -1 : ((java.net.InetSocketAddress) s.localAddress()).getPort();
     }
 
-    /** Closes the listeners: no new connection is accepted; open ones go on. Completes when the port is released. */
+    /** Closes the listener: no new connection is accepted; open ones go on. Completes when the port is released. */
     public CompletableFuture<Void> stopAccepting() {
-        List<Channel> all = listeners;
-        CompletableFuture<?>[] closed = new CompletableFuture<?>[all.size()];
-        for (int i = 0; i < closed.length; i++) {
-            CompletableFuture<Void> one = new CompletableFuture<>();
-            all.get(i).close().addListener(f -> one.complete(null));
-            closed[i] = one;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Channel s = serverChannel;
+        if (s == null) {
+            done.complete(null);
+            return done;
         }
-        return CompletableFuture.allOf(closed);
+        s.close().addListener(f -> done.complete(null));
+        return done;
     }
 
     /**

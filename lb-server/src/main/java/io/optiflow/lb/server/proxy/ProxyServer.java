@@ -86,11 +86,8 @@ public class ProxyServer {
                 r.retryBudget.decay();
             }
         });
-        LOG.infof("Data plane listening on http://%s:%d (%d services, %d event loops, %s)", p.host(), actualPort,
-                routes.size(), p.instances(), plane.transport());
-        if (!p.nioOnly() && plane.transport().equals("nio")) {
-            LOG.infof("Data plane on NIO: the epoll transport is not available (%s)", Transport.epollUnavailability());
-        }
+        LOG.infof("Data plane listening on http://%s:%d (%d services, %d event loops)", p.host(), actualPort,
+                routes.size(), p.instances());
         if (configured.services().stream().anyMatch(s -> s.name().equals(DemoBackends.SERVICE))) {
             demo.startLoad(actualPort);
         }

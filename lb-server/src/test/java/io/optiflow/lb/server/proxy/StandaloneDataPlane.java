@@ -36,11 +36,6 @@ final class StandaloneDataPlane implements AutoCloseable {
      * @param loops         event loops (1: every client connection shares one loop and so one backend pool)
      */
     StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops) throws Exception {
-        this(backendPorts, timeoutMillis, loops, false);
-    }
-
-    /** As above; {@code nioOnly} keeps the data plane on NIO where epoll is available. */
-    StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, boolean nioOnly) throws Exception {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         controlPlane = new ControlPlane(StrategyRegistry.create(Files.createTempDirectory("lb-plugins")),
                 Files.createTempDirectory("lb-data"), Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler,
@@ -55,8 +50,7 @@ final class StandaloneDataPlane implements AutoCloseable {
                 ServiceSettings.HashKey.CLIENT_IP);
         ServiceRoute route = new ServiceRoute(settings, controlPlane.pool("svc").orElseThrow(),
                 LbMetrics.standalone(new SimpleMeterRegistry()).service("svc"), System.nanoTime());
-        plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, loops,
-                nioOnly),
+        plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, loops),
                 new RoutingTable(List.of(route)));
         port = plane.start();
     }
