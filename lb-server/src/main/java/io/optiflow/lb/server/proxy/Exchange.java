@@ -385,7 +385,7 @@ final class Exchange implements RequestContext {
             if (c.reused && !bodySent && !staleRetried && !clientGone) {
                 // A kept-alive connection the backend had closed meanwhile: once more on a fresh one.
                 staleRetried = true;
-                pool.acquire(this);
+                pool.acquireFresh(this);
                 return;
             }
             endAttempt(Outcome.FAILURE);
