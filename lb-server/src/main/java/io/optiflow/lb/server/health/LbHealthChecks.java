@@ -3,6 +3,8 @@ package io.optiflow.lb.server.health;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.control.DiscoveryStatus;
 import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.bootstrap.GracefulShutdown;
+import io.optiflow.lb.server.config.LbConfig;
 import io.optiflow.lb.server.proxy.ProxyServer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,16 +37,28 @@ public final class LbHealthChecks {
         }
     }
 
-    /** DOWN while any service has no backend that can take traffic, naming those services. */
+    /**
+     * Ready = this load balancer can serve: its control plane started (the producer starts it or start-up fails) and
+     * its data plane listens, and no shutdown has begun. A service without a backend that can take traffic is named
+     * under {@code no-healthy-backend} but does not make the LB unready: on Kubernetes that would take the whole LB
+     * out of its Service and stop every other service too. {@code lb.health.ready-requires-backends=true} (one-service
+     * deployments) makes it so. Discovery sources are detail too: a failing source keeps the last good set.
+     */
     @Readiness
     @ApplicationScoped
-    public static class BackendsReadiness implements HealthCheck {
+    public static class LoadBalancerReadiness implements HealthCheck {
 
         @Inject
         ControlPlane controlPlane;
 
         @Inject
         ProxyServer proxy;
+
+        @Inject
+        GracefulShutdown shutdown;
+
+        @Inject
+        LbConfig config;
 
         @Override
         public HealthCheckResponse call() {
@@ -56,12 +70,22 @@ public final class LbHealthChecks {
                     without.add(pool.name());
                 }
             }
-            HealthCheckResponseBuilder b = HealthCheckResponse.named("backends")
-                    .status(without.isEmpty() && proxy.isListening()).withData("services", services);
+            boolean requiresBackends = config.readiness().requiresBackends();
+            boolean stopping = shutdown.isStopping();
+            boolean listening = proxy.isListening();
+            boolean up = listening && !stopping && (!requiresBackends || without.isEmpty());
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("load-balancer").status(up)
+                    .withData("data-plane", stopping ? "stopping" : listening ? "listening" : "not listening")
+                    .withData("services", services)
+                    .withData("ready-requires-backends", requiresBackends);
             if (!without.isEmpty()) {
                 b.withData("no-healthy-backend", String.join(", ", without));
             }
-            // a failing source keeps the last good set, so it is a detail, not a reason to be unready
+            addDiscovery(b);
+            return b.build();
+        }
+
+        private void addDiscovery(HealthCheckResponseBuilder b) {
             for (DiscoveryStatus d : controlPlane.discovery().statuses()) {
                 b.withData("discovery." + d.service(), d.failing()
                         ? "failing (" + d.lastError() + "); keeping " + d.backends() + " backend(s), last success "
@@ -69,7 +93,6 @@ public final class LbHealthChecks {
                         : d.lastSuccess() == null ? "waiting for a first answer"
                         : "ok, " + d.backends() + " backend(s), last success " + d.lastSuccess());
             }
-            return b.build();
         }
     }
 }
