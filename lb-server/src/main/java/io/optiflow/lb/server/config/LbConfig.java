@@ -250,6 +250,15 @@ public interface LbConfig {
 
         @WithName("per-client")
         PerClient perClient();
+
+        /** {@code local}: each replica counts alone; {@code cluster}: counted in Redis across all replicas. */
+        @WithDefault("local")
+        String scope();
+
+        /** With scope cluster, while Redis is down: {@code local} (the limit divided by the replicas) or {@code open}. */
+        @WithName("cluster-fallback")
+        @WithDefault("local")
+        String clusterFallback();
     }
 
     interface PerClient {

@@ -1,10 +1,13 @@
 package io.optiflow.lb.server.health;
 
+import io.optiflow.lb.core.config.DiscoverySpec;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.control.DiscoveryStatus;
 import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.bootstrap.ConfiguredServices;
 import io.optiflow.lb.server.bootstrap.GracefulShutdown;
 import io.optiflow.lb.server.config.LbConfig;
+import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.proxy.ProxyServer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,7 +45,9 @@ public final class LbHealthChecks {
      * its data plane listens, and no shutdown has begun. A service without a backend that can take traffic is named
      * under {@code no-healthy-backend} but does not make the LB unready: on Kubernetes that would take the whole LB
      * out of its Service and stop every other service too. {@code lb.health.ready-requires-backends=true} (one-service
-     * deployments) makes it so. Discovery sources are detail too: a failing source keeps the last good set.
+     * deployments) makes it so, except for a registration-only service that has no member yet (its instances may
+     * need this server ready to reach its admin API and register): named under {@code waiting-for-registrations}.
+     * Discovery sources are detail too: a failing source keeps the last good set.
      */
     @Readiness
     @ApplicationScoped
@@ -60,14 +65,19 @@ public final class LbHealthChecks {
         @Inject
         LbConfig config;
 
+        @Inject
+        ConfiguredServices configured;
+
         @Override
         public HealthCheckResponse call() {
             List<String> without = new ArrayList<>();
+            List<String> waiting = new ArrayList<>();
             int services = 0;
             for (ServicePool pool : controlPlane.pools()) {
                 services++;
                 if (!pool.hasAvailableBackend()) {
-                    without.add(pool.name());
+                    (registrationOnly(pool.name()) && pool.view().backends().isEmpty() ? waiting : without)
+                            .add(pool.name());
                 }
             }
             boolean requiresBackends = config.readiness().requiresBackends();
@@ -81,6 +91,9 @@ public final class LbHealthChecks {
             if (!without.isEmpty()) {
                 b.withData("no-healthy-backend", String.join(", ", without));
             }
+            if (!waiting.isEmpty()) {
+                b.withData("waiting-for-registrations", String.join(", ", waiting));
+            }
             addDiscovery(b);
             return b.build();
         }
@@ -93,6 +106,16 @@ public final class LbHealthChecks {
                         : d.lastSuccess() == null ? "waiting for a first answer"
                         : "ok, " + d.backends() + " backend(s), last success " + d.lastSuccess());
             }
+        }
+
+        private boolean registrationOnly(String service) {
+            for (ServiceSettings s : configured.services()) {
+                if (s.name().equals(service)) {
+                    DiscoverySpec d = s.spec().discovery();
+                    return d != null && !d.hasSource();
+                }
+            }
+            return false;
         }
     }
 }
