@@ -63,11 +63,12 @@ class DashboardClusterRedisTest {
     }
 
     private String panel() {
-        return String.valueOf(browser.js("return document.getElementById('rate-limit-redis').innerText"));
+        // the text as written, not as styled (CSS upper-cases the headings)
+        return String.valueOf(browser.js("return document.getElementById('rate-limit-redis').textContent"));
     }
 
     private Object status() {
-        return browser.js("var s = document.getElementById('redis-available'); return s ? s.innerText : null");
+        return browser.js("var s = document.getElementById('redis-available'); return s ? s.textContent : null");
     }
 
     @Test
