@@ -62,14 +62,14 @@ class ArchetypeRoundTripIT {
 
         Path parent = Files.createTempDirectory("lb-archetype-it");
         long t0 = System.nanoTime();
-        // strategyName and classPrefix left to their defaults, derived from the artifactId
+        // the command of docs/writing-a-strategy.md, section 0: version, strategyName and classPrefix left to
+        // their defaults (classPrefix derived from the artifactId); -B makes it non-interactive
         run(parent, repo, settings, "generate",
                 "org.apache.maven.plugins:maven-archetype-plugin:" + property("it.archetypePluginVersion")
                         + ":generate",
                 "-DarchetypeGroupId=" + GROUP, "-DarchetypeArtifactId=lb-strategy-archetype",
                 "-DarchetypeVersion=" + VERSION, "-DarchetypeCatalog=local",
-                "-DgroupId=com.example.lb", "-DartifactId=least-failing", "-Dversion=1.0.0-SNAPSHOT",
-                "-Dpackage=com.example.lb.leastfailing", "-DinteractiveMode=false");
+                "-DgroupId=com.example.lb", "-DartifactId=least-failing", "-Dpackage=com.example.lb.leastfailing");
         long t1 = System.nanoTime();
         Path project = parent.resolve("least-failing");
         Path sources = project.resolve("src/main/java/com/example/lb/leastfailing");
