@@ -53,6 +53,8 @@ class ArchetypeRoundTripIT {
     private static final Path ROOT = Path.of(property("it.rootDir")).normalize();
     private static final Path WORK = Path.of(property("it.workDir"));
     private static final long MAVEN_TIMEOUT_SECONDS = 300;
+    /** The generated project's JAR: artifactId least-failing, the archetype's default version. */
+    private static final String GENERATED_JAR = "least-failing-1.0.0-SNAPSHOT.jar";
 
     @Test
     void contributorJourney_generateVerifyScoreDropInSwitch_eachStepAsDocumented() throws Exception {
@@ -111,7 +113,8 @@ class ArchetypeRoundTripIT {
         assertTrue(all[0] >= 30, () -> "tests run in the generated project: " + all[0] + " (expected: at least 30)");
         assertEquals(0, all[1], "failed tests in the generated project");
 
-        Path jar = project.resolve("target/least-failing-1.0.0-SNAPSHOT.jar");
+        Path jar = project.resolve("target").resolve(GENERATED_JAR);
+        assertTrue(Files.isRegularFile(jar), () -> "no " + jar + " (expected: the JAR the docs copy and score)");
         try (JarFile j = new JarFile(jar.toFile())) {
             assertTrue(j.getEntry("com/example/lb/leastfailing/LeastFailingProvider.class") != null,
                     "provider missing from the JAR");
@@ -230,6 +233,29 @@ class ArchetypeRoundTripIT {
         assertEquals(managedPluginVersion(pom, "maven-install-plugin"), property("it.installPluginVersion"),
                 "maven-install-plugin" + hint);
         assertEquals(parentProperty(pom, "version"), VERSION, "project version" + hint);
+    }
+
+    /**
+     * The commands of docs/writing-a-strategy.md name what the journey above runs: the archetype's version, the
+     * generated JAR, the packaged server and the scorecard JAR.
+     */
+    @Test
+    void docs_writingAStrategyCommands_nameWhatTheJourneyRuns() throws Exception {
+        String doc = Files.readString(ROOT.resolve("docs/writing-a-strategy.md"));
+        Matcher version = Pattern.compile("-DarchetypeVersion=(\\S+)").matcher(doc);
+        assertTrue(version.find(), "no -DarchetypeVersion in the doc");
+        assertEquals(VERSION, version.group(1), "-DarchetypeVersion in section 0 (expected: this build's version)");
+        Matcher jars = Pattern.compile("least-failing-[\\w.-]+\\.jar").matcher(doc);
+        int n = 0;
+        while (jars.find()) {
+            assertEquals(GENERATED_JAR, jars.group(), "a JAR name in the doc (expected: the generated project's)");
+            n++;
+        }
+        assertTrue(n >= 3, () -> "the generated JAR is named in sections 6, 7 and 8");
+        for (String key : List.of("it.serverJar", "it.scorecardJar")) {
+            String relative = ROOT.relativize(Path.of(property(key)).normalize()).toString();
+            assertTrue(doc.contains("-jar " + relative), () -> "the doc does not run " + relative);
+        }
     }
 
     /**
