@@ -43,8 +43,8 @@ public class DashboardProducer {
                 StatsSampler.DEFAULT_SECONDS);
         for (ServicePool pool : control.pools()) {
             ServiceMetrics m = metrics.service(pool.name());
-            sampler.countRejections(pool.name(), () -> (long) m.rateLimited().count(),
-                    () -> (long) m.noBackend().count());
+            sampler.countRejections(pool.name(), () -> m.rateLimited().sum(),
+                    () -> m.noBackend().sum());
         }
         sampler.start(core.scheduler());
         return sampler;
