@@ -3,15 +3,18 @@ package io.optiflow.lb.server.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The meters of one backend, registered once and kept, so recording a request is an array index and two
- * atomic adds: no meter lookup, no tag allocation on the request path.
+ * The meters of one backend, registered once and kept while the backend is in its pool, so recording a request is
+ * an array index and two atomic adds: no meter lookup, no tag allocation on the request path.
  */
 public final class BackendMeters {
 
@@ -24,6 +27,7 @@ public final class BackendMeters {
     private final Counter[] byClass = new Counter[5];
     private final Timer duration;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<Meter> registered = new ArrayList<>();
     volatile double up = 1;
     volatile long ejections;
 
@@ -33,22 +37,34 @@ public final class BackendMeters {
                     .description("Requests answered, by the backend that answered and status class")
                     .tags("service", service, "backend", backend, "code_class", (i + 1) + "xx")
                     .register(registry);
+            registered.add(byClass[i]);
         }
         duration = Timer.builder("lb.request.duration")
                 .description("Time from sending a request to a backend to the end of its response")
                 .tags("service", service, "backend", backend)
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
+        registered.add(duration);
         if (real) {
-            Gauge.builder("lb.backend.in.flight", inFlight, AtomicInteger::get)
+            registered.add(Gauge.builder("lb.backend.in.flight", inFlight, AtomicInteger::get)
                     .description("Requests in flight to the backend through this proxy")
-                    .tags("service", service, "backend", backend).register(registry);
-            Gauge.builder("lb.backend.up", this, m -> m.up)
+                    .tags("service", service, "backend", backend).register(registry));
+            registered.add(Gauge.builder("lb.backend.up", this, m -> m.up)
                     .description("1 when the backend may take traffic (health UP), 0 when DOWN or ejected")
-                    .tags("service", service, "backend", backend).register(registry);
-            FunctionCounter.builder("lb.backend.ejections", this, m -> m.ejections)
+                    .tags("service", service, "backend", backend).register(registry));
+            registered.add(FunctionCounter.builder("lb.backend.ejections", this, m -> m.ejections)
                     .description("Passive ejections of the backend after consecutive failures")
-                    .tags("service", service, "backend", backend).register(registry);
+                    .tags("service", service, "backend", backend).register(registry));
+        }
+    }
+
+    /**
+     * Takes these meters out of {@code registry} (the backend left): they are no longer exported, and nothing keeps
+     * them. A request still in flight may record into them afterwards; that goes nowhere.
+     */
+    void remove(MeterRegistry registry) {
+        for (Meter m : registered) {
+            registry.remove(m);
         }
     }
 

@@ -2,13 +2,20 @@ package io.optiflow.lb.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.optiflow.lb.core.pool.BackendView;
 import io.optiflow.lb.core.pool.HealthStatus;
 import io.optiflow.lb.core.pool.ServiceView;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The meters of one service; backend meters are made on first sight and cached by backend id. */
+/**
+ * The meters of one service; backend meters are made on first sight and cached by backend id, and taken out of the
+ * registry when a refresh no longer finds the backend (so churn under discovery does not grow the meters).
+ */
 public final class ServiceMetrics {
 
     /** Backend label of requests answered by the proxy itself (no backend, rate limited). */
@@ -21,7 +28,9 @@ public final class ServiceMetrics {
     private final Counter retries;
     private final Counter rateLimited;
     private final Counter noBackend;
+    private final Meter switches;
     private volatile long strategySwitches;
+    private Set<String> missingLastRefresh = Set.of(); // refresh runs on one thread at a time
 
     ServiceMetrics(MeterRegistry registry, String service) {
         this.registry = registry;
@@ -34,7 +43,7 @@ public final class ServiceMetrics {
         this.noBackend = Counter.builder("lb.no.backend")
                 .description("Requests refused with 503 because no backend could take them")
                 .tag("service", service).register(registry);
-        FunctionCounter.builder("lb.strategy.switches", this, m -> m.strategySwitches)
+        this.switches = FunctionCounter.builder("lb.strategy.switches", this, m -> m.strategySwitches)
                 .description("Live strategy switches since start-up").tag("service", service).register(registry);
     }
 
@@ -60,13 +69,47 @@ public final class ServiceMetrics {
         return noBackend;
     }
 
-    /** Copies the state the core owns (health, ejections, switches) from a fresh view; off the request path. */
+    /**
+     * Copies the state the core owns (health, ejections, switches) from a fresh view, and removes the meters of
+     * backends that two views in a row no longer have; off the request path, one call at a time.
+     */
     void refresh(ServiceView view) {
         strategySwitches = view.strategySwitches();
+        Set<String> present = new HashSet<>();
         for (BackendView b : view.backends()) {
+            present.add(b.id());
             BackendMeters m = backend(b.id());
             m.up = b.health() == HealthStatus.UP ? 1 : 0;
             m.ejections = b.ejections();
+        }
+        // Gone from two views in a row: one view may predate a backend the proxy has just metered.
+        Set<String> missing = new HashSet<>();
+        backends.entrySet().removeIf(e -> {
+            if (present.contains(e.getKey())) {
+                return false;
+            }
+            if (!missingLastRefresh.contains(e.getKey())) {
+                missing.add(e.getKey());
+                return false;
+            }
+            e.getValue().remove(registry);
+            return true;
+        });
+        missingLastRefresh = missing;
+    }
+
+    /** Backends with meters now. */
+    int backendCount() {
+        return backends.size();
+    }
+
+    /** Takes every meter of this service out of the registry (the service is gone). */
+    void remove() {
+        backends.values().forEach(m -> m.remove(registry));
+        backends.clear();
+        none.remove(registry);
+        for (Meter m : List.of(retries, rateLimited, noBackend, switches)) {
+            registry.remove(m);
         }
     }
 }
