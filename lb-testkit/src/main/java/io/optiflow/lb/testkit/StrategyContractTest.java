@@ -20,12 +20,14 @@ import io.optiflow.lb.api.spi.Picker;
 import io.optiflow.lb.api.spi.Strategy;
 import io.optiflow.lb.api.spi.StrategyProvider;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,9 @@ import org.junit.jupiter.api.Test;
  * gives {@code NO_BACKEND}; picks come only from the current snapshot; every backend gets traffic; many threads
  * can pick and report while the snapshot changes; feedback that balances leaves the strategy usable; feedback
  * for an unknown backend is ignored; a steady-state pick with its feedback allocates nothing.
+ *
+ * <p>A failure says three things: {@code Contract:} what every strategy must do, {@code Your strategy:} what this
+ * one did instead, and {@code Usual cause:} the mistake that most often leads there.
  *
  * @param <C> the strategy's config type
  */
@@ -70,10 +75,23 @@ public abstract class StrategyContractTest<C> {
     /** A fresh strategy of the provider, with a seeded random source and a hand-moved ticker. */
     protected Strategy newStrategy() {
         ConfigResult<C> config = provider().parseConfig(rawConfig());
-        assertTrue(config.isValid(), () -> "rawConfig() must be valid: " + config.errors());
+        assertTrue(config.isValid(), () -> violation(
+                "the contract runs with the config rawConfig() returns, and parseConfig accepts it",
+                "parseConfig(" + rawConfig() + ") returned the errors " + config.errors(),
+                "rawConfig() in your contract test names a key or value your schema does not accept; or the"
+                        + " defaults of a required attribute are missing"));
         strategy = provider().newStrategy(config.config(), TestContexts.seeded(42));
-        assertNotNull(strategy, "newStrategy returned null");
+        assertNotNull(strategy, () -> violation("newStrategy returns a strategy", "it returned null",
+                "a skeleton method left unfinished"));
         return strategy;
+    }
+
+    /**
+     * A contract failure message: what the contract is, what the strategy did, and the usual cause. Every
+     * assertion of this class words its message this way.
+     */
+    protected static String violation(String contract, String didInstead, String usualCause) {
+        return "\nContract: " + contract + ".\nYour strategy: " + didInstead + ".\nUsual cause: " + usualCause + ".";
     }
 
     @AfterEach
@@ -87,36 +105,64 @@ public abstract class StrategyContractTest<C> {
     void serviceLoader_findsProviderUnderItsName() {
         StrategyProvider<C> p = provider();
         boolean found = false;
+        List<String> listed = new ArrayList<>();
         for (StrategyProvider<?> each : ServiceLoader.load(StrategyProvider.class, p.getClass().getClassLoader())) {
+            listed.add(each.getClass().getName());
             if (each.getClass() == p.getClass()) {
-                assertEquals(p.name(), each.name());
+                assertEquals(p.name(), each.name(), () -> violation(
+                        "name() is a constant: the instance ServiceLoader makes has the same name as yours",
+                        "the ServiceLoader instance is named '" + each.name() + "', yours '" + p.name() + "'",
+                        "the name is computed from config or state instead of returned as a constant"));
                 found = true;
             }
         }
-        assertTrue(found, () -> p.getClass().getName()
-                + " is not listed in META-INF/services/io.optiflow.lb.api.spi.StrategyProvider");
+        assertTrue(found, () -> violation(
+                "the server finds the provider with ServiceLoader, so its class is listed in"
+                        + " META-INF/services/" + StrategyProvider.class.getName(),
+                p.getClass().getName() + " is not listed; the listings on the class path name " + listed,
+                "the service file is missing, is not under src/main/resources/META-INF/services/, has another"
+                        + " file name, or lists an old class name (a class renamed or moved to another package)"));
     }
 
     @Test
     void name_isKebabCase() {
-        assertTrue(provider().name().matches("[a-z][a-z0-9-]*"),
-                () -> "name: '" + provider().name() + "' (expected: kebab-case, [a-z][a-z0-9-]*)");
+        String name = provider().name();
+        assertTrue(name != null && name.matches("[a-z][a-z0-9-]*"), () -> violation(
+                "a strategy's name is kebab-case, [a-z][a-z0-9-]*: operators type it and saved state refers to it",
+                "name() returned " + (name == null ? "null" : "'" + name + "'"),
+                "a display name (capitals, spaces) or a class name where the stable key belongs; the server"
+                        + " skips a provider with such a name"));
     }
 
     @Test
     void schema_everyAttributeDescribedAndDefaultsParse() {
         for (ConfigAttribute a : provider().configSchema().attributes()) {
-            assertFalse(a.description().isBlank(), () -> a.name() + ": no description");
+            assertFalse(a.description().isBlank(), () -> violation(
+                    "every config attribute has a description: the admin API, the dashboard's form and the docs"
+                            + " show it to operators",
+                    "attribute '" + a.name() + "' has a blank description",
+                    "an empty string passed as the last argument of the schema builder's *Attribute(...) call"));
         }
         ConfigResult<C> defaults = provider().parseConfig(Map.of());
-        assertTrue(defaults.isValid(), () -> "defaults must parse: " + defaults.errors());
+        assertTrue(defaults.isValid(), () -> violation(
+                "a strategy runs with no config at all: every attribute's default parses",
+                "parseConfig(Map.of()) returned the errors " + defaults.errors(),
+                "a default outside the attribute's own bounds, or a cross-key check in parseConfig that the"
+                        + " defaults do not pass"));
     }
 
     @Test
     void parseConfig_unknownKey_errorNamesTheKey() {
         ConfigResult<C> r = provider().parseConfig(Map.of("no-such-attribute", "1"));
-        assertFalse(r.isValid(), "an unknown key must be an error");
-        assertTrue(r.errors().stream().anyMatch(e -> e.contains("no-such-attribute")), r.errors()::toString);
+        assertFalse(r.isValid(), () -> violation(
+                "an unknown config key is an error, so an operator's typo is reported instead of ignored",
+                "parseConfig({no-such-attribute=1}) accepted it",
+                "parseConfig reads the keys it knows from the raw map instead of going through"
+                        + " configSchema().parse(raw), which rejects the others"));
+        assertTrue(r.errors().stream().anyMatch(e -> e.contains("no-such-attribute")), () -> violation(
+                "the error for an unknown key names the key",
+                "parseConfig({no-such-attribute=1}) returned the errors " + r.errors(),
+                "a hand-written error message that leaves out the key"));
     }
 
     @Test
@@ -128,11 +174,18 @@ public abstract class StrategyContractTest<C> {
                 try {
                     ConfigResult<C> r = provider().parseConfig(raw);
                     if (!r.isValid()) {
-                        assertTrue(r.errors().stream().anyMatch(e -> e.contains(a.name())),
-                                () -> "errors for '" + bad + "' should name " + a.name() + ": " + r.errors());
+                        assertTrue(r.errors().stream().anyMatch(e -> e.contains(a.name())), () -> violation(
+                                "an error names the key, the value and what was expected",
+                                "for " + a.name() + "='" + bad + "' parseConfig returned the errors " + r.errors()
+                                        + ", none naming '" + a.name() + "'",
+                                "a hand-written cross-key check whose message leaves out the key"));
                     }
                 } catch (RuntimeException e) {
-                    fail("parseConfig threw for " + a.name() + "='" + bad + "': " + e, e);
+                    fail(violation("parseConfig never throws, whatever the input: bad values come back as errors",
+                            "parseConfig threw for " + a.name() + "='" + bad + "': " + e,
+                            "parsing a value by hand (Integer.parseInt, Duration.parse) in parseConfig, or a"
+                                    + " constructor check that throws; let the schema parse the value, and return"
+                                    + " ConfigResult.invalid(...) for checks of your own"), e);
                 }
             }
         }
@@ -141,8 +194,15 @@ public abstract class StrategyContractTest<C> {
     @Test
     void pick_emptySnapshot_noBackend() {
         Picker picker = newStrategy().update(BackendSet.empty());
+        assertNotNull(picker, () -> violation("update(...) returns a picker, Picker.NO_BACKEND for an empty set",
+                "update(empty) returned null", "a missing return for the empty case"));
         for (int i = 0; i < 10; i++) {
-            assertSame(Rejection.NO_BACKEND, picker.pick(requestContext(i)));
+            int n = i;
+            PickResult r = pick(picker, i, "an empty snapshot");
+            assertSame(Rejection.NO_BACKEND, r, () -> violation(
+                    "over an empty snapshot a pick answers Rejection.NO_BACKEND (the proxy answers 503 at once)",
+                    "pick #" + n + " returned " + r,
+                    "update(empty) builds a picker over nothing instead of returning Picker.NO_BACKEND"));
         }
     }
 
@@ -154,10 +214,20 @@ public abstract class StrategyContractTest<C> {
         Picker picker = s.update(smaller);
         LoadFeedback fb = s.feedback();
         for (int i = 0; i < 2_000; i++) {
-            PickResult r = picker.pick(requestContext(i));
-            assertTrue(r.isBackend(), () -> "expected a backend, got " + r);
+            int n = i;
+            PickResult r = pick(picker, i, "a snapshot shrunk from 5 to 3 backends");
+            assertTrue(r.isBackend(), () -> violation(
+                    "with backends healthy and no limit configured a pick returns a backend",
+                    "pick #" + n + " after the shrink returned " + r,
+                    "a picker that still indexes the old, larger snapshot, or counts that went wrong when the"
+                            + " snapshot changed"));
             Backend b = r.backend();
-            assertSame(smaller.find(b.id()), b, () -> b + " is not in the current snapshot " + smaller);
+            assertSame(smaller.find(b.id()), b, () -> violation(
+                    "a picker returns only Backend objects of the snapshot it was made from",
+                    "after update(" + ids(smaller) + ") pick #" + n + " returned " + b,
+                    "the picker reads state shared across snapshots (an array the strategy keeps and replaces,"
+                            + " a field of the strategy) instead of arrays made for this snapshot; or it builds"
+                            + " a new Backend instead of returning the snapshot's"));
             fb.onStart(b);
             fb.onComplete(b, 1_000_000L, Outcome.SUCCESS);
         }
@@ -169,16 +239,24 @@ public abstract class StrategyContractTest<C> {
         BackendSet set = TestBackends.of(8);
         Picker picker = s.update(set);
         LoadFeedback fb = s.feedback();
-        Set<String> seen = new HashSet<>();
+        Map<String, Integer> seen = new TreeMap<>();
+        int picks = 0;
         for (int i = 0; i < 10_000 && seen.size() < set.size(); i++) {
-            PickResult r = picker.pick(requestContext(i));
+            PickResult r = pick(picker, i, "8 backends");
+            picks++;
             if (r.isBackend()) {
-                seen.add(r.backend().id());
+                seen.merge(r.backend().id(), 1, Integer::sum);
                 fb.onStart(r.backend());
                 fb.onComplete(r.backend(), 1_000_000L, Outcome.SUCCESS);
             }
         }
-        assertEquals(set.size(), seen.size(), () -> "backends never picked in 10,000 requests; seen only " + seen);
+        int made = picks;
+        assertEquals(set.size(), seen.size(), () -> violation(
+                "every backend of a snapshot gets traffic (here: 8 backends, each pick followed by a 1 ms SUCCESS)",
+                "in " + made + " picks only " + seen + " were picked, never " + missing(set, seen.keySet()),
+                "an off-by-one in the index (the last or first backend never reached), a modulo over the wrong"
+                        + " length, or a request key your picker reads in a way the contract's contexts never"
+                        + " vary (override requestContext(i))"));
     }
 
     @Test
@@ -201,12 +279,18 @@ public abstract class StrategyContractTest<C> {
                 try {
                     for (int i = 0; i < 50_000 && !stop.get(); i++) {
                         PickResult r = holder.picker.pick(requestContext(i * 31 + seed));
+                        if (r == null) {
+                            throw new AssertionError(violation(NEVER_NULL, "a pick returned null", NULL_CAUSE));
+                        }
                         if (!r.isBackend()) {
                             continue; // a strategy may reject (rate limits); it must not throw
                         }
                         Backend picked = r.backend();
                         if (!everPublished.contains(picked)) {
-                            throw new AssertionError("picked a backend never published: " + picked);
+                            throw new AssertionError(violation(
+                                    "a picker returns only backends of snapshots the writer published",
+                                    "a pick returned " + picked + ", never published",
+                                    "a new Backend built in pick() instead of returning the snapshot's object"));
                         }
                         fb.onStart(picked);
                         fb.onComplete(picked, 500_000L + (i % 7) * 100_000L,
@@ -227,9 +311,24 @@ public abstract class StrategyContractTest<C> {
         }
         boolean finished = done.await(60, TimeUnit.SECONDS);
         stop.set(true);
-        assertTrue(finished, "picker threads did not finish within 60 s");
+        assertTrue(finished, () -> violation(
+                "picks and feedback from many threads never block: 4 threads x 50,000 picks end in seconds",
+                "the picker threads had not finished after 60 s",
+                "a lock (synchronized, a Lock) on the request path that the writer holds while it updates, or"
+                        + " a spin loop on a CAS that never succeeds"));
         if (!errors.isEmpty()) {
-            AssertionError e = new AssertionError(errors.size() + " picker thread(s) failed");
+            Throwable first = errors.peek();
+            if (first instanceof AssertionError stated && String.valueOf(stated.getMessage()).startsWith("\nContract:")) {
+                errors.stream().skip(1).forEach(stated::addSuppressed);
+                throw stated; // already says what was broken
+            }
+            AssertionError e = new AssertionError(violation(
+                    "4 threads pick and report while the writer swaps snapshots, and nothing throws",
+                    errors.size() + " picker thread(s) failed, the first with " + first,
+                    "a picker or feedback reading state the writer replaces (a non-final array, a map being"
+                            + " rebuilt) instead of an immutable snapshot published through one volatile field;"
+                            + " or feedback for a backend of an older snapshot looked up without a null check"),
+                    first);
             errors.forEach(e::addSuppressed);
             throw e;
         }
@@ -264,15 +363,36 @@ public abstract class StrategyContractTest<C> {
         for (Thread t : threads) {
             t.join(60_000);
         }
-        assertTrue(errors.isEmpty(), () -> "feedback threads failed: " + errors);
-        Set<String> seen = new HashSet<>();
+        assertTrue(errors.isEmpty(), () -> violation(
+                "feedback from 3 threads at once (every onStart followed by one onComplete) never throws",
+                errors.size() + " thread(s) failed: " + errors,
+                "per-backend state in a plain HashMap or array updated from request threads; use atomics"));
+        Map<String, Integer> seen = new TreeMap<>();
+        int rejected = 0;
+        int picks = 0;
         for (int i = 0; i < 10_000 && seen.size() < set.size(); i++) {
-            PickResult r = picker.pick(requestContext(i));
+            PickResult r = pick(picker, i, "4 backends after balanced feedback");
+            picks++;
             if (r.isBackend()) {
-                seen.add(r.backend().id());
+                seen.merge(r.backend().id(), 1, Integer::sum);
+            } else {
+                rejected++;
             }
         }
-        assertEquals(set.size(), seen.size(), () -> "after balanced feedback only " + seen + " get traffic");
+        int made = picks;
+        int refused = rejected;
+        assertEquals(set.size(), seen.size(), () -> violation(
+                "feedback that balances leaves every backend usable: after 3 threads x 20,000 picks, each"
+                        + " onStart matched by one onComplete with outcomes SUCCESS, FAILURE and IGNORED in turn,"
+                        + " every one of the 4 backends is still picked (the ticker does not move in this test)",
+                "in " + made + " further picks (no feedback) it picked " + seen + (refused > 0 ? " and rejected "
+                        + refused : "") + ", never " + missing(set, seen.keySet()),
+                "state that never comes back: a backend that loses every comparison after a FAILURE is never"
+                        + " picked again, so it never gets the outcome that would clear it (give it a probe: pick it"
+                        + " now and then anyway, or let the penalty expire with context.ticker(); here time stands"
+                        + " still, so only a probe helps); or an in-flight count left above zero because IGNORED"
+                        + " did not release the slot, or pushed below zero by a completion whose start was not"
+                        + " counted"));
     }
 
     @Test
@@ -280,9 +400,17 @@ public abstract class StrategyContractTest<C> {
         Strategy s = newStrategy();
         s.update(TestBackends.of(3));
         Backend stranger = TestBackends.backend(99);
-        s.feedback().onStart(stranger);
-        s.feedback().onComplete(stranger, 1_000L, Outcome.FAILURE);
-        s.feedback().onComplete(stranger, 1_000L, Outcome.IGNORED);
+        try {
+            s.feedback().onStart(stranger);
+            s.feedback().onComplete(stranger, 1_000L, Outcome.FAILURE);
+            s.feedback().onComplete(stranger, 1_000L, Outcome.IGNORED);
+        } catch (RuntimeException e) {
+            fail(violation("feedback for a backend the strategy does not know (it left the snapshot, or never was"
+                            + " in it) is ignored",
+                    "onStart/onComplete(" + stranger.id() + ", ...) threw " + e,
+                    "per-backend state looked up by id with no check for a miss (map.get(id) returned null, or"
+                            + " indexOf returned -1)"), e);
+        }
     }
 
     @Test
@@ -290,7 +418,13 @@ public abstract class StrategyContractTest<C> {
         Strategy s = newStrategy();
         Picker picker = s.update(TestBackends.of(3));
         s.close();
-        assertNotNull(picker.pick(requestContext(1)));
+        PickResult r;
+        try {
+            r = picker.pick(requestContext(1));
+        } catch (RuntimeException e) {
+            throw new AssertionError(violation(CLOSED_CONTRACT, "the old picker threw " + e, CLOSED_CAUSE), e);
+        }
+        assertNotNull(r, () -> violation(CLOSED_CONTRACT, "the old picker returned null", CLOSED_CAUSE));
     }
 
     @Test
@@ -317,8 +451,56 @@ public abstract class StrategyContractTest<C> {
         }
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
         // a few hundred bytes of slack for the measurement itself; one object per pick would be >= 320,000
-        assertTrue(allocated < 4_096, () -> "20,000 picks with feedback allocated " + allocated
-                + " bytes (expected: none; the request path must not allocate)");
+        assertTrue(allocated < 4_096, () -> violation(
+                "a steady-state pick with its onStart and onComplete allocates nothing (the request path runs"
+                        + " for every request; garbage there is GC pauses for everyone)",
+                "20,000 picks with feedback over 16 backends allocated " + allocated + " bytes (about "
+                        + allocated / 20_000 + " per pick)",
+                "boxing (a Map<String, Integer> or Long counter, map.merge), an iterator or stream over a"
+                        + " collection, a lambda that captures, a new array or String per pick, or a new"
+                        + " PickResult where the Backend itself (or a Rejection constant) is the answer"));
+    }
+
+    private static final String NEVER_NULL = "a pick returns a backend of the snapshot or a Rejection constant,"
+            + " never null";
+    private static final String NULL_CAUSE = "a picker's code path with no return value for a case (a"
+            + " rejection written as return null)";
+    private static final String CLOSED_CONTRACT = "a picker keeps answering from its own snapshot after"
+            + " close(): requests already on their way may still use it";
+    private static final String CLOSED_CAUSE = "close() clears state the picker reads (arrays, maps) or the picker"
+            + " checks a closed flag; close() should only cancel background tasks";
+
+    /** One pick, turning a throw or a null into a contract message. */
+    private PickResult pick(Picker picker, int i, String over) {
+        PickResult r;
+        try {
+            r = picker.pick(requestContext(i));
+        } catch (RuntimeException e) {
+            throw new AssertionError(violation("a pick never throws: it returns a backend or a Rejection constant",
+                    "pick #" + i + " over " + over + " threw " + e,
+                    "an index computed over an empty or a stale array (modulo by zero, a count that went"
+                            + " negative), or per-backend state missing for a backend of the snapshot"), e);
+        }
+        assertNotNull(r, () -> violation(NEVER_NULL, "pick #" + i + " over " + over + " returned null", NULL_CAUSE));
+        return r;
+    }
+
+    private static List<String> ids(BackendSet set) {
+        List<String> ids = new ArrayList<>(set.size());
+        for (Backend b : set.backends()) {
+            ids.add(b.id());
+        }
+        return ids;
+    }
+
+    private static List<String> missing(BackendSet set, Set<String> seen) {
+        List<String> missing = new ArrayList<>();
+        for (Backend b : set.backends()) {
+            if (!seen.contains(b.id())) {
+                missing.add(b.id());
+            }
+        }
+        return missing;
     }
 
     private static void pickAndReport(Picker picker, LoadFeedback fb, RequestContext ctx) {

@@ -31,11 +31,12 @@ final class BackendOperations {
         this.mapper = mapper;
     }
 
-    BackendView add(String service, String url, Integer weight, String actor) {
+    BackendView add(String service, String url, Integer weight, String ifMatch, String actor) {
         AuditEntry entry;
         BackendView view;
         synchronized (journal.lock) {
             ManagedService svc = services.require(service);
+            journal.expect(service, ifMatch);
             BackendSpec spec = parseNew(url, weight);
             String id = spec.id();
             if (svc.pool().backend(id).isPresent()) {
@@ -47,7 +48,7 @@ final class BackendOperations {
             ServiceState st = state.service(service).withAdded(spec).withBackendOverride(id, null);
             BackendEntry e = entry(spec, true, null);
             entry = journal.entry(actor, "backend.add", service + "/" + id, null, json(e));
-            journal.commit(state.with(service, st), entry, () -> svc.pool().putBackend(e),
+            journal.commit(service, state.with(service, st), entry, () -> svc.pool().putBackend(e),
                     () -> svc.pool().removeBackend(id));
             view = svc.pool().backendView(id).orElseThrow();
         }
@@ -56,11 +57,13 @@ final class BackendOperations {
     }
 
     /** Changes weight and/or state (null leaves a field as it is). */
-    BackendView update(String service, String backendId, Integer weight, AdminState adminState, String actor) {
+    BackendView update(String service, String backendId, Integer weight, AdminState adminState, String ifMatch,
+                       String actor) {
         AuditEntry entry;
         BackendView view;
         synchronized (journal.lock) {
             ManagedService svc = services.require(service);
+            journal.expect(service, ifMatch);
             BackendEntry current = existing(svc, backendId);
             if (weight != null) {
                 checkWeight(weight);
@@ -88,11 +91,12 @@ final class BackendOperations {
     }
 
     /** Drops the weight and state overrides of a backend: back to its configured values. */
-    BackendView reset(String service, String backendId, String actor) {
+    BackendView reset(String service, String backendId, String ifMatch, String actor) {
         AuditEntry entry;
         BackendView view;
         synchronized (journal.lock) {
             ManagedService svc = services.require(service);
+            journal.expect(service, ifMatch);
             BackendEntry current = existing(svc, backendId);
             RuntimeState state = journal.state();
             ServiceState st = state.service(service);
@@ -108,10 +112,11 @@ final class BackendOperations {
     }
 
     /** Removes a backend (configured ones stay removed across restarts, as an override). */
-    void remove(String service, String backendId, String actor) {
+    void remove(String service, String backendId, String ifMatch, String actor) {
         AuditEntry entry;
         synchronized (journal.lock) {
             ManagedService svc = services.require(service);
+            journal.expect(service, ifMatch);
             BackendEntry current = existing(svc, backendId);
             RuntimeState state = journal.state();
             ServiceState st = state.service(service).withBackendOverride(backendId, null);
@@ -122,7 +127,8 @@ final class BackendOperations {
                 st = st.withRemoved(backendId);
             }
             entry = journal.entry(actor, "backend.remove", service + "/" + backendId, json(current), null);
-            journal.commit(state.with(service, st), entry, () -> svc.pool().removeBackend(backendId),
+            journal.commit(service, state.with(service, st), entry,
+                    () -> svc.pool().removeBackend(backendId),
                     () -> svc.pool().putBackend(current));
         }
         journal.published(entry);
@@ -133,7 +139,8 @@ final class BackendOperations {
                                BackendEntry replacement, String actor) {
         AuditEntry entry = journal.entry(actor, action, svc.name() + "/" + current.backend().id(), json(current),
                 json(replacement));
-        journal.commit(next, entry, () -> svc.pool().putBackend(replacement), () -> svc.pool().putBackend(current));
+        journal.commit(svc.name(), next, entry, () -> svc.pool().putBackend(replacement),
+                () -> svc.pool().putBackend(current));
         return entry;
     }
 

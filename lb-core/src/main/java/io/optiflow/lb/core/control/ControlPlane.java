@@ -12,6 +12,10 @@ import io.optiflow.lb.core.pool.ServicePool;
 import io.optiflow.lb.core.pool.ServiceView;
 import io.optiflow.lb.core.registry.StrategyDescriptor;
 import io.optiflow.lb.core.registry.StrategyRegistry;
+import io.optiflow.lb.core.state.LocalStateStoreProvider;
+import io.optiflow.lb.core.state.ReplicaStatus;
+import io.optiflow.lb.core.state.StateStore;
+import io.optiflow.lb.core.state.StoreContext;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,15 +28,23 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The one place operator actions happen: the admin REST API and the dashboard are thin faces on it. Every change
  * is validated first (an invalid one throws {@link AdminException} and changes nothing), applied, written to the
- * data folder (temp file, fsync, atomic rename) and audited before the method returns. Runtime changes are
- * overrides on top of the static config; {@code reset*} drops them.
+ * state store (the data folder by default: temp file, fsync, atomic rename) and audited before the method returns.
+ * Runtime changes are overrides on top of the static config; {@code reset*} drops them.
  *
  * <p>If saving the state or the audit line fails, the change is undone in memory and an
- * {@link IllegalStateException} (with the cause) is thrown: nothing is acknowledged that is not on disk.
+ * {@link IllegalStateException} (with the cause) is thrown: nothing is acknowledged that is not stored.
+ *
+ * <p>Cluster mode: with a shared {@link StateStore} (etcd, Kubernetes) each change is a compare-and-set on the
+ * state this replica applied last. Another replica's change to the same service first: {@link AdminException}
+ * CONFLICT, with that state applied; to other services only: the change is made on top of it. Every change takes an
+ * optional {@code ifMatch}, the {@link #stateTag} the caller read: a service changed since gives CONFLICT. The store
+ * out of reach: UNAVAILABLE, and the replica keeps serving with its last state. Changes other replicas make are
+ * applied through the same lock, by {@link RemoteStateApplier}.
  *
  * <p>This class is the facade; the work is split by concern: {@link ServiceFactory} validates the static config and
  * builds the pools, {@link StrategyOperations} and {@link BackendOperations} make the changes, and
@@ -47,6 +59,9 @@ public final class ControlPlane implements AutoCloseable {
     public static final int AUDIT_MEMORY = ChangeJournal.AUDIT_MEMORY;
     private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
 
+    /** Tries of a change that another replica's change to other services overtook. */
+    private static final int STALE_TRIES = 3;
+
     private final Path dataDir;
     private final StrategyFactory strategyFactory;
     private final ServiceFactory serviceFactory;
@@ -54,11 +69,14 @@ public final class ControlPlane implements AutoCloseable {
     private final ChangeJournal journal;
     private final StrategyOperations strategyOps;
     private final BackendOperations backendOps;
+    private final StoreSync sync;
     private final Object lifecycle = new Object();
     private boolean started; // guarded by lifecycle
     private boolean closed; // guarded by lifecycle
 
     /**
+     * A control plane on the local data folder (one replica).
+     *
      * @param registry  strategies
      * @param dataDir   folder of {@code state.json} and {@code audit.jsonl} (created if absent)
      * @param ticker    monotonic clock for strategies and health
@@ -68,13 +86,27 @@ public final class ControlPlane implements AutoCloseable {
      */
     public ControlPlane(StrategyRegistry registry, Path dataDir, Ticker ticker, RandomSource random,
                         ScheduledExecutorService scheduler, Clock clock) {
+        this(registry, new LocalStateStoreProvider().open(new StoreContext(Map.of(), dataDir,
+                new StoreContext.ReplicaIdentity("local", "local"), clock)), "local", dataDir, ticker, random,
+                scheduler, clock);
+    }
+
+    /**
+     * A control plane on a state store (see {@link io.optiflow.lb.core.state.StateStores}); it closes the store.
+     *
+     * @param replicaId this replica's id, written into each audit entry
+     * @param dataDir   the data folder (for {@link #dataDir()})
+     */
+    public ControlPlane(StrategyRegistry registry, StateStore store, String replicaId, Path dataDir, Ticker ticker,
+                        RandomSource random, ScheduledExecutorService scheduler, Clock clock) {
         ObjectMapper mapper = new ObjectMapper();
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.strategyFactory = new StrategyFactory(registry);
         this.serviceFactory = new ServiceFactory(strategyFactory, ticker, random, scheduler);
-        this.journal = new ChangeJournal(dataDir, mapper, clock);
+        this.journal = new ChangeJournal(store, replicaId, mapper, clock);
         this.strategyOps = new StrategyOperations(services, strategyFactory, journal, mapper);
         this.backendOps = new BackendOperations(services, journal, mapper);
+        this.sync = store.isShared() ? new StoreSync(journal, clock) : null;
     }
 
     /**
@@ -82,7 +114,7 @@ public final class ControlPlane implements AutoCloseable {
      *
      * @throws AdminException      (INVALID) when the static config is invalid (unknown strategy, bad strategy
      *                             config, duplicate backend), each error naming the service and key
-     * @throws StateFileException  when a state file is corrupt
+     * @throws StateFileException  when the stored state is corrupt
      */
     public void start(List<ServiceSpec> specs) {
         Objects.requireNonNull(specs, "services");
@@ -91,11 +123,16 @@ public final class ControlPlane implements AutoCloseable {
                 throw new IllegalStateException("control plane already " + (closed ? "closed" : "started"));
             }
             Map<String, Map<String, BackendSpec>> configured = serviceFactory.validate(specs);
-            RuntimeState saved = journal.load(); // throws StateFileException; the file stays as it is
-            services.publish(serviceFactory.buildAll(specs, configured, saved, journal.stateFile()));
-            journal.open(saved);
+            StateDocument saved = journal.load(); // throws StateFileException; the state stays as it is
+            services.publish(serviceFactory.buildAll(specs, configured, saved.state(), journal.where()));
+            journal.open(saved, new RemoteStateApplier(services, serviceFactory, journal.where()));
+            if (sync != null) {
+                sync.start();
+            }
             started = true;
-            LOG.log(Level.INFO, "control plane started: " + specs.size() + " service(s), data folder " + dataDir);
+            LOG.log(Level.INFO, "control plane started: " + specs.size() + " service(s), state in "
+                    + journal.store().describe() + " at revision " + saved.revision() + ", replica "
+                    + journal.replicaId());
         }
     }
 
@@ -157,37 +194,119 @@ public final class ControlPlane implements AutoCloseable {
         return dataDir;
     }
 
+    /** The state store as this replica sees it now. */
+    public StateStatus stateStatus() {
+        StateStore store = journal.store();
+        StoreHealth h = journal.health();
+        return new StateStatus(store.name(), store.describe(), store.isShared(), h.isUp(), h.since(), h.problem(),
+                journal.revision(), journal.replicaId());
+    }
+
+    /**
+     * The replicas sharing the state, as last heard from the store (each with the revision it has applied); with
+     * the local store, this replica alone.
+     */
+    public List<ReplicaStatus> replicas() {
+        if (sync == null) {
+            return journal.store().replicas();
+        }
+        return sync.replicas();
+    }
+
+    /**
+     * The tag of a service's runtime overrides: the same on every replica that applied the same state. Pass it as
+     * {@code ifMatch} to make a change only if nobody changed the service since it was read.
+     *
+     * @throws AdminException NOT_FOUND
+     */
+    public String stateTag(String service) {
+        services.require(service);
+        synchronized (journal.lock) {
+            return journal.tag(service);
+        }
+    }
+
     // ------------------------------------------------------------------ changes
 
     /** Switches live: builds and validates the new strategy first, then swaps; in-flight counts carry over. */
     public ServiceView switchStrategy(String service, String strategy, Map<String, String> config, String actor) {
-        return strategyOps.switchStrategy(service, strategy, config, actor);
+        return switchStrategy(service, strategy, config, null, actor);
+    }
+
+    /** @param ifMatch the {@link #stateTag} the change is based on, or null */
+    public ServiceView switchStrategy(String service, String strategy, Map<String, String> config, String ifMatch,
+                                      String actor) {
+        return retrying(() -> strategyOps.switchStrategy(service, strategy, config, ifMatch, actor));
     }
 
     /** Drops the strategy override: back to the configured strategy. */
     public ServiceView resetStrategy(String service, String actor) {
-        return strategyOps.resetStrategy(service, actor);
+        return resetStrategy(service, null, actor);
+    }
+
+    /** @param ifMatch the {@link #stateTag} the change is based on, or null */
+    public ServiceView resetStrategy(String service, String ifMatch, String actor) {
+        return retrying(() -> strategyOps.resetStrategy(service, ifMatch, actor));
     }
 
     /** @param weight null for the default weight (1) */
     public BackendView addBackend(String service, String url, Integer weight, String actor) {
-        return backendOps.add(service, url, weight, actor);
+        return addBackend(service, url, weight, null, actor);
+    }
+
+    /** @param ifMatch the {@link #stateTag} the change is based on, or null */
+    public BackendView addBackend(String service, String url, Integer weight, String ifMatch, String actor) {
+        return retrying(() -> backendOps.add(service, url, weight, ifMatch, actor));
     }
 
     /** Changes weight and/or state (null leaves a field as it is). */
     public BackendView updateBackend(String service, String backendId, Integer weight, AdminState adminState,
                                      String actor) {
-        return backendOps.update(service, backendId, weight, adminState, actor);
+        return updateBackend(service, backendId, weight, adminState, null, actor);
+    }
+
+    /** @param ifMatch the {@link #stateTag} the change is based on, or null */
+    public BackendView updateBackend(String service, String backendId, Integer weight, AdminState adminState,
+                                     String ifMatch, String actor) {
+        return retrying(() -> backendOps.update(service, backendId, weight, adminState, ifMatch, actor));
     }
 
     /** Drops the weight and state overrides of a backend: back to its configured values. */
     public BackendView resetBackend(String service, String backendId, String actor) {
-        return backendOps.reset(service, backendId, actor);
+        return resetBackend(service, backendId, null, actor);
+    }
+
+    /** @param ifMatch the {@link #stateTag} the change is based on, or null */
+    public BackendView resetBackend(String service, String backendId, String ifMatch, String actor) {
+        return retrying(() -> backendOps.reset(service, backendId, ifMatch, actor));
     }
 
     /** Removes a backend (configured ones stay removed across restarts, as an override). */
     public void removeBackend(String service, String backendId, String actor) {
-        backendOps.remove(service, backendId, actor);
+        removeBackend(service, backendId, null, actor);
+    }
+
+    /** @param ifMatch the {@link #stateTag} the change is based on, or null */
+    public void removeBackend(String service, String backendId, String ifMatch, String actor) {
+        retrying(() -> {
+            backendOps.remove(service, backendId, ifMatch, actor);
+            return null;
+        });
+    }
+
+    /** Runs a change again when another replica's change to other services overtook it (it is then applied). */
+    private static <T> T retrying(Supplier<T> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return change.get();
+            } catch (ChangeJournal.StaleWriteException e) {
+                if (attempt >= STALE_TRIES) {
+                    throw new AdminException(AdminException.Kind.CONFLICT, "the shared state kept changing on other"
+                            + " replicas while this change was being made (" + attempt + " tries); nothing was changed"
+                            + " (expected: retry)");
+                }
+            }
+        }
     }
 
     /**
@@ -209,7 +328,15 @@ public final class ControlPlane implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (sync != null) {
+                sync.close();
+            }
             journal.close();
+            try {
+                journal.store().close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "closing the state store failed", e);
+            }
             for (ManagedService s : services.all()) {
                 s.pool().close();
             }

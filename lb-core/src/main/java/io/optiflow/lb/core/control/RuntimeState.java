@@ -117,6 +117,16 @@ record RuntimeState(Map<String, ServiceState> services) {
     // ------------------------------------------------------------------ JSON
 
     byte[] toJson(ObjectMapper mapper) {
+        try {
+            return (mapper.writerWithDefaultPrettyPrinter().writeValueAsString(toJsonNode(mapper)) + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write runtime state as JSON", e);
+        }
+    }
+
+    /** The document's root object; a shared store adds its revision and last change beside these fields. */
+    ObjectNode toJsonNode(ObjectMapper mapper) {
         ObjectNode root = mapper.createObjectNode();
         root.put("version", VERSION);
         ObjectNode svcs = root.putObject("services");
@@ -154,12 +164,7 @@ record RuntimeState(Map<String, ServiceState> services) {
                 s.removed().forEach(r::add);
             }
         }
-        try {
-            return (mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write runtime state as JSON", e);
-        }
+        return root;
     }
 
     /**
@@ -168,7 +173,15 @@ record RuntimeState(Map<String, ServiceState> services) {
      * @throws IllegalArgumentException naming the JSON path and what was expected
      */
     static RuntimeState parse(ObjectMapper mapper, byte[] bytes) throws java.io.IOException {
-        JsonNode root = mapper.readTree(bytes);
+        return parse(mapper.readTree(bytes));
+    }
+
+    /**
+     * Reads the document's root object.
+     *
+     * @throws IllegalArgumentException naming the JSON path and what was expected
+     */
+    static RuntimeState parse(JsonNode root) {
         if (root == null || root.isMissingNode()) {
             throw new IllegalArgumentException("empty file (expected: a JSON object)");
         }

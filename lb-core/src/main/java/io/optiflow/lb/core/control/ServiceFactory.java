@@ -13,7 +13,6 @@ import io.optiflow.lb.core.pool.BackendEntry;
 import io.optiflow.lb.core.pool.DefaultServicePool;
 import io.optiflow.lb.core.pool.StrategyInstance;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,11 +69,11 @@ final class ServiceFactory {
      * @throws AdminException (INVALID) when a provider parsed its config but failed to build
      */
     Map<String, ManagedService> buildAll(List<ServiceSpec> specs, Map<String, Map<String, BackendSpec>> configured,
-                                         RuntimeState saved, Path stateFile) {
+                                         RuntimeState saved, String where) {
         for (String name : saved.services().keySet()) {
             if (!configured.containsKey(name)) {
-                LOG.log(Level.WARNING, stateFile + ": service '" + name + "' is not configured any more;"
-                        + " its overrides are ignored (and kept in the file)");
+                LOG.log(Level.WARNING, where + ": service '" + name + "' is not configured any more;"
+                        + " its overrides are ignored (and kept in the state)");
             }
         }
         List<String> errors = new ArrayList<>();
@@ -82,7 +81,7 @@ final class ServiceFactory {
         try {
             for (ServiceSpec spec : specs) {
                 built.put(spec.name(), build(spec, configured.get(spec.name()), saved.service(spec.name()),
-                        stateFile, errors));
+                        where, errors));
             }
         } catch (RuntimeException e) {
             built.values().forEach(s -> s.pool().close());
@@ -167,33 +166,51 @@ final class ServiceFactory {
     }
 
     private ManagedService build(ServiceSpec spec, Map<String, BackendSpec> configured, ServiceState st,
-                                 Path stateFile, List<String> errors) {
+                                 String where, List<String> errors) {
         String name = spec.name();
         StrategyContext ctx = StrategyContext.of(name, ticker, random, scheduler);
-        StrategyInstance instance = null;
-        boolean overridden = false;
+        Chosen chosen = chooseStrategy(spec, st, ctx, where, errors);
+        warnAboutStaleOverrides(name, configured, st, where);
+        HealthPolicy health = spec.health() == null ? HealthPolicy.defaults() : spec.health();
+        DefaultServicePool pool = new DefaultServicePool(name, health, spec.strategy(), chosen.instance(),
+                chosen.overridden(), List.copyOf(entries(configured, st).values()), ticker, scheduler, scheduler);
+        return new ManagedService(spec, configured, pool, ctx);
+    }
+
+    /** A strategy built for a service, and whether it is the override. */
+    record Chosen(StrategyInstance instance, boolean overridden) {
+    }
+
+    /**
+     * Builds the service's strategy: the override when there is one and it can be built (else a warning naming
+     * {@code where}), otherwise the configured one. A configured strategy that fails to build adds to
+     * {@code errors} and gives a picker that finds no backend.
+     */
+    Chosen chooseStrategy(ServiceSpec spec, ServiceState st, StrategyContext ctx, String where,
+                          List<String> errors) {
+        String name = spec.name();
         StrategyOverride o = st.strategy();
         if (o != null) {
             List<String> overrideErrors = new ArrayList<>();
-            instance = strategies.build(o.name(), o.config(), ctx, overrideErrors);
-            if (instance == null) {
-                LOG.log(Level.WARNING, stateFile + ": service '" + name + "': saved strategy override '"
-                        + o.name() + "' cannot be used now (" + String.join("; ", overrideErrors) + "); using the"
-                        + " configured strategy '" + spec.strategy() + "' (the override is kept in the file)");
-            } else {
-                overridden = true;
+            StrategyInstance instance = strategies.build(o.name(), o.config(), ctx, overrideErrors);
+            if (instance != null) {
+                return new Chosen(instance, true);
             }
+            LOG.log(Level.WARNING, where + ": service '" + name + "': saved strategy override '"
+                    + o.name() + "' cannot be used now (" + String.join("; ", overrideErrors) + "); using the"
+                    + " configured strategy '" + spec.strategy() + "' (the override is kept in the state)");
         }
+        List<String> buildErrors = new ArrayList<>();
+        StrategyInstance instance = strategies.build(spec.strategy(), spec.strategyConfig(), ctx, buildErrors);
         if (instance == null) {
-            List<String> buildErrors = new ArrayList<>();
-            instance = strategies.build(spec.strategy(), spec.strategyConfig(), ctx, buildErrors);
-            if (instance == null) {
-                errors.addAll(StrategyFactory.prefixed("lb.services." + name + ".strategy: ", buildErrors));
-                instance = new StrategyInstance(spec.strategy(), spec.strategyConfig(), healthy -> Picker.NO_BACKEND);
-            }
+            errors.addAll(StrategyFactory.prefixed("lb.services." + name + ".strategy: ", buildErrors));
+            instance = new StrategyInstance(spec.strategy(), spec.strategyConfig(), healthy -> Picker.NO_BACKEND);
         }
-        warnAboutStaleOverrides(name, configured, st, stateFile);
-        List<BackendEntry> entries = new ArrayList<>();
+        return new Chosen(instance, false);
+    }
+
+    /** The pool entries the configured backends and the overrides make, by id. */
+    static Map<String, BackendEntry> entries(Map<String, BackendSpec> configured, ServiceState st) {
         Map<String, BackendSpec> bases = new TreeMap<>();
         for (BackendSpec b : configured.values()) {
             if (!st.removed().contains(b.id())) {
@@ -201,27 +218,26 @@ final class ServiceFactory {
             }
         }
         bases.putAll(st.added()); // an added backend wins over a configured one of the same id
+        Map<String, BackendEntry> entries = new TreeMap<>();
         for (BackendSpec b : bases.values()) {
-            entries.add(BackendOperations.entry(b, st.added().containsKey(b.id()), st.backends().get(b.id())));
+            entries.put(b.id(), BackendOperations.entry(b, st.added().containsKey(b.id()),
+                    st.backends().get(b.id())));
         }
-        HealthPolicy health = spec.health() == null ? HealthPolicy.defaults() : spec.health();
-        DefaultServicePool pool = new DefaultServicePool(name, health, spec.strategy(), instance, overridden,
-                entries, ticker, scheduler, scheduler);
-        return new ManagedService(spec, configured, pool, ctx);
+        return entries;
     }
 
     private static void warnAboutStaleOverrides(String name, Map<String, BackendSpec> configured, ServiceState st,
-                                                Path stateFile) {
+                                                String where) {
         for (String id : st.backends().keySet()) {
             if (!configured.containsKey(id) && !st.added().containsKey(id)) {
-                LOG.log(Level.WARNING, stateFile + ": service '" + name + "': override for unknown backend '"
-                        + id + "' ignored (kept in the file)");
+                LOG.log(Level.WARNING, where + ": service '" + name + "': override for unknown backend '"
+                        + id + "' ignored (kept in the state)");
             }
         }
         for (String id : st.removed()) {
             if (!configured.containsKey(id)) {
-                LOG.log(Level.WARNING, stateFile + ": service '" + name + "': removed backend '" + id
-                        + "' is not configured any more (kept in the file)");
+                LOG.log(Level.WARNING, where + ": service '" + name + "': removed backend '" + id
+                        + "' is not configured any more (kept in the state)");
             }
         }
     }

@@ -32,11 +32,13 @@ final class StrategyOperations {
         this.mapper = mapper;
     }
 
-    ServiceView switchStrategy(String service, String strategy, Map<String, String> config, String actor) {
+    ServiceView switchStrategy(String service, String strategy, Map<String, String> config, String ifMatch,
+                               String actor) {
         AuditEntry entry;
         ServiceView view;
         synchronized (journal.lock) {
             ManagedService svc = services.require(service);
+            journal.expect(service, ifMatch);
             Map<String, String> cfg = config == null ? Map.of() : new TreeMap<>(config);
             if (!strategies.isKnown(strategy)) {
                 throw new AdminException(AdminException.Kind.INVALID, "strategy: '" + strategy
@@ -54,7 +56,7 @@ final class StrategyOperations {
             RuntimeState after = state.with(service, st.withStrategy(new StrategyOverride(strategy, cfg)));
             entry = journal.entry(actor, "strategy.switch", service, json(before.name(), before.config()),
                     json(strategy, next.config()));
-            journal.commit(after, entry, () -> apply(svc, next, true),
+            journal.commit(service, after, entry, () -> apply(svc, next, true),
                     () -> rebuildAndSwitch(svc, before.name(), before.config(), beforeOverridden));
             view = svc.pool().view();
         }
@@ -62,11 +64,12 @@ final class StrategyOperations {
         return view;
     }
 
-    ServiceView resetStrategy(String service, String actor) {
+    ServiceView resetStrategy(String service, String ifMatch, String actor) {
         AuditEntry entry;
         ServiceView view;
         synchronized (journal.lock) {
             ManagedService svc = services.require(service);
+            journal.expect(service, ifMatch);
             RuntimeState state = journal.state();
             ServiceState st = state.service(service);
             if (st.strategy() == null) {
@@ -80,7 +83,7 @@ final class StrategyOperations {
                     json(spec.strategy(), spec.strategyConfig()));
             if (!beforeOverridden) {
                 // the override was not in force (its plug-in is gone): only the file changes
-                journal.commit(after, entry, () -> { }, () -> { });
+                journal.commit(service, after, entry, () -> { }, () -> { });
             } else {
                 List<String> errors = new ArrayList<>();
                 StrategyInstance next = strategies.build(spec.strategy(), spec.strategyConfig(), svc.context(),
@@ -89,7 +92,7 @@ final class StrategyOperations {
                     throw new AdminException(AdminException.Kind.INVALID,
                             StrategyFactory.prefixed("configured strategy: ", errors));
                 }
-                journal.commit(after, entry, () -> apply(svc, next, false),
+                journal.commit(service, after, entry, () -> apply(svc, next, false),
                         () -> rebuildAndSwitch(svc, before.name(), before.config(), true));
             }
             view = svc.pool().view();

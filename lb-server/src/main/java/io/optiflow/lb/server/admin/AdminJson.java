@@ -119,11 +119,39 @@ final class AdminJson {
                  @Schema(example = "strategy.switch") String action,
                  @Schema(example = "web/127.0.0.1:8081") String target,
                  @Schema(description = "Value before; null when none") String before,
-                 @Schema(description = "Value after; null when removed") String after) {
+                 @Schema(description = "Value after; null when removed") String after,
+                 @Schema(description = "Id of the replica that took the change (lb.state.replica-id)") String replica) {
 
         static Audit of(AuditEntry e) {
-            return new Audit(e.at().toString(), e.actor(), e.action(), e.target(), e.before(), e.after());
+            return new Audit(e.at().toString(), e.actor(), e.action(), e.target(), e.before(), e.after(),
+                    e.replica());
         }
+    }
+
+    @Schema(description = "A change refused because another replica or operator changed the service first; nothing"
+            + " was changed. 'current' is the service as it is now: look at it and retry.")
+    record Conflict(@Schema(description = "What happened") List<String> errors,
+                    @Schema(description = "The service now") Service current,
+                    @Schema(description = "Its state tag now: send it as If-Match to retry") String tag) {
+    }
+
+    @Schema(description = "The state store and the replicas sharing it.")
+    record Cluster(@Schema(description = "local, etcd or kubernetes") String store,
+                   @Schema(description = "Where it keeps the state") String location,
+                   @Schema(description = "Whether other replicas share it") boolean shared,
+                   @Schema(description = "Whether it answers; when not, this replica serves with its last state and"
+                           + " refuses changes with 503") boolean available,
+                   @Schema(description = "Since when it has (or has not) answered, ISO-8601") String since,
+                   @Schema(description = "Why it does not answer; null when it does") String problem,
+                   @Schema(description = "State revision this replica has applied") long revision,
+                   @Schema(description = "This replica's id") String replica,
+                   @Schema(description = "The replicas, as last heard from the store") List<Replica> replicas) {
+    }
+
+    @Schema(description = "One replica as the store last heard of it.")
+    record Replica(String id, String address,
+                   @Schema(description = "Its last heartbeat, ISO-8601") String lastSeen,
+                   @Schema(description = "The state revision it had applied then") long revision) {
     }
 
     @Schema(description = "Why a request was refused; nothing was changed.")

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Services, their strategy and backends. A thin face on {@link ControlPlane}: it validates, persists (before this
@@ -44,6 +46,8 @@ public class ServicesResource {
 
     private static final String NAME = "Service name, as configured (lb.services.<name>)";
     private static final String ID = "Backend id, host:port (':' may be sent as is or as %3A)";
+    private static final String IF_MATCH = "Optional: the ETag of GET /api/v1/services/{name}; the change is made"
+            + " only if the service's runtime state is still that one (else 409 with the current value)";
 
     @Inject
     ControlPlane control;
@@ -67,13 +71,16 @@ public class ServicesResource {
     @Path("{name}")
     @Operation(summary = "One service: strategy and config, backends with weight, state, health, in-flight,"
             + " requests, errors and latency; which values are overridden at runtime")
-    @APIResponse(responseCode = "200", description = "The service",
+    @APIResponse(responseCode = "200", description = "The service; ETag is the tag of its runtime overrides (send it"
+            + " as If-Match with a change to make it only if nobody changed the service since)",
             content = @Content(schema = @Schema(implementation = AdminJson.Service.class)))
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials")
-    public AdminJson.Service get(@Parameter(description = NAME) @PathParam("name") String name) {
-        return AdminJson.Service.of(control.service(name));
+    public RestResponse<AdminJson.Service> get(@Parameter(description = NAME) @PathParam("name") String name) {
+        String tag = control.stateTag(name);
+        return RestResponse.ResponseBuilder.ok(AdminJson.Service.of(control.service(name)))
+                .header("ETag", etag(tag)).build();
     }
 
     @PUT
@@ -92,10 +99,16 @@ public class ServicesResource {
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "403", description = "Role operator needed")
+    @APIResponse(responseCode = "409", description = "Changed by another replica or operator first (see"
+            + " If-Match); nothing changed; the body has the current value", content = @Content(schema =
+            @Schema(implementation = AdminJson.Conflict.class)))
+    @APIResponse(responseCode = "503", description = "The shared state store can't be reached; nothing changed",
+            content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     public AdminJson.Service switchStrategy(@Parameter(description = NAME) @PathParam("name") String name,
+                                            @Parameter(description = IF_MATCH) @HeaderParam("If-Match") String ifMatch,
                                             String body) {
         RequestBodies.SwitchStrategy req = RequestBodies.switchStrategy(body);
-        return AdminJson.Service.of(control.switchStrategy(name, req.name(), req.config(), actor()));
+        return AdminJson.Service.of(control.switchStrategy(name, req.name(), req.config(), tag(ifMatch), actor()));
     }
 
     @DELETE
@@ -107,8 +120,15 @@ public class ServicesResource {
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "403", description = "Role operator needed")
-    public AdminJson.Service resetStrategy(@Parameter(description = NAME) @PathParam("name") String name) {
-        return AdminJson.Service.of(control.resetStrategy(name, actor()));
+    @APIResponse(responseCode = "409", description = "Changed by another replica or operator first (see"
+            + " If-Match); nothing changed; the body has the current value", content = @Content(schema =
+            @Schema(implementation = AdminJson.Conflict.class)))
+    @APIResponse(responseCode = "503", description = "The shared state store can't be reached; nothing changed",
+            content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
+    public AdminJson.Service resetStrategy(@Parameter(description = NAME) @PathParam("name") String name,
+                                           @Parameter(description = IF_MATCH) @HeaderParam("If-Match")
+                                           String ifMatch) {
+        return AdminJson.Service.of(control.resetStrategy(name, tag(ifMatch), actor()));
     }
 
     @GET
@@ -142,12 +162,17 @@ public class ServicesResource {
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
-    @APIResponse(responseCode = "409", description = "The service already has a backend with that id",
+    @APIResponse(responseCode = "409", description = "The service already has a backend with that id, or it was"
+            + " changed by another replica or operator first (see If-Match)",
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "403", description = "Role operator needed")
-    public Response addBackend(@Parameter(description = NAME) @PathParam("name") String name, String body) {
+    @APIResponse(responseCode = "503", description = "The shared state store can't be reached; nothing changed",
+            content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
+    public Response addBackend(@Parameter(description = NAME) @PathParam("name") String name,
+                               @Parameter(description = IF_MATCH) @HeaderParam("If-Match") String ifMatch,
+                               String body) {
         RequestBodies.AddBackend req = RequestBodies.addBackend(body);
-        BackendView b = control.addBackend(name, req.url(), req.weight(), actor());
+        BackendView b = control.addBackend(name, req.url(), req.weight(), tag(ifMatch), actor());
         return Response.created(uriInfo.getAbsolutePathBuilder().segment(b.id()).build())
                 .entity(AdminJson.Backend.of(b)).build();
     }
@@ -167,10 +192,18 @@ public class ServicesResource {
     @APIResponse(responseCode = "404", description = "No such service or backend",
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "403", description = "Role operator needed")
+    @APIResponse(responseCode = "409", description = "Changed by another replica or operator first (see"
+            + " If-Match); nothing changed; the body has the current value", content = @Content(schema =
+            @Schema(implementation = AdminJson.Conflict.class)))
+    @APIResponse(responseCode = "503", description = "The shared state store can't be reached; nothing changed",
+            content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     public AdminJson.Backend updateBackend(@Parameter(description = NAME) @PathParam("name") String name,
-                                           @Parameter(description = ID) @PathParam("id") String id, String body) {
+                                           @Parameter(description = ID) @PathParam("id") String id,
+                                           @Parameter(description = IF_MATCH) @HeaderParam("If-Match")
+                                           String ifMatch, String body) {
         RequestBodies.PatchBackend req = RequestBodies.patchBackend(body);
-        return AdminJson.Backend.of(control.updateBackend(name, id, req.weight(), req.state(), actor()));
+        return AdminJson.Backend.of(control.updateBackend(name, id, req.weight(), req.state(), tag(ifMatch),
+                actor()));
     }
 
     @POST
@@ -182,9 +215,16 @@ public class ServicesResource {
     @APIResponse(responseCode = "404", description = "No such service or backend",
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "403", description = "Role operator needed")
+    @APIResponse(responseCode = "409", description = "Changed by another replica or operator first (see"
+            + " If-Match); nothing changed; the body has the current value", content = @Content(schema =
+            @Schema(implementation = AdminJson.Conflict.class)))
+    @APIResponse(responseCode = "503", description = "The shared state store can't be reached; nothing changed",
+            content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     public AdminJson.Backend resetBackend(@Parameter(description = NAME) @PathParam("name") String name,
-                                          @Parameter(description = ID) @PathParam("id") String id) {
-        return AdminJson.Backend.of(control.resetBackend(name, id, actor()));
+                                          @Parameter(description = ID) @PathParam("id") String id,
+                                          @Parameter(description = IF_MATCH) @HeaderParam("If-Match")
+                                          String ifMatch) {
+        return AdminJson.Backend.of(control.resetBackend(name, id, tag(ifMatch), actor()));
     }
 
     @DELETE
@@ -197,10 +237,36 @@ public class ServicesResource {
     @APIResponse(responseCode = "404", description = "No such service or backend",
             content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     @APIResponse(responseCode = "403", description = "Role operator needed")
+    @APIResponse(responseCode = "409", description = "Changed by another replica or operator first (see"
+            + " If-Match); nothing changed; the body has the current value", content = @Content(schema =
+            @Schema(implementation = AdminJson.Conflict.class)))
+    @APIResponse(responseCode = "503", description = "The shared state store can't be reached; nothing changed",
+            content = @Content(schema = @Schema(implementation = AdminJson.Errors.class)))
     public Response removeBackend(@Parameter(description = NAME) @PathParam("name") String name,
-                                  @Parameter(description = ID) @PathParam("id") String id) {
-        control.removeBackend(name, id, actor());
+                                  @Parameter(description = ID) @PathParam("id") String id,
+                                  @Parameter(description = IF_MATCH) @HeaderParam("If-Match") String ifMatch) {
+        control.removeBackend(name, id, tag(ifMatch), actor());
         return Response.noContent().build();
+    }
+
+    /** The header value of a tag: a strong ETag. */
+    static String etag(String tag) {
+        return "\"" + tag + "\"";
+    }
+
+    /** The tag in an If-Match header ({@code "abc"}, {@code W/"abc"} or bare), or null for none or {@code *}. */
+    private static String tag(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        String t = ifMatch.trim();
+        if (t.startsWith("W/")) {
+            t = t.substring(2);
+        }
+        if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+            t = t.substring(1, t.length() - 1);
+        }
+        return t;
     }
 
     private String actor() {

@@ -7,6 +7,10 @@ import io.optiflow.lb.core.control.AdminException;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.control.StateFileException;
 import io.optiflow.lb.core.registry.StrategyRegistry;
+import io.optiflow.lb.core.state.StateStore;
+import io.optiflow.lb.core.state.StateStores;
+import io.optiflow.lb.core.state.StoreContext;
+import io.optiflow.lb.core.state.StoreContext.ReplicaIdentity;
 import io.optiflow.lb.server.config.InvalidConfigException;
 import io.optiflow.lb.server.config.LbConfig;
 import io.optiflow.lb.server.config.ProxySettings;
@@ -18,10 +22,13 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,7 +113,10 @@ public class CoreProducer {
     @Produces
     @Singleton
     ControlPlane controlPlane(StrategyRegistry registry, ConfiguredServices configured) {
-        ControlPlane cp = new ControlPlane(registry, Path.of(config.data().dir()), Ticker.SYSTEM,
+        Path dataDir = Path.of(config.data().dir());
+        ReplicaIdentity replica = replicaIdentity();
+        StateStore store = openStore(dataDir, replica);
+        ControlPlane cp = new ControlPlane(registry, store, replica.id(), dataDir, Ticker.SYSTEM,
                 ThreadLocalRandomSource.INSTANCE, scheduler, Clock.systemUTC());
         List<ServiceSpec> specs = new ArrayList<>();
         for (ServiceSettings s : configured.services()) {
@@ -130,6 +140,38 @@ public class CoreProducer {
             throw e;
         }
         return cp;
+    }
+
+    /** Opens the store {@code lb.state.store} names; a bad choice or setting stops start-up naming the key. */
+    private StateStore openStore(Path dataDir, ReplicaIdentity replica) {
+        String name = config.state().store();
+        Map<String, String> settings = switch (name) {
+            case "etcd" -> config.state().etcd();
+            case "kubernetes" -> config.state().kubernetes();
+            default -> Map.of();
+        };
+        List<String> errors = StateStores.configErrors(name, settings);
+        if (!errors.isEmpty()) {
+            InvalidConfigException ice = new InvalidConfigException(errors);
+            LOG.error(ice.getMessage());
+            throw ice;
+        }
+        return StateStores.open(name, new StoreContext(settings, dataDir, replica, Clock.systemUTC()));
+    }
+
+    private ReplicaIdentity replicaIdentity() {
+        String host;
+        String address;
+        try {
+            InetAddress local = InetAddress.getLocalHost();
+            host = local.getHostName();
+            address = local.getHostAddress();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+            address = "127.0.0.1";
+        }
+        String id = config.state().replicaId().orElse(host);
+        return new ReplicaIdentity(id, config.state().replicaAddress().orElse(address + ":" + config.proxy().port()));
     }
 
     void closeControlPlane(@Disposes ControlPlane cp) {

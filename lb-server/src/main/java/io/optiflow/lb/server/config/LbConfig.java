@@ -26,6 +26,9 @@ public interface LbConfig {
 
     Proxy proxy();
 
+    /** Where runtime changes are kept: this replica's data folder, or a store shared by replicas. */
+    State state();
+
     interface Plugins {
         /** Folder of strategy plug-in JARs (re-scanned while running). */
         @WithDefault("plugins")
@@ -36,6 +39,26 @@ public interface LbConfig {
         /** Folder of the persisted runtime state and audit trail. */
         @WithDefault("data")
         String dir();
+    }
+
+    interface State {
+        /** {@code local} (the data folder), {@code etcd} or {@code kubernetes}. */
+        @WithDefault("local")
+        String store();
+
+        /** This replica's id in the audit trail and the replica list; default: the host name. */
+        @WithName("replica-id")
+        Optional<String> replicaId();
+
+        /** The address shown for this replica; default: the host's address and the proxy port. */
+        @WithName("replica-address")
+        Optional<String> replicaAddress();
+
+        /** Settings of the etcd store (endpoints, prefix, user, password, TLS files, timeout). */
+        Map<String, String> etcd();
+
+        /** Settings of the Kubernetes store (namespace, config-map, master-url, timeout). */
+        Map<String, String> kubernetes();
     }
 
     interface Demo {

@@ -1,5 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
+import io.netty.handler.codec.http.HttpHeaders;
+
 /** Header-name tests used on the request path: no allocation, case-insensitive. */
 final class Headers {
 
@@ -7,57 +9,16 @@ final class Headers {
     }
 
     /**
-     * Hop-by-hop headers (RFC 9110 §7.6.1) and the proxy's own concerns: never forwarded as received. Host is set
-     * from the request's authority, forwarding headers are rebuilt, Expect is answered by the proxy.
+     * Removes the headers a Connection value names (RFC 9110 §7.6.1), other than the tokens {@code close},
+     * {@code keep-alive} and {@code upgrade}. Only runs when a Connection header came (rare on keep-alive traffic).
      */
-    static boolean isHopByHopOrOwn(String name) {
-        switch (name.length()) {
-            case 2:
-                return name.equalsIgnoreCase("te");
-            case 4:
-                return name.equalsIgnoreCase("host");
-            case 6:
-                return name.equalsIgnoreCase("expect");
-            case 7:
-                return name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
-            case 9:
-                return name.equalsIgnoreCase("forwarded");
-            case 10:
-                return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
-            case 15:
-                return name.equalsIgnoreCase("x-forwarded-for");
-            case 16:
-                return name.equalsIgnoreCase("proxy-connection") || name.equalsIgnoreCase("x-forwarded-host");
-            case 17:
-                return name.equalsIgnoreCase("transfer-encoding") || name.equalsIgnoreCase("x-forwarded-proto");
-            case 18:
-                return name.equalsIgnoreCase("proxy-authenticate");
-            case 19:
-                return name.equalsIgnoreCase("proxy-authorization");
-            default:
-                return false;
-        }
-    }
-
-    /** Hop-by-hop headers of a response (RFC 9110 §7.6.1). */
-    static boolean isHopByHopResponse(String name) {
-        switch (name.length()) {
-            case 2:
-                return name.equalsIgnoreCase("te");
-            case 7:
-                return name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
-            case 10:
-                return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
-            case 16:
-                return name.equalsIgnoreCase("proxy-connection");
-            case 17:
-                return name.equalsIgnoreCase("transfer-encoding");
-            case 18:
-                return name.equalsIgnoreCase("proxy-authenticate");
-            case 19:
-                return name.equalsIgnoreCase("proxy-authorization");
-            default:
-                return false;
+    static void removeListed(HttpHeaders h, String connectionValue) {
+        for (String token : connectionValue.split(",")) {
+            String t = token.trim();
+            if (!t.isEmpty() && !t.equalsIgnoreCase("close") && !t.equalsIgnoreCase("keep-alive")
+                    && !t.equalsIgnoreCase("upgrade")) {
+                h.remove(t);
+            }
         }
     }
 

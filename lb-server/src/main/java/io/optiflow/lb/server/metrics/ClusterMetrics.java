@@ -1,0 +1,37 @@
+package io.optiflow.lb.server.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.optiflow.lb.core.control.ControlPlane;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+/**
+ * The state store's gauges (docs/metrics.md): {@code lb_state_store_up}, {@code lb_state_revision} and
+ * {@code lb_state_replicas}, read from the control plane at each scrape.
+ */
+@Startup
+@Singleton
+public class ClusterMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    ControlPlane control;
+
+    @PostConstruct
+    void register() {
+        String store = control.stateStatus().store();
+        Gauge.builder("lb.state.store.up", control, c -> c.stateStatus().available() ? 1 : 0)
+                .description("1 while the state store answers; 0 while this replica serves with its last state and"
+                        + " refuses admin changes").tag("store", store).register(registry);
+        Gauge.builder("lb.state.revision", control, c -> c.stateStatus().revision())
+                .description("The state revision this replica has applied").tag("store", store).register(registry);
+        Gauge.builder("lb.state.replicas", control, c -> c.replicas().size())
+                .description("Replicas listed in the state store (heartbeat within the last hour)")
+                .tag("store", store).register(registry);
+    }
+}

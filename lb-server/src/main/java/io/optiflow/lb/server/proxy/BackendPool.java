@@ -1,0 +1,121 @@
+package io.optiflow.lb.server.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpClientCodec;
+import java.util.ArrayDeque;
+
+/**
+ * Keep-alive HTTP/1.1 connections to one backend, owned by one event loop (no lock, no hand-over). Idle connections
+ * are reused last-in first-out (the warmest first); beyond the per-loop limit requests wait in arrival order for a
+ * connection to come free. WebSocket upgrades get a dedicated connection that never returns here.
+ */
+final class BackendPool {
+
+    private final LoopContext loop;
+    private final String host;
+    private final int port;
+    private final int max;
+    private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
+    private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
+    private int open;
+
+    BackendPool(LoopContext loop, String host, int port, int max) {
+        this.loop = loop;
+        this.host = host;
+        this.port = port;
+        this.max = max;
+    }
+
+    /** Gives {@code x} a connection now ({@link Exchange#onConnected}), once connected, or when one comes free. */
+    void acquire(Exchange x) {
+        BackendConnection c;
+        while ((c = idle.pollLast()) != null) {
+            if (c.channel.isActive()) {
+                c.attach(x, true);
+                x.onConnected(c);
+                return;
+            }
+        }
+        if (open < max) {
+            connect(x, true);
+        } else {
+            waiting.addLast(x);
+        }
+    }
+
+    /** A connection of its own for a protocol upgrade; it is closed, never pooled, when the tunnel ends. */
+    void acquireDedicated(Exchange x) {
+        connect(x, false);
+    }
+
+    /** Forgets a waiting exchange (its client left). */
+    void cancel(Exchange x) {
+        waiting.remove(x);
+    }
+
+    private void connect(Exchange x, boolean pooled) {
+        BackendConnection c = new BackendConnection(loop, this, pooled);
+        if (pooled) {
+            open++;
+        }
+        DataPlane plane = loop.plane;
+        Bootstrap b = plane.backendBootstrap().clone(loop.loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("codec", new HttpClientCodec(plane.backendMaxInitialLine(),
+                        plane.backendMaxHeaderSize(), DataPlane.MAX_CHUNK, false));
+                ch.pipeline().addLast("backend", c);
+            }
+        });
+        ChannelFuture f = b.connect(host, port);
+        c.bind(f.channel());
+        c.attach(x, false);
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                x.onConnected(c);
+            } else {
+                c.detach();
+                c.reportClosed();
+                x.onConnectFailed(c, done.cause());
+            }
+        });
+    }
+
+    /** {@code c} finished a response and may carry the next request. */
+    void release(BackendConnection c) {
+        if (!c.channel.isActive()) {
+            return;
+        }
+        Exchange next = waiting.pollFirst();
+        if (next != null) {
+            c.attach(next, true);
+            next.onConnected(c);
+        } else {
+            idle.addLast(c);
+        }
+    }
+
+    /** {@code c}'s channel closed (or never opened). */
+    void closed(BackendConnection c) {
+        if (!c.pooled) {
+            return;
+        }
+        open--;
+        idle.remove(c);
+        Exchange next = waiting.pollFirst();
+        if (next != null) {
+            connect(next, true);
+        }
+    }
+
+    /** Closes the idle connections (shutdown). */
+    void closeIdle() {
+        BackendConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            c.channel.close();
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package io.optiflow.lb.server.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One client connection (HTTP/1.1), or one stream of an HTTP/2 connection: keep-alive, pipelined requests (held
+ * until the one before is answered), the proxy's own answers, and the hand-off of each checked request to routing.
+ * Runs on one event loop; no synchronization.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+
+    final LoopContext loop;
+    final boolean http2;
+    private final DataPlane plane;
+    private final RequestChecks checks;
+    private Channel ch;
+    String peerIp = "unknown";
+    boolean trustedPeer;
+    private String forwardedHost;
+    private String forwardedValue;
+
+    private Exchange current;
+    private Exchange tunnel;
+    private ArrayDeque<Object> queued;
+    private boolean discardingBody;
+    private boolean closing;
+    private boolean keepAlive = true;
+    boolean http10;
+    private boolean closeAfterResponse;
+    private boolean reading = true;
+
+    ClientConnection(LoopContext loop, DataPlane plane, boolean http2) {
+        this.loop = loop;
+        this.plane = plane;
+        this.http2 = http2;
+        this.checks = new RequestChecks(plane.settings().maxHeaderCount());
+    }
+
+    Channel channel() {
+        return ch;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ch = ctx.channel();
+        SocketAddress remote = http2 && ch.parent() != null ? ch.parent().remoteAddress() : ch.remoteAddress();
+        if (remote instanceof InetSocketAddress a && a.getAddress() != null) {
+            peerIp = a.getAddress().getHostAddress();
+            trustedPeer = plane.isTrusted(a.getAddress().getAddress());
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive() && ch == null) {
+            try {
+                channelActive(ctx);
+            } catch (Exception e) {
+                ctx.close();
+            }
+        }
+    }
+
+    /** The Forwarded element of this peer for {@code host}; cached, as a connection's requests share their host. */
+    String forwardedFor(String host) {
+        if (forwardedValue == null || !java.util.Objects.equals(host, forwardedHost)) {
+            forwardedHost = host;
+            forwardedValue = "for=" + (peerIp.indexOf(':') >= 0 ? "\"[" + peerIp + "]\"" : peerIp)
+                    + (host != null ? ";host=\"" + host + "\"" : "") + ";proto=http";
+        }
+        return forwardedValue;
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (tunnel != null) {
+            onTunnelRead(msg);
+            return;
+        }
+        if (queued != null && !queued.isEmpty()) {
+            queued.addLast(msg);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void onTunnelRead(Object msg) {
+        if (msg instanceof ByteBuf b) {
+            tunnel.onClientTunnelBytes(b);
+        } else if (msg instanceof HttpContent c) {
+            tunnel.onClientTunnelBytes(c.content());
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (discardingBody) {
+            if (msg instanceof HttpContent c) {
+                c.release();
+                if (c instanceof LastHttpContent) {
+                    discardingBody = false;
+                }
+                return;
+            }
+            discardingBody = false;
+        }
+        Exchange x = current;
+        if (x == null) {
+            if (msg instanceof HttpRequest req) {
+                onRequestHead(req);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
+        if (!x.requestEnded() && msg instanceof HttpContent c) {
+            x.onRequestContent(c);
+            return;
+        }
+        // A pipelined request: it waits for the answer to the one before.
+        if (queued == null) {
+            queued = new ArrayDeque<>(4);
+        }
+        queued.addLast(msg);
+        setReading(false);
+    }
+
+    private void onRequestHead(HttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(req);
+            Throwable cause = req.decoderResult().cause();
+            if (cause instanceof TooLongHttpLineException) {
+                reject(414, "URI Too Long: the request line is longer than "
+                        + plane.settings().maxInitialLineLength() + " bytes.");
+            } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+                reject(431, "Request Header Fields Too Large: more than " + plane.settings().maxHeaderSize()
+                        + " bytes of headers.");
+            } else {
+                reject(400, "Bad Request: " + cause.getMessage());
+            }
+            return;
+        }
+        int status = checks.check(req, http2);
+        if (status != 0) {
+            ReferenceCountUtil.release(req);
+            reject(status, checks.message);
+            return;
+        }
+        http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
+        keepAlive = http2 || HttpUtil.isKeepAlive(req);
+        closeAfterResponse = !keepAlive || plane.isDraining();
+        HttpRequest head = req;
+        LastHttpContent body = null;
+        if (req instanceof FullHttpRequest full) {
+            // An HTTP/2 stream that ended with its headers: the head is written to the backend (maybe more than
+            // once, on a retry) apart from its reference-counted content.
+            head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            body = new DefaultLastHttpContent(full.content());
+        }
+        plane.router().route(this, head, checks);
+        if (body != null) {
+            Exchange x = current;
+            if (x != null) {
+                x.onRequestContent(body);
+            } else {
+                body.release();
+            }
+        }
+    }
+
+    void startExchange(Exchange x) {
+        current = x;
+        x.start();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        loop.flushDirty();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ch.isWritable()) {
+            Exchange x = tunnel != null ? tunnel : current;
+            if (x != null) {
+                x.onClientWritable();
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        releaseQueued();
+        Exchange x = tunnel != null ? tunnel : current;
+        current = null;
+        tunnel = null;
+        if (x != null) {
+            x.onClientClosed();
+        }
+        loop.flushDirty();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // resets and the like: channelInactive ends what is open
+    }
+
+    private void releaseQueued() {
+        if (queued != null) {
+            Object m;
+            while ((m = queued.pollFirst()) != null) {
+                ReferenceCountUtil.release(m);
+            }
+        }
+    }
+
+    /** Client reads on or off (back-pressure, and while a request waits for its backend connection). */
+    void setReading(boolean on) {
+        if (on != reading) {
+            reading = on;
+            ch.config().setAutoRead(on);
+        }
+    }
+
+    // ------------------------------------------------------------------ outbound
+
+    void write(HttpObject msg) {
+        ch.write(msg, ch.voidPromise());
+        loop.markDirty(ch);
+    }
+
+    void writeRaw(ByteBuf bytes) {
+        ch.write(bytes, ch.voidPromise());
+        loop.markDirty(ch);
+    }
+
+    void writeContinue() {
+        ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                Unpooled.EMPTY_BUFFER), ch.voidPromise());
+    }
+
+    void closeAfterResponse() {
+        closeAfterResponse = true;
+    }
+
+    boolean closesAfterResponse() {
+        return closeAfterResponse || plane.isDraining();
+    }
+
+    /** The exchange ended (answered, or failed): next request, or close. */
+    void exchangeDone(Exchange x) {
+        if (current != x) {
+            return;
+        }
+        current = null;
+        if (!x.requestEnded()) {
+            discardingBody = true; // answered before the whole body came: skip the rest of it
+        }
+        if (http2) {
+            return;
+        }
+        if (closesAfterResponse()) {
+            closeAfterFlush();
+            return;
+        }
+        drainQueued();
+        if (current == null && (queued == null || queued.isEmpty())) {
+            setReading(true);
+        }
+    }
+
+    private void drainQueued() {
+        while (queued != null && !queued.isEmpty() && !closing && tunnel == null) {
+            Object m = queued.peekFirst();
+            Exchange x = current;
+            if (x != null && (x.requestEnded() || !(m instanceof HttpContent))) {
+                return;
+            }
+            queued.pollFirst();
+            dispatch(m);
+        }
+    }
+
+    /** Ends the connection once what was written has left (a response that must be the last one). */
+    void closeAfterFlush() {
+        closing = true;
+        releaseQueued();
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Cuts the connection (a response broke off: the client must see it incomplete). */
+    void abort() {
+        closing = true;
+        releaseQueued();
+        loop.flushDirty();
+        ch.close();
+    }
+
+    /** A malformed request: answer and close, so nothing after it on the connection is read as a request. */
+    void reject(int status, String message) {
+        sendError(status, message, 0, true);
+        closing = true;
+        releaseQueued();
+    }
+
+    /** An answer of the proxy's own before any exchange (404, 429): the connection goes on. */
+    void answer(int status, String message, long retryAfter, boolean requestEnded) {
+        sendError(status, message, retryAfter, false);
+        if (!requestEnded) {
+            discardingBody = true;
+        }
+        if (http2 || closesAfterResponse()) {
+            if (!http2) {
+                closing = true;
+                releaseQueued();
+            }
+            return;
+        }
+        drainQueued();
+    }
+
+    void sendError(int status, String message, long retryAfterSeconds, boolean close) {
+        ByteBuf body = ByteBufUtil.writeUtf8(ch.alloc(), message + "\n");
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                body);
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        if (retryAfterSeconds > 0) {
+            resp.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        }
+        boolean closeNow = !http2 && (close || closesAfterResponse());
+        if (closeNow) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        if (closeNow) {
+            closing = true;
+            ch.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ch.write(resp, ch.voidPromise());
+            loop.markDirty(ch);
+        }
+    }
+
+    // ------------------------------------------------------------------ tunnels and shutdown
+
+    /** The 101 went out: from now on bytes pass both ways untouched. */
+    void startTunnel(Exchange x) {
+        tunnel = x;
+        current = null;
+        ch.pipeline().remove(DataPlane.ENCODER);
+        ch.pipeline().remove(DataPlane.DECODER); // bytes it still holds go on to channelRead as ByteBufs
+    }
+
+    /** Shutdown: an idle connection closes now, a busy one after its response (with Connection: close). */
+    void drain() {
+        if (closing || tunnel != null) {
+            return;
+        }
+        if (current == null && !discardingBody) {
+            closing = true;
+            releaseQueued();
+            ch.close();
+        } else {
+            closeAfterResponse = true;
+        }
+    }
+
+    /** Shutdown: a tunnel gets a WebSocket close frame (1001, going away) both ways, then closes. */
+    void closeTunnel() {
+        Exchange x = tunnel;
+        if (x == null) {
+            return;
+        }
+        Channel backend = x.tunnelBackend();
+        if (backend != null) {
+            backend.writeAndFlush(WebSocketClose.maskedGoingAway()).addListener(ChannelFutureListener.CLOSE);
+        }
+        closing = true;
+        ch.writeAndFlush(WebSocketClose.goingAway()).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    boolean isIdle() {
+        return current == null && tunnel == null;
+    }
+}

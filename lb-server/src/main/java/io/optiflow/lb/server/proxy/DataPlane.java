@@ -1,0 +1,254 @@
+package io.optiflow.lb.server.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.optiflow.lb.server.config.Cidr;
+import io.optiflow.lb.server.config.ProxySettings;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The data plane on Netty: one listener, a few event loops, each owning the client connections it accepted and the
+ * backend connections those use (see docs/data-plane.md). Also the primitives a graceful shutdown is built from:
+ * {@link #stopAccepting}, {@link #drainConnections}, {@link #inFlight}, {@link #awaitIdle}, {@link #closeTunnels},
+ * {@link #close}. Its methods may be called from any thread.
+ */
+public final class DataPlane {
+
+    static final String DECODER = "decoder";
+    static final String ENCODER = "encoder";
+    static final String CLIENT = "client";
+    /** Largest body part handed on at once (bigger reads are split). */
+    static final int MAX_CHUNK = 64 * 1024;
+
+    private final ProxySettings settings;
+    private final RequestRouter router;
+    private final List<Cidr> trusted;
+    private final NioEventLoopGroup group;
+    private final Map<EventExecutor, LoopContext> loops = new IdentityHashMap<>();
+    private final Bootstrap backendBootstrap;
+    private final ChannelGroup connections = new DefaultChannelGroup("lb-clients", GlobalEventExecutor.INSTANCE);
+    private final int perLoopMaxConnections;
+    private volatile Channel serverChannel;
+    private volatile boolean draining;
+
+    DataPlane(ProxySettings settings, RoutingTable routes) {
+        this.settings = settings;
+        this.router = new RequestRouter(routes);
+        this.trusted = settings.trustedProxies();
+        int n = Math.max(1, settings.instances());
+        this.group = new NioEventLoopGroup(n, new DefaultThreadFactory("lb-proxy", true));
+        for (EventExecutor e : group) {
+            loops.put(e, new LoopContext((EventLoop) e, this));
+        }
+        // The per-backend limit is for the whole load balancer, so it is split among the event loops.
+        this.perLoopMaxConnections = Math.max(1, (settings.maxConnectionsPerBackend() + n - 1) / n);
+        this.backendBootstrap = new Bootstrap().channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeoutMillis());
+    }
+
+    /** Binds the listener; returns the port (the real one for port 0). */
+    int start() throws InterruptedException {
+        for (LoopContext l : loops.values()) {
+            l.start();
+        }
+        ServerBootstrap b = new ServerBootstrap().group(group, group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // Extension point (issue 10): a max-connections cap refuses here; a TLS listener puts its
+                        // SslHandler (SNI, ALPN h2/http1.1) before the detector.
+                        connections.add(ch);
+                        ch.pipeline().addLast("detect", new ProtocolDetector(DataPlane.this));
+                    }
+                });
+        serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
+        return ((java.net.InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    // ------------------------------------------------------------------ pipelines
+
+    void configureHttp1(ChannelPipeline p, String after) {
+        LoopContext loop = loops.get(p.channel().eventLoop());
+        p.addAfter(after, DECODER, new RequestDecoder(settings.maxInitialLineLength(), settings.maxHeaderSize()));
+        p.addAfter(DECODER, ENCODER, new HttpResponseEncoder());
+        p.addAfter(ENCODER, CLIENT, new ClientConnection(loop, this, false));
+    }
+
+    void configureHttp2(ChannelPipeline p, String after) {
+        LoopContext loop = loops.get(p.channel().eventLoop());
+        Http2Settings initial = Http2Settings.defaultSettings().maxHeaderListSize(settings.maxHeaderSize());
+        p.addAfter(after, "h2", Http2FrameCodecBuilder.forServer().initialSettings(initial).build());
+        p.addAfter("h2", "h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel ch) {
+                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
+                ch.pipeline().addLast(CLIENT, new ClientConnection(loop, DataPlane.this, true));
+            }
+        }));
+    }
+
+    // ------------------------------------------------------------------ shared state for the loops
+
+    ProxySettings settings() {
+        return settings;
+    }
+
+    RequestRouter router() {
+        return router;
+    }
+
+    Bootstrap backendBootstrap() {
+        return backendBootstrap;
+    }
+
+    int perLoopMaxConnections() {
+        return perLoopMaxConnections;
+    }
+
+    int backendMaxInitialLine() {
+        return Math.max(4096, settings.maxInitialLineLength());
+    }
+
+    int backendMaxHeaderSize() {
+        return Math.max(8192, settings.maxHeaderSize() * 2);
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
+    boolean isTrusted(byte[] address) {
+        for (Cidr c : trusted) {
+            if (c.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every coarse tick of each loop, on that loop. Extension point for connection-level timers (issue 10). */
+    void onTick(LoopContext loop) {
+    }
+
+    // ------------------------------------------------------------------ graceful shutdown primitives
+
+    /** The port the listener is bound to, or -1 when it is not listening. */
+    public int port() {
+        Channel s = serverChannel;
+        return s == null || !s.isOpen() ? -1 : ((java.net.InetSocketAddress) s.localAddress()).getPort();
+    }
+
+    /** Closes the listener: no new connection is accepted; open ones go on. Completes when the port is released. */
+    public CompletableFuture<Void> stopAccepting() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Channel s = serverChannel;
+        if (s == null) {
+            done.complete(null);
+            return done;
+        }
+        s.close().addListener(f -> done.complete(null));
+        return done;
+    }
+
+    /**
+     * From now on every HTTP/1.1 response carries {@code Connection: close} and its connection closes after it;
+     * connections between requests close now; HTTP/2 connections get a GOAWAY and close once their streams end.
+     */
+    public void drainConnections() {
+        draining = true;
+        for (Channel ch : connections) {
+            ch.eventLoop().execute(() -> {
+                ClientConnection c = ch.pipeline().get(ClientConnection.class);
+                if (c != null) {
+                    c.drain();
+                } else if (ch.pipeline().get(Http2MultiplexHandler.class) != null) {
+                    ch.close(); // Http2FrameCodec: GOAWAY, then closes when the open streams are done
+                } else {
+                    ch.close(); // nothing read yet
+                }
+                loops.get(ch.eventLoop()).flushDirty();
+            });
+        }
+    }
+
+    /** Requests in flight (received and not yet fully answered), over all event loops; tunnels not counted. */
+    public int inFlight() {
+        int n = 0;
+        for (LoopContext l : loops.values()) {
+            n += l.inFlight();
+        }
+        return n;
+    }
+
+    /** Open WebSocket tunnels. */
+    public int openTunnels() {
+        int n = 0;
+        for (LoopContext l : loops.values()) {
+            n += l.tunnelCount();
+        }
+        return n;
+    }
+
+    /** Waits until no request is in flight, at most {@code timeout}; whether that was reached. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (inFlight() > 0) {
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Ends every WebSocket tunnel with a close frame, status 1001 (going away), to both sides, then closes them. */
+    public void closeTunnels() {
+        for (LoopContext l : loops.values()) {
+            l.loop.execute(() -> {
+                for (Exchange x : l.tunnels()) {
+                    x.closeTunnel();
+                }
+            });
+        }
+    }
+
+    /** Closes everything at once (the last step of a shutdown, or a plain stop). */
+    public void close(Duration timeout) {
+        stopAccepting();
+        connections.close();
+        group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(timeout.toMillis() + 1000);
+    }
+}

@@ -1,0 +1,536 @@
+package io.optiflow.lb.server.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.api.Outcome;
+import io.optiflow.lb.api.PickResult;
+import io.optiflow.lb.api.Rejection;
+import io.optiflow.lb.api.RequestContext;
+import io.optiflow.lb.core.pool.Selector;
+import io.optiflow.lb.server.metrics.BackendMeters;
+import java.util.ArrayDeque;
+
+/**
+ * One proxied request, from pick to the end of the response (or of its WebSocket tunnel). Also the request's
+ * {@link RequestContext} for the picker. Runs on its client connection's event loop, which also owns the backend
+ * connections it uses, so its fields need no synchronization.
+ *
+ * <p>Feedback contract: every {@code selector.onStart} is matched by exactly one {@code onComplete}
+ * ({@link #endAttempt}): SUCCESS for a response below 500 (and 500/501), FAILURE for connection errors, resets,
+ * timeouts and 502-504, IGNORED when the client went away.
+ */
+final class Exchange implements RequestContext {
+
+    private final ClientConnection client;
+    private final LoopContext loop;
+    private final ServiceRoute route;
+    private final Selector selector;
+    private final HttpRequest head;
+    private final String path;
+    private final long hashKey;
+    private final boolean hasBody;
+    private final boolean expectContinue;
+    private final boolean upgrade;
+    private final Backend[] tried;
+    private int triedCount;
+
+    private Backend backend;
+    private BackendMeters meters;
+    private BackendPool pool;
+    private BackendConnection conn;
+    private long startNanos;
+    private boolean attemptOpen;
+    private boolean staleRetried;
+    /** Request body parts received before a backend connection was ready. */
+    private ArrayDeque<HttpContent> pendingBody;
+    private boolean requestEnded;
+    private boolean bodySent;
+    private boolean continueSent;
+    private boolean responded;
+    private boolean ignoringInterim;
+    private boolean responseKeepAlive;
+    private int responseStatus;
+    private Outcome responseOutcome;
+    private boolean tunnel;
+    private boolean finished;
+    private boolean clientGone;
+
+    Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, String path, long hashKey,
+             boolean hasBody, boolean expectContinue, boolean upgrade) {
+        this.client = client;
+        this.loop = client.loop;
+        this.route = route;
+        this.selector = route.pool.selector();
+        this.head = head;
+        this.path = path;
+        this.hashKey = hashKey;
+        this.hasBody = hasBody;
+        this.expectContinue = expectContinue;
+        this.upgrade = upgrade;
+        this.tried = new Backend[route.settings.retryAttempts() + 1];
+    }
+
+    @Override
+    public String method() {
+        return head.method().name();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public long hashKey() {
+        return hashKey;
+    }
+
+    long timeoutMillis() {
+        return route.settings.timeoutMillis();
+    }
+
+    boolean requestEnded() {
+        return requestEnded;
+    }
+
+    boolean isTunnel() {
+        return tunnel;
+    }
+
+    void start() {
+        loop.requestStarted();
+        PickResult first = selector.pick(this);
+        if (!first.isBackend()) {
+            if (first == Rejection.RATE_LIMITED) {
+                route.metrics.rateLimited().increment();
+                respondError(429, "Too many requests to service '" + route.name + "'; retry later.", 1);
+            } else {
+                route.metrics.noBackend().increment();
+                respondError(503, "No healthy backend for service '" + route.name + "'; retry later.", 1);
+            }
+            return;
+        }
+        if (hasBody && !expectContinue) {
+            client.setReading(false); // until a backend connection takes the body
+        }
+        attempt(first.backend());
+    }
+
+    // ------------------------------------------------------------------ attempts and retries
+
+    private void attempt(Backend b) {
+        tried[triedCount++] = b;
+        backend = b;
+        meters = route.metrics.backend(b.id());
+        selector.onStart(b);
+        meters.started();
+        attemptOpen = true;
+        staleRetried = false;
+        startNanos = System.nanoTime();
+        pool = loop.pool(b);
+        if (upgrade) {
+            pool.acquireDedicated(this);
+        } else {
+            pool.acquire(this);
+        }
+    }
+
+    private void endAttempt(Outcome outcome) {
+        if (!attemptOpen) {
+            return;
+        }
+        attemptOpen = false;
+        selector.onComplete(backend, System.nanoTime() - startNanos, outcome);
+        meters.ended();
+    }
+
+    private boolean idempotent() {
+        HttpMethod m = head.method();
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
+                || m == HttpMethod.DELETE;
+    }
+
+    private boolean mayRetryAfterSend() {
+        return idempotent() && !hasBody && !upgrade && triedCount < tried.length && !clientGone;
+    }
+
+    /** Another backend not tried yet, or null when the retry limit is reached or none is left. */
+    private Backend nextUntried() {
+        if (triedCount >= tried.length) {
+            return null;
+        }
+        // A picker may return a tried backend again (round robin wraps, hashing sticks): ask a few times.
+        for (int i = 0; i < 2 + tried.length; i++) {
+            PickResult r = selector.pick(this);
+            if (!r.isBackend()) {
+                return null;
+            }
+            Backend b = r.backend();
+            boolean seen = false;
+            for (int j = 0; j < triedCount; j++) {
+                if (tried[j].id().equals(b.id())) {
+                    seen = true;
+                    break;
+                }
+            }
+            if (!seen) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private void retry(Backend next) {
+        route.metrics.retries().increment();
+        attempt(next);
+    }
+
+    // ------------------------------------------------------------------ the request, client to backend
+
+    /** A backend connection is ready for this request (called by the pool, maybe at once). */
+    void onConnected(BackendConnection c) {
+        if (clientGone || finished) {
+            c.responseDone(true); // nothing was sent on it
+            endAttempt(Outcome.IGNORED);
+            return;
+        }
+        conn = c;
+        loop.watch(c);
+        Channel ch = c.channel;
+        ch.write(head, ch.voidPromise());
+        if (!hasBody) {
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+        } else {
+            bodySent = true;
+            if (pendingBody != null) {
+                HttpContent part;
+                while ((part = pendingBody.pollFirst()) != null) {
+                    ch.write(part, ch.voidPromise());
+                }
+            }
+            if (expectContinue && !continueSent) {
+                // Answered only now that a backend is connected, so a client never uploads into the void.
+                continueSent = true;
+                client.writeContinue();
+            }
+            if (!requestEnded) {
+                client.setReading(ch.isWritable());
+            }
+        }
+        loop.markDirty(ch);
+    }
+
+    void onConnectFailed(BackendConnection c, Throwable cause) {
+        // Nothing was sent: any method may go to another backend.
+        endAttempt(Outcome.FAILURE);
+        if (clientGone || finished) {
+            return;
+        }
+        Backend next = nextUntried();
+        if (next != null) {
+            retry(next);
+        } else {
+            respondError(503, "Could not connect to a backend of service '" + route.name + "' ("
+                    + cause.getMessage() + "); retry later.", 1);
+        }
+    }
+
+    /** A part of the client's request body (or the end of a body-less request). Takes ownership of it. */
+    void onRequestContent(HttpContent part) {
+        if (part instanceof LastHttpContent) {
+            requestEnded = true;
+        }
+        if (!hasBody || finished || clientGone) {
+            part.release();
+            return;
+        }
+        BackendConnection c = conn;
+        if (c == null || !bodySent) {
+            if (pendingBody == null) {
+                pendingBody = new ArrayDeque<>(4);
+            }
+            pendingBody.addLast(part);
+            return;
+        }
+        Channel ch = c.channel;
+        ch.write(part, ch.voidPromise());
+        loop.markDirty(ch);
+        if (!ch.isWritable()) {
+            client.setReading(false);
+        }
+    }
+
+    void onBackendWritabilityChanged(boolean writable) {
+        if (tunnel) {
+            client.setReading(writable);
+        } else if (!requestEnded && bodySent) {
+            client.setReading(writable);
+        }
+    }
+
+    // ------------------------------------------------------------------ the response, backend to client
+
+    void onBackendHead(HttpResponse r) {
+        if (r.decoderResult().isFailure()) {
+            BackendConnection c = conn;
+            c.detach();
+            c.channel.close();
+            onBackendClosed(c);
+            return;
+        }
+        int status = r.status().code();
+        if (status < 200 && !(status == 101 && upgrade)) {
+            ignoringInterim = true; // 100 Continue and other interim answers: the client asked nothing of the kind
+            return;
+        }
+        if ((status == 502 || status == 503) && mayRetryAfterSend()) {
+            Backend next = nextUntried();
+            if (next != null && route.retryBudget.tryRetry()) {
+                endAttempt(Outcome.FAILURE);
+                BackendConnection c = conn;
+                conn = null;
+                c.discardResponse(HttpUtil.isKeepAlive(r), false);
+                retry(next);
+                return;
+            }
+        }
+        responded = true;
+        responseStatus = status;
+        responseOutcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
+        responseKeepAlive = HttpUtil.isKeepAlive(r);
+        if (status == 101) {
+            startTunnel(r);
+            return;
+        }
+        ResponseHeads.prepare(r, head.method() == HttpMethod.HEAD, client);
+        client.write(r);
+    }
+
+    void onBackendContent(HttpContent part) {
+        if (ignoringInterim) {
+            part.release();
+            if (part instanceof LastHttpContent) {
+                ignoringInterim = false;
+            }
+            return;
+        }
+        if (finished || clientGone) {
+            part.release();
+            return;
+        }
+        boolean last = part instanceof LastHttpContent;
+        client.write(part);
+        if (last) {
+            finished = true;
+            endAttempt(responseOutcome);
+            meters.record(responseStatus, System.nanoTime() - startNanos);
+            BackendConnection c = conn;
+            conn = null;
+            // A request body the backend did not wait for leaves the connection in an unknown state: close it.
+            c.responseDone(responseKeepAlive && (requestEnded || !hasBody));
+            end();
+        } else if (!client.channel().isWritable()) {
+            conn.channel.config().setAutoRead(false);
+        }
+    }
+
+    /** The client's channel can take more again: let the backend's response flow. */
+    void onClientWritable() {
+        BackendConnection c = conn;
+        if (c != null && responded) {
+            c.channel.config().setAutoRead(true);
+        }
+    }
+
+    void onBackendClosed(BackendConnection c) {
+        if (c != conn) {
+            return;
+        }
+        conn = null;
+        if (finished) {
+            return;
+        }
+        if (tunnel) {
+            endAttempt(Outcome.SUCCESS);
+            finished = true;
+            client.closeAfterFlush();
+            end();
+            return;
+        }
+        if (!responded) {
+            if (c.reused && !bodySent && !staleRetried && !clientGone) {
+                // A kept-alive connection the backend had closed meanwhile: once more on a fresh one.
+                staleRetried = true;
+                pool.acquire(this);
+                return;
+            }
+            endAttempt(Outcome.FAILURE);
+            if (mayRetryAfterSend()) {
+                Backend next = nextUntried();
+                if (next != null && route.retryBudget.tryRetry()) {
+                    retry(next);
+                    return;
+                }
+            }
+            respondError(502, "Backend " + backend.id() + " of service '" + route.name + "' closed the connection"
+                    + " before answering.", 0);
+            return;
+        }
+        // Broke off mid-body: the client must not take a truncated body as complete.
+        endAttempt(Outcome.FAILURE);
+        finished = true;
+        meters.record(responseStatus, System.nanoTime() - startNanos);
+        client.abort();
+        end();
+    }
+
+    void onBackendTimeout() {
+        BackendConnection c = conn;
+        conn = null;
+        if (finished || c == null) {
+            return;
+        }
+        endAttempt(Outcome.FAILURE);
+        if (!responded) {
+            respondError(504, "Backend " + backend.id() + " of service '" + route.name + "' did not answer within "
+                    + route.settings.timeoutMillis() + " ms.", 0);
+        } else {
+            finished = true;
+            meters.record(responseStatus, System.nanoTime() - startNanos);
+            client.abort();
+            end();
+        }
+    }
+
+    // ------------------------------------------------------------------ WebSocket tunnel
+
+    private void startTunnel(HttpResponse r) {
+        // A tunnel is no longer a request in flight (shutdown closes tunnels with a close frame instead).
+        loop.requestEnded();
+        loop.tunnelOpened(this);
+        tunnel = true;
+        meters.record(101, -1);
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        client.write(r);
+        conn.startTunnel();
+        client.startTunnel(this);
+        client.setReading(true);
+    }
+
+    /** Raw bytes (or a stray HTTP content part right after the 101) from the backend. */
+    void onTunnelBytes(Object msg) {
+        if (finished || !tunnel) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ByteBuf bytes = msg instanceof HttpContent c ? c.content() : (ByteBuf) msg;
+        if (!bytes.isReadable()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        client.writeRaw(bytes);
+        if (!client.channel().isWritable()) {
+            conn.channel.config().setAutoRead(false);
+        }
+    }
+
+    /** Raw bytes from the client of a tunnel. */
+    void onClientTunnelBytes(ByteBuf bytes) {
+        BackendConnection c = conn;
+        if (c == null || finished) {
+            bytes.release();
+            return;
+        }
+        c.channel.write(bytes, c.channel.voidPromise());
+        loop.markDirty(c.channel);
+        if (!c.channel.isWritable()) {
+            client.setReading(false);
+        }
+    }
+
+    /** The backend side of the tunnel, for shutdown's close frames; null when gone. */
+    Channel tunnelBackend() {
+        BackendConnection c = conn;
+        return tunnel && c != null ? c.channel : null;
+    }
+
+    /** Shutdown: close frames both ways, then the tunnel closes. */
+    void closeTunnel() {
+        client.closeTunnel();
+    }
+
+    // ------------------------------------------------------------------ endings
+
+    void onClientClosed() {
+        clientGone = true;
+        if (finished) {
+            return;
+        }
+        finished = true;
+        BackendConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.detach();
+            c.channel.close(); // the backend sees the request cancelled
+        } else if (pool != null) {
+            pool.cancel(this);
+        }
+        endAttempt(tunnel ? Outcome.SUCCESS : Outcome.IGNORED);
+        releasePending();
+        countEnd();
+    }
+
+    private void countEnd() {
+        if (tunnel) {
+            loop.tunnelClosed(this);
+        } else {
+            loop.requestEnded();
+        }
+    }
+
+    /** An answer of the proxy's own; {@code retryAfter} > 0 adds Retry-After. After headers went out: cut. */
+    private void respondError(int status, String message, long retryAfter) {
+        finished = true;
+        BackendMeters m = status == 503 || status == 429 || meters == null ? route.metrics.none() : meters;
+        m.record(status, -1);
+        releasePending();
+        if (responded) {
+            client.abort();
+        } else {
+            responded = true;
+            // A body already (partly) sent upstream cannot be skipped safely: close rather than guess where it ends.
+            client.sendError(status, message, retryAfter, bodySent && !requestEnded);
+        }
+        end();
+    }
+
+    private void releasePending() {
+        if (pendingBody != null) {
+            HttpContent part;
+            while ((part = pendingBody.pollFirst()) != null) {
+                part.release();
+            }
+        }
+    }
+
+    private void end() {
+        countEnd();
+        client.exchangeDone(this);
+    }
+
+    static void setChunked(HttpHeaders h) {
+        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+}

@@ -1,0 +1,145 @@
+package io.optiflow.lb.server.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.optiflow.lb.api.Backend;
+import java.util.HashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one event loop owns: its backend connection pools (so a request and its backend connection share a thread:
+ * no hand-over), the coarse timer that sweeps its busy backend connections, the channels written during the
+ * current read cycle (flushed once at its end), and its count of requests in flight. Touched only from the loop's
+ * own thread; {@link #inFlight} is also read by shutdown from other threads.
+ */
+final class LoopContext {
+
+    /** Resolution of the coarse timer: backend silence is noticed within this much of its limit. */
+    static final long TICK_MILLIS = 50;
+
+    final EventLoop loop;
+    final DataPlane plane;
+    private final HashMap<String, BackendPool> pools = new HashMap<>();
+    private Channel[] dirty = new Channel[16];
+    private int dirtyCount;
+    private BackendConnection[] busy = new BackendConnection[64];
+    private int busyCount;
+    /** Ticks of {@link #TICK_MILLIS} since start: the coarse clock for timeouts, no clock read per event. */
+    long tick;
+    private volatile int inFlight;
+    private final java.util.ArrayList<Exchange> tunnels = new java.util.ArrayList<>();
+    private volatile int tunnelCount;
+
+    LoopContext(EventLoop loop, DataPlane plane) {
+        this.loop = loop;
+        this.plane = plane;
+    }
+
+    void start() {
+        loop.scheduleAtFixedRate(this::onTick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    BackendPool pool(Backend b) {
+        BackendPool p = pools.get(b.id());
+        if (p == null) {
+            p = new BackendPool(this, b.host(), b.port(), plane.perLoopMaxConnections());
+            pools.put(b.id(), p);
+        }
+        return p;
+    }
+
+    /** Marks {@code ch} as written to without a flush; {@link #flushDirty} flushes it at the end of the read cycle. */
+    void markDirty(Channel ch) {
+        for (int i = 0; i < dirtyCount; i++) {
+            if (dirty[i] == ch) {
+                return;
+            }
+        }
+        if (dirtyCount == dirty.length) {
+            dirty = java.util.Arrays.copyOf(dirty, dirtyCount * 2);
+        }
+        dirty[dirtyCount++] = ch;
+    }
+
+    void flushDirty() {
+        int n = dirtyCount;
+        dirtyCount = 0;
+        for (int i = 0; i < n; i++) {
+            Channel ch = dirty[i];
+            dirty[i] = null;
+            ch.flush();
+        }
+    }
+
+    void requestStarted() {
+        inFlight = inFlight + 1; // single writer: this loop
+    }
+
+    void requestEnded() {
+        inFlight = inFlight - 1;
+    }
+
+    int inFlight() {
+        return inFlight;
+    }
+
+    void tunnelOpened(Exchange x) {
+        tunnels.add(x);
+        tunnelCount = tunnels.size();
+    }
+
+    void tunnelClosed(Exchange x) {
+        tunnels.remove(x);
+        tunnelCount = tunnels.size();
+    }
+
+    int tunnelCount() {
+        return tunnelCount;
+    }
+
+    /** A copy of this loop's open tunnels (shutdown; on the loop's thread). */
+    Exchange[] tunnels() {
+        return tunnels.toArray(new Exchange[0]);
+    }
+
+    /** A backend connection now carries a request: its silence is watched. */
+    void watch(BackendConnection c) {
+        if (c.busyIndex >= 0) {
+            return;
+        }
+        if (busyCount == busy.length) {
+            busy = java.util.Arrays.copyOf(busy, busyCount * 2);
+        }
+        c.busyIndex = busyCount;
+        busy[busyCount++] = c;
+        c.lastTick = tick;
+    }
+
+    void unwatch(BackendConnection c) {
+        int i = c.busyIndex;
+        if (i < 0) {
+            return;
+        }
+        BackendConnection last = busy[--busyCount];
+        busy[i] = last;
+        last.busyIndex = i;
+        busy[busyCount] = null;
+        c.busyIndex = -1;
+    }
+
+    private void onTick() {
+        long now = ++tick;
+        // Backwards: a timeout unwatches its connection (swap with the last), which must not skip an entry.
+        for (int i = busyCount - 1; i >= 0; i--) {
+            if (i >= busyCount) {
+                continue;
+            }
+            BackendConnection c = busy[i];
+            if ((now - c.lastTick) * TICK_MILLIS >= c.timeoutMillis()) {
+                c.timedOut();
+            }
+        }
+        plane.onTick(this);
+        flushDirty();
+    }
+}

@@ -1,0 +1,123 @@
+package io.optiflow.lb.server.proxy;
+
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.optiflow.lb.api.RequestContext;
+import io.optiflow.lb.server.config.ServiceSettings;
+import io.optiflow.lb.server.ratelimit.RateLimiter;
+
+/**
+ * The routing step of a checked request: target form, service by host and path, rate limits, affinity key, then
+ * the head rewritten for the backend and an {@link Exchange} started. Shared by all connections; immutable.
+ */
+final class RequestRouter {
+
+    private final RoutingTable routes;
+
+    RequestRouter(RoutingTable routes) {
+        this.routes = routes;
+    }
+
+    void route(ClientConnection client, HttpRequest req, RequestChecks k) {
+        String uri = req.uri();
+        String origin = originForm(uri);
+        if (origin == null) {
+            client.reject(400, "Bad Request: the request target must be a path starting with '/'.");
+            return;
+        }
+        int q = origin.indexOf('?');
+        String path = q < 0 ? origin : origin.substring(0, q);
+        boolean ended = req instanceof LastHttpContent;
+        ServiceRoute route = routes.route(k.host, path);
+        if (route == null) {
+            client.answer(404, "No service is configured for host '" + (k.host == null ? "" : k.host)
+                    + "' and path '" + path + "'.", 0, ended);
+            return;
+        }
+        String clientIp = client.trustedPeer ? clientFromForwarded(k.xForwardedFor, client.peerIp) : client.peerIp;
+        RateLimiter limiter = route.rateLimiter;
+        if (limiter.isActive()) {
+            long wait = limiter.tryAcquire(clientIp, System.nanoTime());
+            if (wait > 0) {
+                route.metrics.rateLimited().increment();
+                route.metrics.none().record(429, -1);
+                client.answer(429, "Too Many Requests to service '" + route.name + "'; retry later.",
+                        RateLimiter.retryAfterSeconds(wait), ended);
+                return;
+            }
+        }
+        route.retryBudget.onRequest();
+        // Only WebSocket is tunnelled; any other Upgrade offer (h2c from an HTTP/1.1 client) is dropped as
+        // hop-by-hop and the request proxied as it is.
+        boolean webSocket = !client.http2 && k.upgrade != null && Headers.listedIn(k.connection, "upgrade")
+                && Headers.listedIn(k.upgrade, "websocket");
+        long hashKey = hashKey(route.settings.hashKey(), req, clientIp, path);
+        RequestHeads.prepare(req, origin, k, webSocket, client);
+        client.startExchange(new Exchange(client, route, req, path, hashKey, k.hasBody, k.expectContinue,
+                webSocket));
+    }
+
+    /** Origin-form target ({@code /p?q}), also from absolute-form ({@code http://h/p?q}); null for anything else. */
+    static String originForm(String uri) {
+        if (!uri.isEmpty() && uri.charAt(0) == '/') {
+            return uri;
+        }
+        int scheme = uri.indexOf("://");
+        if (scheme <= 0) {
+            return null;
+        }
+        int slash = uri.indexOf('/', scheme + 3);
+        if (slash < 0) {
+            int qm = uri.indexOf('?', scheme + 3);
+            return qm < 0 ? "/" : "/" + uri.substring(qm);
+        }
+        return uri.substring(slash);
+    }
+
+    /** The address the trusted proxy saw: the last X-Forwarded-For entry. */
+    private static String clientFromForwarded(String xff, String peerIp) {
+        if (xff == null || xff.isBlank()) {
+            return peerIp;
+        }
+        int comma = xff.lastIndexOf(',');
+        String last = xff.substring(comma + 1).trim();
+        return last.isEmpty() ? peerIp : last;
+    }
+
+    private static long hashKey(ServiceSettings.HashKey key, HttpRequest req, String clientIp, String path) {
+        switch (key.kind()) {
+            case PATH:
+                return RequestContext.hash(path);
+            case HEADER: {
+                String v = req.headers().get(key.name());
+                return v == null ? 0 : RequestContext.hash(v);
+            }
+            case COOKIE: {
+                String cookies = req.headers().get("cookie");
+                if (cookies == null) {
+                    return 0;
+                }
+                String name = key.name();
+                int i = 0;
+                int n = cookies.length();
+                while (i < n) {
+                    while (i < n && (cookies.charAt(i) == ' ' || cookies.charAt(i) == ';')) {
+                        i++;
+                    }
+                    int eq = cookies.indexOf('=', i);
+                    int end = cookies.indexOf(';', i);
+                    if (end < 0) {
+                        end = n;
+                    }
+                    if (eq > 0 && eq < end && eq - i == name.length() && cookies.regionMatches(i, name, 0, name.length())) {
+                        return Headers.hash(cookies, eq + 1, end);
+                    }
+                    i = end + 1;
+                }
+                return 0;
+            }
+            default:
+                return RequestContext.hash(clientIp);
+        }
+    }
+}

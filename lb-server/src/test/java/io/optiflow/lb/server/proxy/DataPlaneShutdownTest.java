@@ -1,0 +1,235 @@
+package io.optiflow.lb.server.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.optiflow.lb.api.spi.Ticker;
+import io.optiflow.lb.core.ThreadLocalRandomSource;
+import io.optiflow.lb.core.config.BackendSpec;
+import io.optiflow.lb.core.config.HealthPolicy;
+import io.optiflow.lb.core.config.ServiceSpec;
+import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.registry.StrategyRegistry;
+import io.optiflow.lb.server.config.ProxySettings;
+import io.optiflow.lb.server.config.ServiceSettings;
+import io.optiflow.lb.server.metrics.LbMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The graceful-shutdown primitives of {@link DataPlane}, on a data plane of its own (no Quarkus) in front of a
+ * raw-socket backend: stop accepting, drain keep-alive connections, count and await requests in flight, close
+ * WebSocket tunnels with status 1001.
+ */
+@Timeout(30)
+class DataPlaneShutdownTest {
+
+    private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    private final BlockingQueue<byte[]> tunnelReceived = new LinkedBlockingQueue<>();
+    private ServerSocket backend;
+    private ScheduledExecutorService scheduler;
+    private ControlPlane controlPlane;
+    private DataPlane plane;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "test-backend");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        controlPlane = new ControlPlane(StrategyRegistry.create(Files.createTempDirectory("lb-plugins")),
+                Files.createTempDirectory("lb-data"), Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler,
+                Clock.systemUTC());
+        HealthPolicy noChecks = new HealthPolicy(false, "/", 5_000_000_000L, 2_000_000_000L, 2, 3, 0,
+                30_000_000_000L, 300_000_000_000L, 50);
+        ServiceSpec spec = new ServiceSpec("svc", List.of(new BackendSpec("127.0.0.1:" + backend.getLocalPort(), "http",
+                "127.0.0.1", backend.getLocalPort(), 1)), "round-robin", Map.of(), noChecks);
+        controlPlane.start(List.of(spec));
+        ServiceSettings settings = new ServiceSettings(spec, null, "/", 30_000, 0, 20, 0, 0, 0, 0,
+                ServiceSettings.HashKey.CLIENT_IP);
+        ServiceRoute route = new ServiceRoute(settings, controlPlane.pool("svc").orElseThrow(),
+                LbMetrics.standalone(new SimpleMeterRegistry()).service("svc"), System.nanoTime());
+        plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, 1),
+                new RoutingTable(List.of(route)));
+        port = plane.start();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        releaseSlow.countDown();
+        plane.close(Duration.ofSeconds(2));
+        controlPlane.close();
+        scheduler.shutdownNow();
+        backend.close();
+    }
+
+    @Test
+    void drain_idleClosedNow_busyAnsweredWithConnectionCloseThenClosed_inFlightAwaited() throws Exception {
+        try (Socket idle = client(); Socket busy = client()) {
+            send(idle, "GET /fast HTTP/1.1\r\nHost: a\r\n\r\n");
+            String first = readResponse(idle);
+            assertTrue(first.startsWith("HTTP/1.1 200"), first);
+            send(busy, "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+            waitFor(() -> plane.inFlight() == 1);
+
+            plane.stopAccepting().get(5, TimeUnit.SECONDS);
+            assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close(), "listener closed");
+            plane.drainConnections();
+            assertEquals(-1, idle.getInputStream().read(), "an idle keep-alive connection is closed at once");
+            assertFalse(plane.awaitIdle(Duration.ofMillis(100)), "the slow request is still in flight");
+
+            releaseSlow.countDown();
+            String last = readResponse(busy);
+            assertTrue(last.startsWith("HTTP/1.1 200"), last);
+            assertTrue(last.toLowerCase().contains("connection: close"), "told to go away: " + last);
+            assertEquals(-1, busy.getInputStream().read(), "closed after its response");
+            assertTrue(plane.awaitIdle(Duration.ofSeconds(5)));
+            assertEquals(0, plane.inFlight());
+        }
+    }
+
+    @Test
+    void closeTunnels_openWebSocket_closeFrame1001BothWaysThenClosed() throws Exception {
+        try (Socket ws = client()) {
+            send(ws, "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+            String handshake = readResponse(ws);
+            assertTrue(handshake.startsWith("HTTP/1.1 101"), handshake);
+            waitFor(() -> plane.openTunnels() == 1);
+            assertEquals(0, plane.inFlight(), "a tunnel is not a request in flight");
+
+            plane.closeTunnels();
+            byte[] toClient = ws.getInputStream().readNBytes(4);
+            assertArrayEquals(new byte[] {(byte) 0x88, 0x02, 0x03, (byte) 0xE9}, toClient, "unmasked close, 1001");
+            assertEquals(-1, ws.getInputStream().read(), "then closed");
+            byte[] toBackend = tunnelReceived.poll(5, TimeUnit.SECONDS);
+            assertTrue(toBackend != null && toBackend.length == 8, "a masked close frame reached the backend");
+            assertEquals((byte) 0x88, toBackend[0]);
+            assertEquals((byte) 0x82, toBackend[1]);
+            int code = ((toBackend[6] ^ toBackend[2]) & 0xff) << 8 | ((toBackend[7] ^ toBackend[3]) & 0xff);
+            assertEquals(1001, code);
+            waitFor(() -> plane.openTunnels() == 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Socket client() throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    private static void send(Socket s, String text) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /** Reads one response head and its Content-Length body (none for 101). */
+    private static String readResponse(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        String head = readHead(in);
+        int len = 0;
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                len = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return head + new String(in.readNBytes(len), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0) {
+            b.write(c);
+            byte[] a = b.toByteArray();
+            int n = a.length;
+            if (n >= 4 && a[n - 4] == '\r' && a[n - 3] == '\n' && a[n - 2] == '\r' && a[n - 1] == '\n') {
+                break;
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, "condition not reached within 5 s");
+            Thread.sleep(10);
+        }
+    }
+
+    /** A backend on raw sockets: {@code /slow} waits for the test, {@code /ws} upgrades and records what comes. */
+    private void acceptLoop() {
+        while (!backend.isClosed()) {
+            try {
+                Socket s = backend.accept();
+                Thread t = new Thread(() -> serve(s), "test-backend-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            while (true) {
+                String head = readHead(in);
+                if (head.isEmpty()) {
+                    return;
+                }
+                if (head.startsWith("GET /ws")) {
+                    out.write(("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    s.setSoTimeout(10_000);
+                    tunnelReceived.add(in.readNBytes(8));
+                    return;
+                }
+                if (head.startsWith("GET /slow")) {
+                    releaseSlow.await(20, TimeUnit.SECONDS);
+                }
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+        } catch (SocketTimeoutException e) {
+            // the test is over
+        } catch (IOException | InterruptedException e) {
+            // connection gone
+        }
+    }
+}
