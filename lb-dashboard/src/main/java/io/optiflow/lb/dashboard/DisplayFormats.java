@@ -38,4 +38,24 @@ public final class DisplayFormats {
         }
         return String.format(Locale.ROOT, "%.2fM", n / 1e6);
     }
+
+    /** Requests per second: {@code 0}, {@code 4.2}, {@code 950}, {@code 12.3k}. */
+    public static String rate(double perSecond) {
+        if (Double.isNaN(perSecond) || perSecond <= 0) {
+            return "0";
+        }
+        if (perSecond < 10) {
+            return String.format(Locale.ROOT, "%.1f", perSecond);
+        }
+        return count(Math.round(perSecond));
+    }
+
+    /** A share 0..1 as a percentage: {@code 0 %}, {@code 0.4 %}, {@code 12 %}. */
+    public static String percent(double share) {
+        if (Double.isNaN(share) || share <= 0) {
+            return "0 %";
+        }
+        double p = share * 100;
+        return p < 10 ? String.format(Locale.ROOT, "%.1f %%", p) : String.format(Locale.ROOT, "%.0f %%", p);
+    }
 }

@@ -21,4 +21,20 @@ class DisplayFormatsTest {
         assertEquals("12.3k", DisplayFormats.count(12_345));
         assertEquals("4.57M", DisplayFormats.count(4_567_000));
     }
+
+    @Test
+    void rate_smallAndLarge_oneDecimalBelowTenThenCounts() {
+        assertEquals("0", DisplayFormats.rate(0));
+        assertEquals("0", DisplayFormats.rate(Double.NaN));
+        assertEquals("4.2", DisplayFormats.rate(4.24));
+        assertEquals("950", DisplayFormats.rate(950.2));
+        assertEquals("12.3k", DisplayFormats.rate(12_345));
+    }
+
+    @Test
+    void percent_share_oneDecimalBelowTen() {
+        assertEquals("0 %", DisplayFormats.percent(0));
+        assertEquals("0.4 %", DisplayFormats.percent(0.004));
+        assertEquals("12 %", DisplayFormats.percent(0.123));
+    }
 }

@@ -434,6 +434,16 @@ public final class DefaultServicePool implements ServicePool {
                 strategySwitches, List.copyOf(views));
     }
 
+    /** Recent latency of the whole service: the members' histograms merged (allocates; for readers only). */
+    public LatencySummary latency() {
+        PoolSelector s = selector;
+        List<LatencyHistogram> all = new ArrayList<>(s.statsCount());
+        for (int i = 0; i < s.statsCount(); i++) {
+            all.add(s.stats(i).latency);
+        }
+        return LatencyHistogram.summary(all);
+    }
+
     /** The view of one backend, if it is a member. */
     public Optional<BackendView> backendView(String backendId) {
         for (BackendView v : view().backends()) {

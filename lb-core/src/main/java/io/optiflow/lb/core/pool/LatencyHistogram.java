@@ -74,22 +74,32 @@ final class LatencyHistogram {
 
     /** Count, mean and percentiles of the current and the previous half. Allocates; not for the request path. */
     LatencySummary summary() {
-        long w = Math.floorDiv(ticker.read(), halfNanos);
+        return summary(java.util.List.of(this));
+    }
+
+    /**
+     * One summary over the recent halves of several histograms (for example every backend of a service: quantiles
+     * of the merged buckets, not an average of quantiles). Allocates; not for the request path.
+     */
+    static LatencySummary summary(java.util.List<LatencyHistogram> histograms) {
         long[] merged = new long[BUCKETS];
         long total = 0;
         long sum = 0;
-        for (int slot = 0; slot < 2; slot++) {
-            long held = windows.get(slot);
-            if (held != w && held != w - 1) {
-                continue; // older than one half: not recent
+        for (LatencyHistogram h : histograms) {
+            long w = Math.floorDiv(h.ticker.read(), h.halfNanos);
+            for (int slot = 0; slot < 2; slot++) {
+                long held = h.windows.get(slot);
+                if (held != w && held != w - 1) {
+                    continue; // older than one half: not recent
+                }
+                AtomicLongArray c = h.counts[slot];
+                for (int i = 0; i < BUCKETS; i++) {
+                    long n = c.get(i);
+                    merged[i] += n;
+                    total += n;
+                }
+                sum += h.sumMicros.get(slot);
             }
-            AtomicLongArray c = counts[slot];
-            for (int i = 0; i < BUCKETS; i++) {
-                long n = c.get(i);
-                merged[i] += n;
-                total += n;
-            }
-            sum += sumMicros.get(slot);
         }
         if (total == 0) {
             return new LatencySummary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);

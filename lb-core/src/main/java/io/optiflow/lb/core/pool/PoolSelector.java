@@ -98,6 +98,14 @@ final class PoolSelector implements Selector {
         }
     }
 
+    int statsCount() {
+        return stats.length;
+    }
+
+    BackendStats stats(int i) {
+        return stats[i];
+    }
+
     /** The stats of a member by id, or null. Binary search; allocation-free. */
     BackendStats find(String id) {
         int lo = 0;

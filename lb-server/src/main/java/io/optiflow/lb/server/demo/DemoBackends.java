@@ -94,9 +94,9 @@ public class DemoBackends {
                 .compose(r -> r.send().compose(resp -> resp.body()))
                 .onFailure(e -> LOG.debugf("demo request failed: %s", e.getMessage())));
         int adminPort = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(9090);
-        LOG.infof("Demo running: %d req/s through the proxy at http://localhost:%d%s ; admin API at "
-                + "http://127.0.0.1:%d/api/v1/services/demo , metrics at http://127.0.0.1:%d/q/metrics", rps, proxyPort, pathPrefix,
-                adminPort, adminPort);
+        LOG.infof("Demo running: %d req/s through the proxy at http://localhost:%d%s ; dashboard at "
+                + "http://127.0.0.1:%d/services/demo ; admin API at http://127.0.0.1:%d/api/v1/services/demo , metrics"
+                + " at http://127.0.0.1:%d/q/metrics", rps, proxyPort, pathPrefix, adminPort, adminPort, adminPort);
     }
 
     @PreDestroy

@@ -208,6 +208,15 @@ public class AdminUsers {
         return slowChecks;
     }
 
+    /**
+     * The roles of an existing user, without a password check: for a session already established by a login (the
+     * dashboard's form-login cookie names the user; the user may have been removed since).
+     */
+    public Optional<Set<String>> roles(String user) {
+        User u = user == null ? null : users.get(user);
+        return u == null ? Optional.empty() : Optional.of(u.roles);
+    }
+
     /** {@code name (roles)} of each user, for the start-up log; never a password. */
     String describe() {
         StringBuilder sb = new StringBuilder();

@@ -31,8 +31,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * HTTP Basic on every admin path: 401 without (or with wrong) credentials, 403 for a viewer's change; changes take
- * JSON only and nothing from another site (CrossSiteGuard).
+ * HTTP Basic on every admin path ({@code /api/*}, {@code /q/*}): 401 without (or with wrong) credentials, 403 for a
+ * viewer's change; changes take JSON only and nothing from another site (CrossSiteGuard). The dashboard's pages have
+ * a login page of their own (DashboardLoginTest).
  */
 @QuarkusTest
 @TestProfile(AdminPlaneProfile.class)
@@ -58,7 +59,8 @@ class AdminSecurityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/api/v1/services", "/api/v1/services/web", "/api/v1/strategies", "/api/v1/audit",
-            "/q/health", "/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi", "/", "/no-such-page"})
+            "/q/health", "/q/health/live", "/q/health/ready", "/q/metrics", "/q/openapi", "/api/v1/no-such-thing",
+            "/q/no-such-thing"})
     void adminPath_withoutCredentials_is401WithBasicChallenge(String path) {
         given().get(path).then().statusCode(401)
                 .header("WWW-Authenticate", matchesPattern("(?i)basic realm=\"OptiFlow LB admin\""));

@@ -6,11 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Starts the real backends of the admin-plane tests and points a fresh data folder and plug-ins folder at them.
@@ -58,12 +56,6 @@ public class AdminTestEnvironment implements QuarkusTestResourceLifecycleManager
     public void stop() {
         backends.forEach(TestBackend::close);
         backends.clear();
-        if (root != null) {
-            try (Stream<Path> files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a leftover temp folder is harmless
-            }
-        }
+        TempTree.delete(root);
     }
 }

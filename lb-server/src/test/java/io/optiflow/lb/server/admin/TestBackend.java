@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * a test sees where the proxy sent it. A path containing {@code /hold} is held open until {@code /__release} is
  * called on this backend directly (at most 10 s), to keep a request in flight on purpose.
  */
-final class TestBackend implements AutoCloseable {
+public final class TestBackend implements AutoCloseable {
 
     private static final long MAX_HOLD_SECONDS = 10;
 
@@ -30,7 +30,7 @@ final class TestBackend implements AutoCloseable {
     });
     private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(1));
 
-    TestBackend() throws IOException {
+    public TestBackend() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -38,11 +38,11 @@ final class TestBackend implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:port}, the backend id the load balancer gives it. */
-    String id() {
+    public String id() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    String url() {
+    public String url() {
         return "http://" + id();
     }
 

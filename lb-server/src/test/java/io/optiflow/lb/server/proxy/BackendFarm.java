@@ -8,7 +8,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +42,7 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
 
     private Vertx vertx;
     private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
+    private final List<Socket> held = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
     private final Map<String, List<JsonObject>> records = new ConcurrentHashMap<>();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
@@ -91,7 +94,7 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
         service(c, "hosted", "/", "h1");
         c.put("lb.services.hosted.match.host", "api.example.test");
         // Two ports nobody listens on: every connection is refused.
-        c.put("lb.services.down.backends", "http://127.0.0.1:" + freePort() + ",http://127.0.0.1:" + freePort());
+        c.put("lb.services.down.backends", "http://127.0.0.1:" + deadPort() + ",http://127.0.0.1:" + deadPort());
         c.put("lb.services.down.match.path-prefix", "/down");
         c.put("lb.services.down.health.interval", "200ms");
         c.put("lb.services.down.health.fall", "1");
@@ -109,8 +112,16 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
         c.put("lb.services." + name + ".health.interval", "500ms");
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
+    /**
+     * A port where nothing listens, held (bound, never listening) until the farm stops: a port only probed and
+     * closed can be handed to the next server that binds port 0 (seen: the admin port itself, whose dashboard
+     * answers 200 to the health check, so the "down" service came up).
+     */
+    private int deadPort() {
+        try {
+            Socket s = new Socket();
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            held.add(s);
             return s.getLocalPort();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -222,6 +233,13 @@ public class BackendFarm implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
+        for (Socket s : held) {
+            try {
+                s.close();
+            } catch (java.io.IOException e) {
+                // closing a never-connected socket: nothing to lose
+            }
+        }
         if (vertx != null) {
             await(vertx.close());
         }

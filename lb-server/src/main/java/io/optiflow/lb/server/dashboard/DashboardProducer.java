@@ -1,0 +1,62 @@
+package io.optiflow.lb.server.dashboard;
+
+import io.optiflow.lb.api.spi.Ticker;
+import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.core.stats.StatsSampler;
+import io.optiflow.lb.server.bootstrap.CoreProducer;
+import io.optiflow.lb.server.metrics.LbMetrics;
+import io.optiflow.lb.server.metrics.ServiceMetrics;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the dashboard (lb-dashboard's views) to the core: the one shared {@link StatsSampler} over the control
+ * plane's pools, started at start-up so five minutes of history build up before anyone looks, with the requests
+ * the proxy refused itself (429, 503) read from their meters.
+ */
+@Singleton
+public class DashboardProducer {
+
+    private static final Logger LOG = Logger.getLogger(DashboardProducer.class);
+
+    @Inject
+    CoreProducer core;
+
+    @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1")
+    String host;
+
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "9090")
+    int port;
+
+    @Produces
+    @Singleton
+    StatsSampler statsSampler(ControlPlane control, LbMetrics metrics) {
+        StatsSampler sampler = new StatsSampler(control, Ticker.SYSTEM, Clock.systemUTC(),
+                StatsSampler.DEFAULT_SECONDS);
+        for (ServicePool pool : control.pools()) {
+            ServiceMetrics m = metrics.service(pool.name());
+            sampler.countRejections(pool.name(), () -> (long) m.rateLimited().count(),
+                    () -> (long) m.noBackend().count());
+        }
+        sampler.start(core.scheduler());
+        return sampler;
+    }
+
+    void closeSampler(@Disposes StatsSampler sampler) {
+        sampler.close();
+    }
+
+    void onStart(@Observes StartupEvent event, StatsSampler sampler) {
+        String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        LOG.infof("Dashboard: http://%s:%d/ (log in with an admin-plane user: the same users, passwords and roles"
+                + " as the admin API)", shown, port);
+    }
+}
