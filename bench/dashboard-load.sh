@@ -42,13 +42,19 @@ ADMIN=$(free_port); PROXY=$(free_port)
 java -Dquarkus.http.port=$ADMIN -Dlb.proxy.port=$PROXY -Dlb.proxy.host=127.0.0.1 -Dlb.data.dir=$TMP/data \
      -Dlb.plugins.dir=$TMP/plugins -Dlb.admin.password=bench-pw \
      -Dlb.services.bench.backends=$(IFS=,; echo "${BACKENDS[*]}") -Dlb.services.bench.strategy=round-robin \
-     -Dlb.services.bench.health.enabled=false -jar "$JAR" > "$TMP/server.log" 2>&1 & PIDS+=($!)
+     -Dlb.services.bench.health.enabled=false -jar "$JAR" > "$TMP/server.log" 2>&1 & LB=$!; PIDS+=($LB)
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$PROXY/" && break; sleep 0.5; done
 echo "# $(date -u +%FT%TZ) tree $(git rev-parse --short HEAD), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 wrk -t2 -c$CONNS -d10s "http://127.0.0.1:$PROXY/" > /dev/null   # warm-up
-run() { wrk -t2 -c$CONNS -d${SECS}s --latency "http://127.0.0.1:$PROXY/" > "$TMP/wrk.$1.$2.txt"
-        awk -v d="$1" -v r="$2" '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2} END {printf "%s\t%s\t%s\t%s\n", d, r, rps, p99}' "$TMP/wrk.$1.$2.txt"; }
-printf 'dashboards\tround\treq/s\tp99\n'
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # utime + stime, clock ticks
+chromium_ticks() { local t=0; for p in $(pgrep -x chromium); do t=$((t + $(ticks "$p"))); done; echo $t; }
+HZ=$(getconf CLK_TCK)
+run() { local lb0 cr0; lb0=$(ticks $LB); cr0=$(chromium_ticks)
+        wrk -t2 -c$CONNS -d${SECS}s --latency "http://127.0.0.1:$PROXY/" > "$TMP/wrk.$1.$2.txt"
+        local lb=$(( $(ticks $LB) - lb0 )) cr=$(( $(chromium_ticks) - cr0 ))
+        awk -v d="$1" -v r="$2" -v lb="$lb" -v cr="$cr" -v hz="$HZ" -v s="$SECS" '/Requests\/sec/ {rps=$2} / 99%/ {p99=$2}
+            END {printf "%s\t%s\t%s\t%s\t%.0f\t%.0f\n", d, r, rps, p99, 100*lb/hz/s, 100*cr/hz/s}' "$TMP/wrk.$1.$2.txt"; }
+printf 'dashboards\tround\treq/s\tp99\tLB CPU %%\tchromium CPU %%\n'
 for r in $(seq 1 "$ROUNDS"); do
   run 0 "$r"
   rm -f "$TMP/stop"

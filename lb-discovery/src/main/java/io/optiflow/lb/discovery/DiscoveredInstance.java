@@ -1,20 +1,27 @@
 package io.optiflow.lb.discovery;
 
+import io.optiflow.lb.core.config.BackendSpec;
+import io.optiflow.lb.core.config.DiscoveredBackend;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * One instance as a discovery source reports it.
  *
- * @param host   host name or IP literal
+ * @param scheme {@code http} or {@code https}
+ * @param host   host name or IP literal (IPv6 without brackets)
  * @param port   TCP port, 1..65535
  * @param weight relative weight, 1..10000
  * @param labels zone, version, ... (copied)
  */
-public record DiscoveredInstance(String host, int port, int weight, Map<String, String> labels) {
+public record DiscoveredInstance(String scheme, String host, int port, int weight, Map<String, String> labels) {
 
     public DiscoveredInstance {
+        Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(host, "host");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException("scheme: '" + scheme + "' (expected: http or https)");
+        }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host: blank (expected: a host name or IP address)");
         }
@@ -27,8 +34,18 @@ public record DiscoveredInstance(String host, int port, int weight, Map<String, 
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    /** An {@code http} instance. */
+    public DiscoveredInstance(String host, int port, int weight, Map<String, String> labels) {
+        this("http", host, port, weight, labels);
+    }
+
     /** {@code host:port}, the backend id the pools use. */
     public String id() {
         return host + ":" + port;
+    }
+
+    /** What the control plane is fed. */
+    public DiscoveredBackend toBackend() {
+        return new DiscoveredBackend(new BackendSpec(id(), scheme, host, port, weight), labels);
     }
 }

@@ -24,11 +24,14 @@ final class BackendOperations {
     private final ServiceTable services;
     private final ChangeJournal journal;
     private final ObjectMapper mapper;
+    private final DiscoveryMembership discovery;
 
-    BackendOperations(ServiceTable services, ChangeJournal journal, ObjectMapper mapper) {
+    BackendOperations(ServiceTable services, ChangeJournal journal, ObjectMapper mapper,
+                      DiscoveryMembership discovery) {
         this.services = services;
         this.journal = journal;
         this.mapper = mapper;
+        this.discovery = discovery;
     }
 
     BackendView add(String service, String url, Integer weight, String ifMatch, String actor) {
@@ -70,7 +73,7 @@ final class BackendOperations {
             }
             RuntimeState state = journal.state();
             ServiceState st = state.service(service);
-            BackendSpec base = baseSpec(svc, st, backendId);
+            BackendSpec base = baseSpec(svc, st, backendId, discovery);
             BackendOverride old = st.backends().get(backendId);
             Integer oldWeight = old == null ? null : old.weight();
             AdminState oldState = old == null ? null : old.state();
@@ -83,7 +86,7 @@ final class BackendOperations {
             }
             BackendOverride next = new BackendOverride(newWeight, newState);
             entry = replace(svc, state.with(service, st.withBackendOverride(backendId, next)), "backend.update",
-                    current, entry(base, isRuntime(current), next), actor);
+                    current, rebuilt(current, base, next), actor);
             view = svc.pool().backendView(backendId).orElseThrow();
         }
         journal.published(entry);
@@ -104,7 +107,7 @@ final class BackendOperations {
                 return svc.pool().backendView(backendId).orElseThrow();
             }
             entry = replace(svc, state.with(service, st.withBackendOverride(backendId, null)), "backend.reset",
-                    current, entry(baseSpec(svc, st, backendId), isRuntime(current), null), actor);
+                    current, rebuilt(current, baseSpec(svc, st, backendId, discovery), null), actor);
             view = svc.pool().backendView(backendId).orElseThrow();
         }
         journal.published(entry);
@@ -118,6 +121,13 @@ final class BackendOperations {
             ManagedService svc = services.require(service);
             journal.expect(service, ifMatch);
             BackendEntry current = existing(svc, backendId);
+            if (!isRuntime(current) && !current.origin().equals(BackendEntry.ORIGIN_CONFIG)) {
+                throw new AdminException(AdminException.Kind.CONFLICT, "backend '" + backendId + "' of service '"
+                        + service + "' comes from " + current.origin() + " (expected: a config or runtime backend;"
+                        + " drain it with PATCH state=DRAINING, which is kept by id, or remove it at its source"
+                        + (current.origin().equals(BackendEntry.ORIGIN_REGISTRATION)
+                        ? ": DELETE its registration)" : ")"));
+            }
             RuntimeState state = journal.state();
             ServiceState st = state.service(service).withBackendOverride(backendId, null);
             if (st.added().containsKey(backendId)) {
@@ -150,11 +160,20 @@ final class BackendOperations {
 
     /** The pool entry for a base spec with its overrides applied. */
     static BackendEntry entry(BackendSpec base, boolean runtime, BackendOverride o) {
+        return entry(base, runtime ? BackendEntry.ORIGIN_RUNTIME : BackendEntry.ORIGIN_CONFIG, Map.of(), o);
+    }
+
+    /** The pool entry of a backend from {@code origin} with its labels and overrides applied. */
+    static BackendEntry entry(BackendSpec base, String origin, Map<String, String> labels, BackendOverride o) {
         Integer w = o == null ? null : o.weight();
         AdminState s = o == null ? null : o.state();
-        Backend b = new Backend(base.id(), base.host(), base.port(), w == null ? base.weight() : w, Map.of());
-        return new BackendEntry(b, base.url(), runtime ? BackendEntry.ORIGIN_RUNTIME : BackendEntry.ORIGIN_CONFIG,
-                s == null ? AdminState.ENABLED : s, w != null, s != null);
+        Backend b = new Backend(base.id(), base.host(), base.port(), w == null ? base.weight() : w, labels);
+        return new BackendEntry(b, base.url(), origin, s == null ? AdminState.ENABLED : s, w != null, s != null);
+    }
+
+    /** {@code current}'s entry rebuilt on {@code base} with overrides {@code o} (origin and labels kept). */
+    private static BackendEntry rebuilt(BackendEntry current, BackendSpec base, BackendOverride o) {
+        return entry(base, current.origin(), current.backend().labels(), o);
     }
 
     /** Parses a new backend's url and weight, reporting every bad field at once under the caller's field name. */
@@ -194,17 +213,28 @@ final class BackendOperations {
         return e.origin().equals(BackendEntry.ORIGIN_RUNTIME);
     }
 
-    /** The configured (or added) spec a backend's overrides apply to. */
-    private static BackendSpec baseSpec(ManagedService svc, ServiceState st, String id) {
+    /** The configured, added, registered or discovered spec a backend's overrides apply to. */
+    private static BackendSpec baseSpec(ManagedService svc, ServiceState st, String id,
+                                        DiscoveryMembership discovery) {
         BackendSpec added = st.added().get(id);
         if (added != null) {
             return added;
         }
         BackendSpec configured = svc.configured().get(id);
-        if (configured == null) {
-            throw new IllegalStateException("backend " + id + " is in the pool but neither configured nor added");
+        if (configured != null) {
+            return configured;
         }
-        return configured;
+        for (RuntimeState.Registration r : st.registrations().values()) {
+            if (r.spec().id().equals(id)) {
+                return r.spec();
+            }
+        }
+        BackendSpec discovered = discovery.discoveredSpec(svc.name(), id);
+        if (discovered == null) {
+            throw new IllegalStateException("backend " + id + " is in the pool but neither configured, added,"
+                    + " registered nor discovered");
+        }
+        return discovered;
     }
 
     private String json(BackendEntry e) {

@@ -69,6 +69,9 @@ public final class ControlPlane implements AutoCloseable {
     private final ChangeJournal journal;
     private final StrategyOperations strategyOps;
     private final BackendOperations backendOps;
+    private final DiscoveryMembership discovery;
+    private final Registrations registrations;
+    private final ScheduledExecutorService scheduler;
     private final StoreSync sync;
     private final Object lifecycle = new Object();
     private boolean started; // guarded by lifecycle
@@ -105,7 +108,10 @@ public final class ControlPlane implements AutoCloseable {
         this.serviceFactory = new ServiceFactory(strategyFactory, ticker, random, scheduler);
         this.journal = new ChangeJournal(store, replicaId, mapper, clock);
         this.strategyOps = new StrategyOperations(services, strategyFactory, journal, mapper);
-        this.backendOps = new BackendOperations(services, journal, mapper);
+        this.discovery = new DiscoveryMembership(services, journal, clock);
+        this.backendOps = new BackendOperations(services, journal, mapper, discovery);
+        this.registrations = new Registrations(services, journal, mapper, clock);
+        this.scheduler = scheduler;
         this.sync = store.isShared() ? new StoreSync(journal, clock) : null;
     }
 
@@ -126,6 +132,8 @@ public final class ControlPlane implements AutoCloseable {
             StateDocument saved = journal.load(); // throws StateFileException; the state stays as it is
             services.publish(serviceFactory.buildAll(specs, configured, saved.state(), journal.where()));
             journal.open(saved, new RemoteStateApplier(services, serviceFactory, journal.where()));
+            discovery.init();
+            registrations.start(scheduler);
             if (sync != null) {
                 sync.start();
             }
@@ -192,6 +200,16 @@ public final class ControlPlane implements AutoCloseable {
     /** The data folder. */
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** Where discovery sources feed their answers, and their status. */
+    public DiscoveryMembership discovery() {
+        return discovery;
+    }
+
+    /** Self-registration of instances (register, renew, deregister, expiry). */
+    public Registrations registrations() {
+        return registrations;
     }
 
     /** The state store as this replica sees it now. */
@@ -328,6 +346,7 @@ public final class ControlPlane implements AutoCloseable {
                 return;
             }
             closed = true;
+            registrations.stop();
             if (sync != null) {
                 sync.close();
             }

@@ -72,11 +72,16 @@ final class RemoteStateApplier {
         }
     }
 
+    private static boolean isDiscovered(String origin) {
+        return !origin.equals(BackendEntry.ORIGIN_CONFIG) && !origin.equals(BackendEntry.ORIGIN_RUNTIME)
+                && !origin.equals(BackendEntry.ORIGIN_REGISTRATION);
+    }
+
     private static void applyBackends(ManagedService svc, ServiceState now) {
         DefaultServicePool pool = svc.pool();
         Map<String, BackendEntry> wanted = ServiceFactory.entries(svc.configured(), now);
         for (BackendView b : pool.view().backends()) {
-            if (!wanted.containsKey(b.id())) {
+            if (!wanted.containsKey(b.id()) && !isDiscovered(b.origin())) { // discovery owns its own
                 pool.removeBackend(b.id());
             }
         }

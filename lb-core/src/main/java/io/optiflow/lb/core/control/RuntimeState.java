@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.optiflow.lb.core.config.BackendSpec;
 import io.optiflow.lb.core.pool.AdminState;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
@@ -44,30 +46,66 @@ record RuntimeState(Map<String, ServiceState> services) {
     }
 
     /**
+     * A self-registered instance: a backend that stays while it renews within its TTL.
+     *
+     * @param id        registration id (what the instance renews and deregisters with)
+     * @param spec      its URL and weight
+     * @param ttlMillis time to live after each renewal
+     * @param expiresAt when it leaves unless renewed (wall clock, so it holds across restarts)
+     */
+    record Registration(String id, BackendSpec spec, long ttlMillis, Instant expiresAt) {
+
+        Registration renewed(Instant now) {
+            return new Registration(id, spec, ttlMillis, now.plusMillis(ttlMillis));
+        }
+    }
+
+    /**
      * Overrides of one service.
      *
-     * @param strategy strategy override or null
-     * @param backends weight/state overrides by backend id
-     * @param added    backends added at runtime, by id
-     * @param removed  ids of configured backends removed at runtime
+     * @param strategy      strategy override or null
+     * @param backends      weight/state overrides by backend id (discovered backends' too: they apply again when
+     *                      the backend comes back)
+     * @param added         backends added at runtime, by id
+     * @param removed       ids of configured backends removed at runtime
+     * @param registrations self-registered instances, by registration id
      */
     record ServiceState(StrategyOverride strategy, Map<String, BackendOverride> backends,
-                        Map<String, BackendSpec> added, Set<String> removed) {
+                        Map<String, BackendSpec> added, Set<String> removed, Map<String, Registration> registrations) {
 
-        static final ServiceState EMPTY = new ServiceState(null, Map.of(), Map.of(), Set.of());
+        static final ServiceState EMPTY = new ServiceState(null, Map.of(), Map.of(), Set.of(), Map.of());
 
         ServiceState {
             backends = Collections.unmodifiableMap(new TreeMap<>(backends));
             added = Collections.unmodifiableMap(new TreeMap<>(added));
             removed = Collections.unmodifiableSet(new TreeSet<>(removed));
+            registrations = Collections.unmodifiableMap(new TreeMap<>(registrations));
+        }
+
+        ServiceState(StrategyOverride strategy, Map<String, BackendOverride> backends, Map<String, BackendSpec> added,
+                     Set<String> removed) {
+            this(strategy, backends, added, removed, Map.of());
         }
 
         boolean isEmpty() {
-            return strategy == null && backends.isEmpty() && added.isEmpty() && removed.isEmpty();
+            return strategy == null && backends.isEmpty() && added.isEmpty() && removed.isEmpty()
+                    && registrations.isEmpty();
         }
 
         ServiceState withStrategy(StrategyOverride s) {
-            return new ServiceState(s, backends, added, removed);
+            return new ServiceState(s, backends, added, removed, registrations);
+        }
+
+        ServiceState withRegistration(Registration r) {
+            Map<String, Registration> m = new TreeMap<>(registrations);
+            m.put(r.id(), r);
+            return new ServiceState(strategy, backends, added, removed, m);
+        }
+
+        ServiceState withoutRegistration(String id) {
+            Map<String, Registration> m = new TreeMap<>(registrations);
+            m.remove(id);
+            return new ServiceState(strategy, backends, added, removed, m);
         }
 
         ServiceState withBackendOverride(String id, BackendOverride o) {
@@ -77,25 +115,25 @@ record RuntimeState(Map<String, ServiceState> services) {
             } else {
                 m.put(id, o);
             }
-            return new ServiceState(strategy, m, added, removed);
+            return new ServiceState(strategy, m, added, removed, registrations);
         }
 
         ServiceState withAdded(BackendSpec spec) {
             Map<String, BackendSpec> m = new TreeMap<>(added);
             m.put(spec.id(), spec);
-            return new ServiceState(strategy, backends, m, removed);
+            return new ServiceState(strategy, backends, m, removed, registrations);
         }
 
         ServiceState withoutAdded(String id) {
             Map<String, BackendSpec> m = new TreeMap<>(added);
             m.remove(id);
-            return new ServiceState(strategy, backends, m, removed);
+            return new ServiceState(strategy, backends, m, removed, registrations);
         }
 
         ServiceState withRemoved(String id) {
             Set<String> s = new TreeSet<>(removed);
             s.add(id);
-            return new ServiceState(strategy, backends, added, s);
+            return new ServiceState(strategy, backends, added, s, registrations);
         }
     }
 
@@ -162,6 +200,16 @@ record RuntimeState(Map<String, ServiceState> services) {
             if (!s.removed().isEmpty()) {
                 ArrayNode r = n.putArray("removed");
                 s.removed().forEach(r::add);
+            }
+            if (!s.registrations().isEmpty()) {
+                ObjectNode regs = n.putObject("registrations");
+                for (Registration r : s.registrations().values()) {
+                    ObjectNode rn = regs.putObject(r.id());
+                    rn.put("url", r.spec().url());
+                    rn.put("weight", r.spec().weight());
+                    rn.put("ttlMillis", r.ttlMillis());
+                    rn.put("expiresAt", r.expiresAt().toString());
+                }
             }
         }
         return root;
@@ -303,7 +351,48 @@ record RuntimeState(Map<String, ServiceState> services) {
                 removed.add(id.asText());
             }
         }
-        return new ServiceState(strategy, backends, added, removed);
+        return new ServiceState(strategy, backends, added, removed, parseRegistrations(path, n.get("registrations")));
+    }
+
+    private static Map<String, Registration> parseRegistrations(String path, JsonNode regs) {
+        Map<String, Registration> out = new TreeMap<>();
+        if (regs == null || regs.isNull()) {
+            return out;
+        }
+        object(regs, path + ".registrations");
+        for (Iterator<Map.Entry<String, JsonNode>> it = regs.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String p = path + ".registrations." + e.getKey();
+            JsonNode r = e.getValue();
+            object(r, p);
+            JsonNode url = r.get("url");
+            if (url == null || !url.isTextual()) {
+                throw new IllegalArgumentException(p + ".url: " + url + " (expected: http://host:port)");
+            }
+            BackendSpec spec;
+            try {
+                spec = BackendSpec.parse(url.asText());
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(p + ".url: " + ex.getMessage());
+            }
+            JsonNode w = r.get("weight");
+            if (w != null && !w.isNull()) {
+                spec = spec.withWeight(weight(w, p + ".weight"));
+            }
+            JsonNode ttl = r.get("ttlMillis");
+            if (ttl == null || !ttl.canConvertToLong() || ttl.asLong() <= 0) {
+                throw new IllegalArgumentException(p + ".ttlMillis: " + ttl + " (expected: milliseconds > 0)");
+            }
+            JsonNode exp = r.get("expiresAt");
+            Instant expiresAt;
+            try {
+                expiresAt = Instant.parse(exp == null ? "" : exp.asText());
+            } catch (DateTimeParseException ex) {
+                throw new IllegalArgumentException(p + ".expiresAt: " + exp + " (expected: an ISO-8601 instant)");
+            }
+            out.put(e.getKey(), new Registration(e.getKey(), spec, ttl.asLong(), expiresAt));
+        }
+        return out;
     }
 
     private static int weight(JsonNode w, String path) {

@@ -170,10 +170,13 @@ final class ServiceFactory {
         String name = spec.name();
         StrategyContext ctx = StrategyContext.of(name, ticker, random, scheduler);
         Chosen chosen = chooseStrategy(spec, st, ctx, where, errors);
-        warnAboutStaleOverrides(name, configured, st, where);
+        if (spec.discovery() == null) { // a discovered backend's overrides wait for it to be discovered
+            warnAboutStaleOverrides(name, configured, st, where);
+        }
         HealthPolicy health = spec.health() == null ? HealthPolicy.defaults() : spec.health();
         DefaultServicePool pool = new DefaultServicePool(name, health, spec.strategy(), chosen.instance(),
-                chosen.overridden(), List.copyOf(entries(configured, st).values()), ticker, scheduler, scheduler);
+                chosen.overridden(), List.copyOf(entries(configured, st).values()), ticker, scheduler, scheduler,
+                spec.slowStartNanos(), random);
         return new ManagedService(spec, configured, pool, ctx);
     }
 
@@ -209,7 +212,7 @@ final class ServiceFactory {
         return new Chosen(instance, false);
     }
 
-    /** The pool entries the configured backends and the overrides make, by id. */
+    /** The pool entries the configured, added and registered backends and the overrides make, by id. */
     static Map<String, BackendEntry> entries(Map<String, BackendSpec> configured, ServiceState st) {
         Map<String, BackendSpec> bases = new TreeMap<>();
         for (BackendSpec b : configured.values()) {
@@ -222,6 +225,12 @@ final class ServiceFactory {
         for (BackendSpec b : bases.values()) {
             entries.put(b.id(), BackendOperations.entry(b, st.added().containsKey(b.id()),
                     st.backends().get(b.id())));
+        }
+        for (RuntimeState.Registration r : st.registrations().values()) {
+            if (!entries.containsKey(r.spec().id())) { // expired ones leave at the next expiry sweep
+                entries.put(r.spec().id(), BackendOperations.entry(r.spec(), BackendEntry.ORIGIN_REGISTRATION,
+                        Map.of(), st.backends().get(r.spec().id())));
+            }
         }
         return entries;
     }

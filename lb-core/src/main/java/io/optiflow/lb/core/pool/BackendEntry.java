@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param backend          the backend, with the weight in force
  * @param url              {@code http://host:port}
- * @param origin           {@code config} or {@code runtime}
+ * @param origin           {@code config}, {@code runtime}, {@code registration} or a discovery type
  * @param state            admin state in force
  * @param weightOverridden whether a runtime override sets the weight
  * @param stateOverridden  whether a runtime override sets the state
@@ -19,6 +19,7 @@ public record BackendEntry(Backend backend, String url, String origin, AdminStat
 
     public static final String ORIGIN_CONFIG = "config";
     public static final String ORIGIN_RUNTIME = "runtime";
+    public static final String ORIGIN_REGISTRATION = "registration";
 
     public BackendEntry {
         Objects.requireNonNull(backend, "backend");

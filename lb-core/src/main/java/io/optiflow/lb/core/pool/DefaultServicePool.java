@@ -5,10 +5,13 @@ import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
 import io.optiflow.lb.api.Outcome;
 import io.optiflow.lb.api.spi.Picker;
+import io.optiflow.lb.api.spi.RandomSource;
 import io.optiflow.lb.api.spi.Ticker;
+import io.optiflow.lb.core.ThreadLocalRandomSource;
 import io.optiflow.lb.core.config.HealthPolicy;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,10 +34,19 @@ import java.util.concurrent.TimeUnit;
  * seeding the new strategy's feedback with one {@code onStart} per request in flight (before the seal, so the
  * new strategy never sees a release before its start), publishes, and closes the old strategy. Requests picked
  * under an older generation report their real outcome to it and {@link Outcome#IGNORED} to each later one.
+ *
+ * <p>Slow start: a backend that enters the available set after the pool was built (added, discovered, back from
+ * an ejection, a failed health check or a drain) ramps up over the slow-start time through a
+ * {@link SlowStartGate} published with the picker, for every strategy. A backend that leaves its discovery source
+ * ({@link #applyMembership}) is taken out of the set at once, kept as a member until its requests in flight have
+ * finished, then dropped.
  */
 public final class DefaultServicePool implements ServicePool {
 
     private static final System.Logger LOG = System.getLogger(DefaultServicePool.class.getName());
+    /** A leaving backend is dropped after this even if requests are still counted in flight (a lost completion). */
+    static final long LEAVE_LIMIT_NANOS = TimeUnit.MINUTES.toNanos(5);
+    private static final long LEAVE_POLL_MILLIS = 50;
 
     /** Writer-side state of one backend. */
     private static final class Member {
@@ -45,6 +57,13 @@ public final class DefaultServicePool implements ServicePool {
         int fails;
         boolean ejected;
         long ejectedUntil;
+        /** Whether it was in the published set (to see it come back). */
+        boolean wasAvailable;
+        /** Ticker time its slow start began; {@link Long#MIN_VALUE} when warm. */
+        long warmSince = Long.MIN_VALUE;
+        /** Left its discovery source: no new requests; dropped once idle. */
+        boolean leaving;
+        long leftAt;
 
         Member(BackendEntry entry, BackendStats stats) {
             this.entry = entry;
@@ -52,7 +71,7 @@ public final class DefaultServicePool implements ServicePool {
         }
 
         boolean available() {
-            return entry.state() == AdminState.ENABLED && !activeDown && !ejected;
+            return entry.state() == AdminState.ENABLED && !activeDown && !ejected && !leaving;
         }
 
         HealthStatus health() {
@@ -67,6 +86,8 @@ public final class DefaultServicePool implements ServicePool {
     private final ScheduledExecutorService scheduler;
     private final Executor asyncWriter;
     private final long latencyHalfNanos;
+    private final long slowStartNanos;
+    private final RandomSource random;
     final int consecutiveFailuresToEject;
 
     // writer state, guarded by this
@@ -74,6 +95,8 @@ public final class DefaultServicePool implements ServicePool {
     private Generation generation;
     private boolean strategyOverridden;
     private ScheduledFuture<?> expiryTask;
+    private ScheduledFuture<?> rampTask;
+    private ScheduledFuture<?> leaveTask;
     private boolean closed;
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -91,12 +114,27 @@ public final class DefaultServicePool implements ServicePool {
                               boolean strategyOverridden, List<BackendEntry> backends, Ticker ticker,
                               ScheduledExecutorService scheduler, Executor asyncWriter) {
         this(name, health, configuredStrategy, initial, strategyOverridden, backends, ticker, scheduler, asyncWriter,
-                LatencyHistogram.DEFAULT_HALF_NANOS);
+                LatencyHistogram.DEFAULT_HALF_NANOS, 0, ThreadLocalRandomSource.INSTANCE);
+    }
+
+    /**
+     * A pool with slow start.
+     *
+     * @param slowStartNanos how long a (re)joining backend ramps up; 0 = off
+     * @param random         the draws of the slow-start gate
+     */
+    public DefaultServicePool(String name, HealthPolicy health, String configuredStrategy, StrategyInstance initial,
+                              boolean strategyOverridden, List<BackendEntry> backends, Ticker ticker,
+                              ScheduledExecutorService scheduler, Executor asyncWriter, long slowStartNanos,
+                              RandomSource random) {
+        this(name, health, configuredStrategy, initial, strategyOverridden, backends, ticker, scheduler, asyncWriter,
+                LatencyHistogram.DEFAULT_HALF_NANOS, slowStartNanos, random);
     }
 
     DefaultServicePool(String name, HealthPolicy health, String configuredStrategy, StrategyInstance initial,
                        boolean strategyOverridden, List<BackendEntry> backends, Ticker ticker,
-                       ScheduledExecutorService scheduler, Executor asyncWriter, long latencyHalfNanos) {
+                       ScheduledExecutorService scheduler, Executor asyncWriter, long latencyHalfNanos,
+                       long slowStartNanos, RandomSource random) {
         this.name = Objects.requireNonNull(name, "name");
         this.health = Objects.requireNonNull(health, "health");
         this.configuredStrategy = Objects.requireNonNull(configuredStrategy, "configuredStrategy");
@@ -104,6 +142,8 @@ public final class DefaultServicePool implements ServicePool {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.asyncWriter = Objects.requireNonNull(asyncWriter, "asyncWriter");
         this.latencyHalfNanos = latencyHalfNanos;
+        this.slowStartNanos = Math.max(0, slowStartNanos);
+        this.random = Objects.requireNonNull(random, "random");
         this.consecutiveFailuresToEject = Math.max(0, health.consecutiveFailures());
         synchronized (this) {
             for (BackendEntry e : backends) {
@@ -115,6 +155,9 @@ public final class DefaultServicePool implements ServicePool {
             }
             this.generation = new Generation(initial, initial.strategy().feedback(), 0);
             this.strategyOverridden = strategyOverridden;
+            for (Member m : members.values()) {
+                m.wasAvailable = m.available(); // the first members start warm
+            }
             BackendSet set = availableSet();
             Picker picker = initial.strategy().update(set);
             this.selector = newSelector(generation, picker == null ? Picker.NO_BACKEND : picker, set);
@@ -188,8 +231,87 @@ public final class DefaultServicePool implements ServicePool {
                     new Member(entry, new BackendStats(ticker, generation.epoch, latencyHalfNanos)));
         } else {
             m.entry = entry;
+            membership = m.leaving;
+            m.leaving = false;
         }
         republish(membership);
+    }
+
+    /**
+     * One discovery update in one step: adds or replaces {@code put} (a leaving member that comes back stays, with
+     * its counters), and takes {@code leave} out of the set at once, keeping each as a member until its requests in
+     * flight have finished (then it is dropped). Publishes at most one new picker.
+     */
+    public synchronized void applyMembership(Collection<BackendEntry> put, Collection<String> leave) {
+        boolean membership = false;
+        for (BackendEntry e : put) {
+            Member m = members.get(e.backend().id());
+            if (m == null) {
+                members.put(e.backend().id(), new Member(e, new BackendStats(ticker, generation.epoch,
+                        latencyHalfNanos)));
+                membership = true;
+            } else {
+                membership |= m.leaving;
+                m.leaving = false;
+                m.entry = e;
+            }
+        }
+        long now = ticker.read();
+        for (String id : leave) {
+            Member m = members.get(id);
+            if (m != null && !m.leaving) {
+                m.leaving = true;
+                m.leftAt = now;
+                membership = true;
+            }
+        }
+        republish(membership);
+        dropIdleLeavers();
+    }
+
+    /** Whether a member is leaving (out of the set, requests in flight finishing). */
+    public synchronized boolean isLeaving(String backendId) {
+        Member m = members.get(backendId);
+        return m != null && m.leaving;
+    }
+
+    private synchronized void leaveTick() {
+        leaveTask = null; // this run is the task: the next check must be scheduled anew
+        dropIdleLeavers();
+    }
+
+    /** Drops leaving members with nothing in flight (or draining longer than {@link #LEAVE_LIMIT_NANOS}). */
+    private synchronized void dropIdleLeavers() {
+        if (closed) {
+            return;
+        }
+        long now = ticker.read();
+        boolean dropped = false;
+        boolean waiting = false;
+        for (java.util.Iterator<Member> it = members.values().iterator(); it.hasNext(); ) {
+            Member m = it.next();
+            if (!m.leaving) {
+                continue;
+            }
+            if (m.stats.inFlight() <= 0 || now - m.leftAt >= LEAVE_LIMIT_NANOS) {
+                it.remove();
+                dropped = true;
+                LOG.log(Level.INFO, "service " + name + ": backend " + m.entry.backend().id()
+                        + " left discovery and is drained; dropped");
+            } else {
+                waiting = true;
+            }
+        }
+        if (dropped) {
+            republish(true);
+        }
+        if (waiting && (leaveTask == null || leaveTask.isDone())) {
+            try {
+                leaveTask = scheduler.schedule(this::leaveTick, LEAVE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "service " + name + ": cannot schedule the drain check of leaving backends", e);
+            }
+        }
     }
 
     /** Removes a backend; requests in flight to it finish. Returns whether it was there. */
@@ -411,6 +533,12 @@ public final class DefaultServicePool implements ServicePool {
         if (expiryTask != null) {
             expiryTask.cancel(false);
         }
+        if (rampTask != null) {
+            rampTask.cancel(false);
+        }
+        if (leaveTask != null) {
+            leaveTask.cancel(false);
+        }
         try {
             generation.instance.strategy().close();
         } catch (RuntimeException e) {
@@ -421,13 +549,17 @@ public final class DefaultServicePool implements ServicePool {
     @Override
     public synchronized ServiceView view() {
         PoolSelector s = selector;
+        SlowStartGate gate = s.gate;
+        long now = ticker.read();
         List<BackendView> views = new ArrayList<>(members.size());
         for (Member m : members.values()) {
             BackendEntry e = m.entry;
             BackendStats st = m.stats;
+            int percent = gate == null ? 100 : (int) Math.floor(gate.share(e.backend().id(), now) * 100);
             views.add(new BackendView(e.backend().id(), e.url(), e.backend().weight(), e.weightOverridden(),
                     e.state(), e.stateOverridden(), e.origin(), m.health(), Math.max(0, st.inFlight()),
-                    st.requests(), st.errors(), st.ejections(), st.latency()));
+                    st.requests(), st.errors(), st.ejections(), st.latency(), e.backend().labels(), percent,
+                    m.leaving));
         }
         StrategyInstance si = s.generation.instance;
         return new ServiceView(name, si.name(), si.config(), strategyOverridden, configuredStrategy,
@@ -469,6 +601,7 @@ public final class DefaultServicePool implements ServicePool {
     /** Publishes what changed; an update that changes neither the set nor the membership publishes nothing. */
     private void republish(boolean membershipChanged) {
         PoolSelector current = selector;
+        markReturns();
         BackendSet set = availableSet();
         boolean setChanged = !set.equals(current.set);
         if (!setChanged && !membershipChanged) {
@@ -489,8 +622,65 @@ public final class DefaultServicePool implements ServicePool {
                 set = current.set;
             }
         }
-        selector = membershipChanged ? newSelector(generation, picker, set) : current.withPicker(picker, set);
+        selector = membershipChanged ? newSelector(generation, picker, set)
+                : current.withPicker(picker, set, gate(set));
         fireListeners();
+    }
+
+    /** Starts the slow start of members that (re)entered the available set since the last publish. */
+    private void markReturns() {
+        long now = ticker.read();
+        for (Member m : members.values()) {
+            boolean a = m.available();
+            if (a && !m.wasAvailable && slowStartNanos > 0) {
+                m.warmSince = now;
+            }
+            m.wasAvailable = a;
+        }
+    }
+
+    /** The slow-start gate over {@code set} now (null when nothing ramps); schedules its removal when due. */
+    private SlowStartGate gate(BackendSet set) {
+        if (slowStartNanos <= 0 || set.isEmpty()) {
+            return null;
+        }
+        long now = ticker.read();
+        long[] since = new long[set.size()];
+        for (int i = 0; i < since.length; i++) {
+            Member m = members.get(set.get(i).id());
+            since[i] = m == null ? Long.MIN_VALUE : m.warmSince;
+        }
+        SlowStartGate g = SlowStartGate.of(set, since, slowStartNanos, now, ticker, random);
+        if (g != null) {
+            scheduleRampEnd(g.end() - now);
+        }
+        return g;
+    }
+
+    private void scheduleRampEnd(long delayNanos) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (rampTask != null) {
+                rampTask.cancel(false);
+            }
+            rampTask = scheduler.schedule(this::endRamps, Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "service " + name + ": cannot schedule the end of a slow start", e);
+        }
+    }
+
+    /**
+     * Republishes the gate once ramps are over (so the request path skips it). Runs as a scheduled task; tests
+     * with a hand-moved ticker call it after moving time.
+     */
+    public synchronized void endRamps() {
+        PoolSelector current = selector;
+        if (current.gate == null || closed) {
+            return;
+        }
+        selector = current.withPicker(current.picker, current.set, gate(current.set));
     }
 
     private PoolSelector newSelector(Generation g, Picker picker, BackendSet set) {
@@ -502,7 +692,7 @@ public final class DefaultServicePool implements ServicePool {
             stats[i] = e.getValue().stats;
             i++;
         }
-        return new PoolSelector(g, picker, set, ids, stats, this);
+        return new PoolSelector(g, picker, set, ids, stats, this, gate(set));
     }
 
     private void fireListeners() {

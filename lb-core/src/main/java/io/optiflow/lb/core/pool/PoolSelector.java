@@ -24,24 +24,29 @@ final class PoolSelector implements Selector {
     private final String[] ids;
     private final BackendStats[] stats;
     private final DefaultServicePool pool;
+    /** Slow start over {@link #set}; null when no backend ramps up. */
+    final SlowStartGate gate;
 
     PoolSelector(Generation generation, Picker picker, BackendSet set, String[] ids, BackendStats[] stats,
-                 DefaultServicePool pool) {
+                 DefaultServicePool pool, SlowStartGate gate) {
         this.generation = generation;
         this.picker = picker;
         this.set = set;
         this.ids = ids;
         this.stats = stats;
         this.pool = pool;
+        this.gate = gate;
     }
 
-    PoolSelector withPicker(Picker newPicker, BackendSet newSet) {
-        return new PoolSelector(generation, newPicker, newSet, ids, stats, pool);
+    PoolSelector withPicker(Picker newPicker, BackendSet newSet, SlowStartGate newGate) {
+        return new PoolSelector(generation, newPicker, newSet, ids, stats, pool, newGate);
     }
 
     @Override
     public PickResult pick(RequestContext ctx) {
-        return picker.pick(ctx);
+        PickResult r = picker.pick(ctx);
+        SlowStartGate g = gate;
+        return g == null ? r : g.admit(r, ctx, picker);
     }
 
     @Override

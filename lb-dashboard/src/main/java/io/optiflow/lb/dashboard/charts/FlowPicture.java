@@ -23,7 +23,12 @@ public final class FlowPicture extends Div {
         setId("flow-picture");
     }
 
-    public void draw(ServiceSample s) {
+    /** Draws sample {@code s} of snapshot {@code sequence}; the SVG is shared with every page showing it. */
+    public void draw(ServiceSample s, long sequence) {
+        getElement().setProperty("innerHTML", Drawings.of("flow/" + s.name(), sequence, () -> svg(s)));
+    }
+
+    private static String svg(ServiceSample s) {
         List<BackendSample> backends = s.backends();
         int n = Math.max(1, backends.size());
         double h = Math.max(160, n * ROW + 20);
@@ -63,7 +68,7 @@ public final class FlowPicture extends Div {
         if (backends.isEmpty()) {
             svg.text(bx, h / 2, "flow-sub", "no backends");
         }
-        getElement().setProperty("innerHTML", svg.end());
+        return svg.end();
     }
 
     private static boolean available(BackendSample b) {

@@ -1,6 +1,7 @@
 package io.optiflow.lb.dashboard.charts;
 
 import com.vaadin.flow.component.html.Div;
+import java.util.function.Supplier;
 
 /** A small area chart of one series (oldest first), scaled to its own maximum. */
 public final class Sparkline extends Div {
@@ -14,7 +15,12 @@ public final class Sparkline extends Div {
         addClassName("sparkline");
     }
 
-    public void draw(double[] values) {
+    /** Draws the series once per {@code key} and {@code sequence} (shared by every page showing it). */
+    public void draw(String key, long sequence, Supplier<double[]> values) {
+        getElement().setProperty("innerHTML", Drawings.of("spark/" + key, sequence, () -> svg(values.get())));
+    }
+
+    private String svg(double[] values) {
         Svg svg = new Svg(width, height, "spark");
         if (values.length >= 2) {
             double max = 1;
@@ -30,6 +36,6 @@ public final class Sparkline extends Div {
             d.append(" L").append(Svg.n(width)).append(' ').append(Svg.n(height)).append(" Z");
             svg.raw("<path class=\"spark-area\" d=\"" + d + "\"/>");
         }
-        getElement().setProperty("innerHTML", svg.end());
+        return svg.end();
     }
 }

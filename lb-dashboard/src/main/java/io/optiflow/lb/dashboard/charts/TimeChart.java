@@ -38,7 +38,14 @@ public final class TimeChart extends Div {
         addClassName("chart");
     }
 
-    public void draw(ServiceHistory history, Map<String, Integer> colours) {
+    /** Draws {@code history} (snapshot {@code sequence}); the SVG is shared with every page showing it. */
+    public void draw(ServiceHistory history, long sequence) {
+        String key = kind + "/" + history.latest().name();
+        getElement().setProperty("innerHTML", Drawings.of(key, sequence, () -> svg(history,
+                Drawings.colours(history))));
+    }
+
+    private String svg(ServiceHistory history, Map<String, Integer> colours) {
         List<ServiceSample> samples = history.samples();
         Instant end = history.latest().at();
         Instant start = end.minusSeconds(SPAN_SECONDS);
@@ -94,7 +101,7 @@ public final class TimeChart extends Div {
                 svg.raw(path(median, max, plotH, colour, "series p50", e.getKey() + " p50"));
             }
         }
-        getElement().setProperty("innerHTML", svg.end());
+        return svg.end();
     }
 
     private static double x(Instant at, Instant start) {

@@ -21,7 +21,14 @@ public final class LiveStats {
         component.addAttachListener(attach -> {
             UI ui = attach.getUI();
             draw.accept(sampler.snapshot());
-            AutoCloseable handle = sampler.addListener(s -> ui.access(() -> draw.accept(s)));
+            AutoCloseable handle = sampler.addListener(s -> {
+                // A closed tab keeps its UI until the heartbeats time out (minutes): draw nothing for it meanwhile.
+                // When its push connection comes back, the next snapshot redraws everything.
+                var push = ui.getInternals().getPushConnection();
+                if (push != null && push.isConnected()) {
+                    ui.access(() -> draw.accept(s));
+                }
+            });
             component.addDetachListener(detach -> {
                 detach.unregisterListener();
                 try {

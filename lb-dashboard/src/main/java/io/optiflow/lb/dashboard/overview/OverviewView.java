@@ -46,7 +46,7 @@ public class OverviewView extends Div {
         }
         empty.setVisible(latest.isEmpty());
         for (ServiceSample s : latest) {
-            byName.get(s.name()).draw(s, snapshot.service(s.name()).orElseThrow());
+            byName.get(s.name()).draw(s, snapshot.service(s.name()).orElseThrow(), snapshot.sequence());
         }
     }
 }

@@ -50,7 +50,7 @@ final class ServiceCard extends Div {
         return d;
     }
 
-    void draw(ServiceSample s, ServiceHistory history) {
+    void draw(ServiceSample s, ServiceHistory history, long sequence) {
         strategy.setText(s.strategy() + (s.strategyOverridden() ? " *" : ""));
         strategy.getElement().setAttribute("title", s.strategyOverridden()
                 ? "switched at runtime (configured: " + s.configuredStrategy() + ")" : "as configured");
@@ -66,10 +66,12 @@ final class ServiceCard extends Div {
         troubles.setText(String.join(" · ", s.troubles()));
         troubles.setVisible(!s.troubles().isEmpty());
         getElement().getClassList().set("trouble", s.inTrouble());
-        double[] values = new double[history.samples().size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = history.samples().get(i).requestsPerSecond();
-        }
-        spark.draw(values);
+        spark.draw(s.name(), sequence, () -> {
+            double[] values = new double[history.samples().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = history.samples().get(i).requestsPerSecond();
+            }
+            return values;
+        });
     }
 }

@@ -17,13 +17,14 @@ import io.optiflow.lb.core.stats.StatsSampler;
 import io.optiflow.lb.core.stats.StatsSnapshot;
 import io.optiflow.lb.dashboard.DisplayFormats;
 import io.optiflow.lb.dashboard.actions.Operations;
+import io.optiflow.lb.dashboard.charts.Drawings;
 import io.optiflow.lb.dashboard.charts.FlowPicture;
 import io.optiflow.lb.dashboard.charts.Palette;
 import io.optiflow.lb.dashboard.charts.TimeChart;
 import io.optiflow.lb.dashboard.layout.MainLayout;
 import io.optiflow.lb.dashboard.live.LiveStats;
 import jakarta.inject.Inject;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,7 +38,7 @@ public class ServiceDetailView extends Div implements HasUrlParameter<String>, H
     private final ControlPlane control;
     private final StatsSampler sampler;
     private final Operations ops = Operations.current();
-    private final Map<String, Integer> colours = new HashMap<>();
+    private List<String> legendIds = List.of();
     private String name = "";
     private Span headline;
     private FlowPicture flow;
@@ -74,7 +75,7 @@ public class ServiceDetailView extends Div implements HasUrlParameter<String>, H
     }
 
     private void build() {
-        colours.clear();
+        legendIds = List.of();
         H2 title = new H2(name);
         title.getStyle().set("margin", "0");
         headline = new Span();
@@ -117,20 +118,20 @@ public class ServiceDetailView extends Div implements HasUrlParameter<String>, H
                 + DisplayFormats.latencyMillis(s.p99Ms()) + " · " + s.availableBackends() + "/" + s.backends().size()
                 + " backends taking traffic" + (s.troubles().isEmpty() ? "" : " · " + String.join(", ", s.troubles())));
         headline.getElement().getClassList().set("bad", s.inTrouble());
-        for (ServiceSample each : h.get().samples()) {
-            for (BackendSample b : each.backends()) {
-                colours.computeIfAbsent(b.id(), k -> colours.size());
-            }
-        }
-        flow.draw(s);
+        flow.draw(s, snapshot.sequence());
         strategy.draw(s);
-        requests.draw(h.get(), colours);
-        latency.draw(h.get(), colours);
-        drawLegend(s);
+        requests.draw(h.get(), snapshot.sequence());
+        latency.draw(h.get(), snapshot.sequence());
+        drawLegend(s, Drawings.colours(h.get()));
         backends.draw(s);
     }
 
-    private void drawLegend(ServiceSample s) {
+    private void drawLegend(ServiceSample s, Map<String, Integer> colours) {
+        List<String> ids = s.backends().stream().map(b -> b.id() + "=" + colours.get(b.id())).toList();
+        if (ids.equals(legendIds)) {
+            return; // unchanged: no new components each second
+        }
+        legendIds = ids;
         legend.removeAll();
         for (BackendSample b : s.backends()) {
             Span swatch = new Span();

@@ -134,8 +134,8 @@ final class StrategyPanel extends Div {
     }
 
     private Component field(ConfigSchema schema, ConfigAttribute a, String value) {
-        String help = a.description() + " Expected: " + a.expected() + (a.defaultValue() == null ? ""
-                : "; default " + a.defaultValue()) + ".";
+        // the expected form under the field; the meaning on hover (long descriptions made the panel a column)
+        String help = a.expected() + (a.defaultValue() == null ? "" : "; default " + a.defaultValue());
         if (a.type() == ConfigType.ENUM || a.type() == ConfigType.BOOLEAN) {
             Select<String> s = new Select<>();
             List<String> words = new ArrayList<>();
@@ -146,6 +146,7 @@ final class StrategyPanel extends Div {
             s.setValue(value == null ? "" : value);
             s.setLabel(a.name());
             s.setHelperText(help);
+            s.setTooltipText(a.description());
             s.setId("config-" + a.name());
             s.setEnabled(ops.mayChange());
             return s;
@@ -154,6 +155,7 @@ final class StrategyPanel extends Div {
         t.setId("config-" + a.name());
         t.setPlaceholder(a.defaultValue() == null ? "" : a.defaultValue());
         t.setHelperText(help);
+        t.setTooltipText(a.description());
         t.setClearButtonVisible(true);
         t.setValue(value == null ? "" : value);
         t.setValueChangeMode(ValueChangeMode.LAZY);

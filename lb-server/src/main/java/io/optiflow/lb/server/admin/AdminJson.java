@@ -2,6 +2,8 @@ package io.optiflow.lb.server.admin;
 
 import io.optiflow.lb.api.spi.ConfigAttribute;
 import io.optiflow.lb.core.control.AuditEntry;
+import io.optiflow.lb.core.control.DiscoveryStatus;
+import io.optiflow.lb.core.control.RegistrationView;
 import io.optiflow.lb.core.pool.BackendView;
 import io.optiflow.lb.core.pool.LatencySummary;
 import io.optiflow.lb.core.pool.ServiceView;
@@ -56,16 +58,64 @@ final class AdminJson {
                    String configuredStrategy,
                    @Schema(description = "Values overridden at runtime: [] or [\"strategy\"]") List<String> overridden,
                    @Schema(description = "Live strategy switches since start-up") long strategySwitches,
-                   List<Backend> backends) {
+                   List<Backend> backends,
+                   @Schema(description = "Its discovery source's state; null for static backends only")
+                   Discovery discovery) {
 
         static Service of(ServiceView v) {
+            return of(v, null);
+        }
+
+        static Service of(ServiceView v, DiscoveryStatus d) {
             List<Backend> backends = new ArrayList<>(v.backends().size());
             for (BackendView b : v.backends()) {
                 backends.add(Backend.of(b));
             }
             return new Service(v.name(), v.strategy(), new TreeMap<>(v.strategyConfig()), v.configuredStrategy(),
-                    v.strategyOverridden() ? List.of("strategy") : List.of(), v.strategySwitches(), backends);
+                    v.strategyOverridden() ? List.of("strategy") : List.of(), v.strategySwitches(), backends,
+                    d == null ? null : Discovery.of(d));
         }
+    }
+
+    @Schema(description = "A service's discovery source: what it watches and how it is doing.")
+    record Discovery(@Schema(example = "dns") String type,
+                     @Schema(description = "What it watches", example = "SRV _http._tcp.api @127.0.0.1:53")
+                     String source,
+                     @Schema(description = "ISO-8601 instant of the last usable answer; null before the first")
+                     String lastSuccess,
+                     @Schema(description = "The last problem; null when none yet") String lastError,
+                     @Schema(description = "ISO-8601 instant of that problem") String lastErrorAt,
+                     @Schema(description = "Problems since start-up") long errors,
+                     @Schema(description = "Backends it gives now (the last good set)") int backends,
+                     @Schema(description = "Whether the last attempt failed (the last good set is kept)")
+                     boolean failing) {
+
+        static Discovery of(DiscoveryStatus d) {
+            return new Discovery(d.type(), d.source(), d.lastSuccess() == null ? null : d.lastSuccess().toString(),
+                    d.lastError(), d.lastErrorAt() == null ? null : d.lastErrorAt().toString(), d.errors(),
+                    d.backends(), d.failing());
+        }
+    }
+
+    @Schema(description = "A self-registered instance.")
+    record Registration(@Schema(description = "Renew (PUT) and deregister (DELETE) with it") String id,
+                        String service,
+                        @Schema(example = "10.0.0.7:8080") String backendId,
+                        @Schema(example = "http://10.0.0.7:8080") String url,
+                        int weight,
+                        @Schema(description = "Time to live after each renewal", example = "30s") String ttl,
+                        @Schema(description = "ISO-8601 instant it leaves unless renewed") String expiresAt) {
+
+        static Registration of(RegistrationView r) {
+            return new Registration(r.id(), r.service(), r.backendId(), r.url(), r.weight(),
+                    io.optiflow.lb.api.spi.Durations.format(r.ttlMillis() * 1_000_000L), r.expiresAt().toString());
+        }
+    }
+
+    @Schema(description = "Register an instance.")
+    record Register(@Schema(required = true, example = "http://10.0.0.7:8080") String url,
+                    @Schema(description = "1..10000, default 1", example = "1") Integer weight,
+                    @Schema(description = "1s..24h, default 30s", example = "30s") String ttl) {
     }
 
     @Schema(description = "A backend of a service with its live figures.")
@@ -74,7 +124,8 @@ final class AdminJson {
                    @Schema(example = "http://127.0.0.1:8081") String url,
                    int weight,
                    @Schema(description = "ENABLED, DRAINING or DISABLED") String state,
-                   @Schema(description = "config (static config) or runtime (added through the API)") String origin,
+                   @Schema(description = "config, runtime (added through the API), registration, or the discovery"
+                           + " type: file, dns, kubernetes, consul") String origin,
                    @Schema(description = "Values overridden at runtime: subset of [\"weight\", \"state\"]")
                    List<String> overridden,
                    @Schema(description = "UP, DOWN or EJECTED") String health,
@@ -82,7 +133,12 @@ final class AdminJson {
                    @Schema(description = "Requests since start-up") long requests,
                    @Schema(description = "Failed requests since start-up") long errors,
                    @Schema(description = "Passive ejections since start-up") long ejections,
-                   Latency latency) {
+                   Latency latency,
+                   @Schema(description = "Labels from its source, e.g. zone") Map<String, String> labels,
+                   @Schema(description = "Share of its full traffic slow start lets it take now (100 = warm)")
+                   int slowStartPercent,
+                   @Schema(description = "It left its discovery source: no new requests, dropped once idle")
+                   boolean leaving) {
 
         static Backend of(BackendView b) {
             List<String> overridden = new ArrayList<>(2);
@@ -94,7 +150,7 @@ final class AdminJson {
             }
             return new Backend(b.id(), b.url(), b.weight(), b.state().name(), b.origin(), overridden,
                     b.health().name(), b.inFlight(), b.requests(), b.errors(), b.ejections(),
-                    Latency.of(b.latency()));
+                    Latency.of(b.latency()), new TreeMap<>(b.labels()), b.slowStartPercent(), b.leaving());
         }
     }
 

@@ -39,6 +39,28 @@ final class RequestBodies {
     record PatchBackend(Integer weight, AdminState state) {
     }
 
+    record Register(String url, Integer weight, Long ttlMillis) {
+    }
+
+    static Register register(String body) {
+        JsonNode o = object(body, "{\"url\": \"http://10.0.0.7:8080\", \"weight\": 1, \"ttl\": \"30s\"}");
+        List<String> errors = new ArrayList<>();
+        unknownFields(o, Set.of("url", "weight", "ttl"), errors);
+        String url = text(o, "url", true, "a URL such as \"http://10.0.0.7:8080\"", errors);
+        Integer weight = weight(o, errors);
+        String ttlText = text(o, "ttl", false, "a duration such as \"30s\"", errors);
+        Long ttl = null;
+        if (ttlText != null) {
+            try {
+                ttl = io.optiflow.lb.api.spi.Durations.parseNanos(ttlText) / 1_000_000L;
+            } catch (IllegalArgumentException e) {
+                errors.add("ttl: \"" + ttlText + "\" (expected: a duration such as \"30s\", from 1s to 24h)");
+            }
+        }
+        fail(errors);
+        return new Register(url, weight, ttl);
+    }
+
     static SwitchStrategy switchStrategy(String body) {
         JsonNode o = object(body, "{\"name\": \"round-robin\", \"config\": {}}");
         List<String> errors = new ArrayList<>();

@@ -64,7 +64,7 @@ public class ServicesResource {
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = AdminJson.Service.class)))
     @APIResponse(responseCode = "401", description = "No or wrong credentials")
     public List<AdminJson.Service> list() {
-        return control.services().stream().map(AdminJson.Service::of).toList();
+        return control.services().stream().map(this::json).toList();
     }
 
     @GET
@@ -79,7 +79,7 @@ public class ServicesResource {
     @APIResponse(responseCode = "401", description = "No or wrong credentials")
     public RestResponse<AdminJson.Service> get(@Parameter(description = NAME) @PathParam("name") String name) {
         String tag = control.stateTag(name);
-        return RestResponse.ResponseBuilder.ok(AdminJson.Service.of(control.service(name)))
+        return RestResponse.ResponseBuilder.ok(json(control.service(name)))
                 .header("ETag", etag(tag)).build();
     }
 
@@ -108,7 +108,7 @@ public class ServicesResource {
                                             @Parameter(description = IF_MATCH) @HeaderParam("If-Match") String ifMatch,
                                             String body) {
         RequestBodies.SwitchStrategy req = RequestBodies.switchStrategy(body);
-        return AdminJson.Service.of(control.switchStrategy(name, req.name(), req.config(), tag(ifMatch), actor()));
+        return json(control.switchStrategy(name, req.name(), req.config(), tag(ifMatch), actor()));
     }
 
     @DELETE
@@ -128,7 +128,7 @@ public class ServicesResource {
     public AdminJson.Service resetStrategy(@Parameter(description = NAME) @PathParam("name") String name,
                                            @Parameter(description = IF_MATCH) @HeaderParam("If-Match")
                                            String ifMatch) {
-        return AdminJson.Service.of(control.resetStrategy(name, tag(ifMatch), actor()));
+        return json(control.resetStrategy(name, tag(ifMatch), actor()));
     }
 
     @GET
@@ -247,6 +247,10 @@ public class ServicesResource {
                                   @Parameter(description = IF_MATCH) @HeaderParam("If-Match") String ifMatch) {
         control.removeBackend(name, id, tag(ifMatch), actor());
         return Response.noContent().build();
+    }
+
+    private AdminJson.Service json(ServiceView v) {
+        return AdminJson.Service.of(v, control.discovery().status(v.name()).orElse(null));
     }
 
     /** The header value of a tag: a strong ETag. */

@@ -137,6 +137,17 @@ public interface LbConfig {
         @WithName("rate-limit")
         RateLimit rateLimit();
 
+        /**
+         * Discovery source: {@code type} (file, dns, kubernetes, consul), {@code allow-empty}, and the provider's
+         * keys (docs/discovery.md). Empty: static backends only.
+         */
+        Map<String, String> discovery();
+
+        /** How long a backend that joins or comes back ramps up to its full share; 0 = off. */
+        @WithName("slow-start")
+        @WithDefault("10s")
+        String slowStart();
+
         /** Affinity key for hashing strategies: client-ip, header:NAME, cookie:NAME or path. */
         @WithName("hash-key")
         @WithDefault("client-ip")

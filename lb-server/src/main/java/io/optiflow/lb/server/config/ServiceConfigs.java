@@ -4,10 +4,12 @@ import io.optiflow.lb.api.spi.ConfigResult;
 import io.optiflow.lb.api.spi.Durations;
 import io.optiflow.lb.api.spi.StrategyProvider;
 import io.optiflow.lb.core.config.BackendSpec;
+import io.optiflow.lb.core.config.DiscoverySpec;
 import io.optiflow.lb.core.config.HealthPolicy;
 import io.optiflow.lb.core.config.ServiceSpec;
 import io.optiflow.lb.core.registry.StrategyDescriptor;
 import io.optiflow.lb.core.registry.StrategyRegistry;
+import io.optiflow.lb.discovery.DiscoveryProviders;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,13 +33,19 @@ public final class ServiceConfigs {
     private ServiceConfigs() {
     }
 
-    /** The services, sorted by name. @throws InvalidConfigException listing every problem */
+    /** The services, sorted by name, with the class path's discovery providers. @throws InvalidConfigException */
     public static List<ServiceSettings> services(LbConfig config, StrategyRegistry registry) {
+        return services(config, registry, DiscoveryProviders.load());
+    }
+
+    /** The services, sorted by name. @throws InvalidConfigException listing every problem */
+    public static List<ServiceSettings> services(LbConfig config, StrategyRegistry registry,
+                                                 DiscoveryProviders discovery) {
         List<String> errors = new ArrayList<>();
         List<ServiceSettings> out = new ArrayList<>();
         Map<String, String> routes = new HashMap<>();
         for (Map.Entry<String, LbConfig.Service> e : new TreeMap<>(config.services()).entrySet()) {
-            ServiceSettings s = service(e.getKey(), e.getValue(), registry, errors);
+            ServiceSettings s = service(e.getKey(), e.getValue(), registry, discovery, errors);
             if (s != null) {
                 String route = (s.matchHost() == null ? "*" : s.matchHost()) + " " + s.pathPrefix();
                 String other = routes.putIfAbsent(route, s.name());
@@ -89,7 +97,7 @@ public final class ServiceConfigs {
     }
 
     private static ServiceSettings service(String name, LbConfig.Service s, StrategyRegistry registry,
-                                           List<String> errors) {
+                                           DiscoveryProviders discoveryProviders, List<String> errors) {
         String key = "lb.services." + name;
         int before = errors.size();
         if (!SERVICE_NAME.matcher(name).matches()) {
@@ -98,10 +106,12 @@ public final class ServiceConfigs {
         }
         List<BackendSpec> backends = new ArrayList<>();
         Optional<String> rawBackends = s.backends().filter(b -> !b.isBlank());
-        if (rawBackends.isEmpty()) {
+        DiscoverySpec discovery = discovery(key + ".discovery.", s.discovery(), discoveryProviders, errors);
+        if (rawBackends.isEmpty() && discovery == null) {
             errors.add(key + ".backends: missing (expected: comma-separated URLs such as "
-                    + "http://10.0.0.5:8080,http://10.0.0.6:8080;weight=3)");
-        } else {
+                    + "http://10.0.0.5:8080,http://10.0.0.6:8080;weight=3, or a discovery source: "
+                    + key + ".discovery.type)");
+        } else if (rawBackends.isPresent()) {
             Set<String> ids = new HashSet<>();
             for (String part : rawBackends.get().split(",")) {
                 String t = part.trim();
@@ -170,6 +180,8 @@ public final class ServiceConfigs {
         range(errors, key + ".passive.max-ejected-percent", p.maxEjectedPercent(), 0, 100);
 
         long timeout = duration(errors, key + ".timeout", s.timeout(), 1_000_000L);
+        long slowStart = s.slowStart().trim().equals("0") ? 0
+                : duration(errors, key + ".slow-start", s.slowStart(), 0L);
         range(errors, key + ".retry.attempts", s.retry().attempts(), 0, 10);
         range(errors, key + ".retry.budget-percent", s.retry().budgetPercent(), 0, 100);
 
@@ -186,9 +198,42 @@ public final class ServiceConfigs {
         }
         HealthPolicy policy = new HealthPolicy(h.enabled(), healthPath, interval, healthTimeout, h.rise(), h.fall(),
                 p.consecutiveFailures(), baseEjection, maxEjection, p.maxEjectedPercent());
-        ServiceSpec spec = new ServiceSpec(name, List.copyOf(backends), strategy, strategyConfig, policy);
+        ServiceSpec spec = new ServiceSpec(name, List.copyOf(backends), strategy, strategyConfig, policy, slowStart,
+                discovery);
         return new ServiceSettings(spec, host, prefix, Math.max(1, timeout / 1_000_000L), s.retry().attempts(),
                 s.retry().budgetPercent(), rps, burst, clientRps, clientBurst, hashKey);
+    }
+
+    /** The discovery source of a service, or null for none; errors name the full key. */
+    private static DiscoverySpec discovery(String prefix, Map<String, String> raw, DiscoveryProviders providers,
+                                           List<String> errors) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        Map<String, String> settings = new TreeMap<>(raw);
+        String type = settings.remove("type");
+        String allowEmpty = settings.remove("allow-empty");
+        if (type == null || type.isBlank()) {
+            errors.add(prefix + "type: missing (expected: one of " + String.join(", ", providers.types())
+                    + ", since " + prefix + "* keys are set)");
+            return null;
+        }
+        type = type.trim();
+        boolean allow = false;
+        if (allowEmpty != null) {
+            if (!allowEmpty.trim().equals("true") && !allowEmpty.trim().equals("false")) {
+                errors.add(prefix + "allow-empty: '" + allowEmpty + "' (expected: true or false)");
+            }
+            allow = allowEmpty.trim().equals("true");
+        }
+        ConfigResult<?> parsed = providers.parse(type, settings);
+        if (!parsed.isValid()) {
+            for (String err : parsed.errors()) {
+                errors.add(prefix + err);
+            }
+            return null;
+        }
+        return new DiscoverySpec(type, settings, allow);
     }
 
     private static ServiceSettings.HashKey hashKey(List<String> errors, String key, String raw) {

@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.health;
 
 import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.control.DiscoveryStatus;
 import io.optiflow.lb.core.pool.ServicePool;
 import io.optiflow.lb.server.proxy.ProxyServer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,14 @@ public final class LbHealthChecks {
                     .status(without.isEmpty() && proxy.isListening()).withData("services", services);
             if (!without.isEmpty()) {
                 b.withData("no-healthy-backend", String.join(", ", without));
+            }
+            // a failing source keeps the last good set, so it is a detail, not a reason to be unready
+            for (DiscoveryStatus d : controlPlane.discovery().statuses()) {
+                b.withData("discovery." + d.service(), d.failing()
+                        ? "failing (" + d.lastError() + "); keeping " + d.backends() + " backend(s), last success "
+                        + (d.lastSuccess() == null ? "never" : d.lastSuccess().toString())
+                        : d.lastSuccess() == null ? "waiting for a first answer"
+                        : "ok, " + d.backends() + " backend(s), last success " + d.lastSuccess());
             }
             return b.build();
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,6 +30,7 @@ public final class TestBackend implements AutoCloseable {
         return t;
     });
     private final AtomicReference<CountDownLatch> gate = new AtomicReference<>(new CountDownLatch(1));
+    private final AtomicInteger holding = new AtomicInteger();
 
     public TestBackend() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -42,6 +44,11 @@ public final class TestBackend implements AutoCloseable {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Requests held now (waiting for {@code /__release}): a test releases only once its request is held. */
+    public int holding() {
+        return holding.get();
+    }
+
     public String url() {
         return "http://" + id();
     }
@@ -53,10 +60,14 @@ public final class TestBackend implements AutoCloseable {
             if (path.endsWith("/__release")) {
                 gate.getAndSet(new CountDownLatch(1)).countDown();
             } else if (path.contains("/hold")) {
+                CountDownLatch g = gate.get();
+                holding.incrementAndGet();
                 try {
-                    gate.get().await(MAX_HOLD_SECONDS, TimeUnit.SECONDS);
+                    g.await(MAX_HOLD_SECONDS, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    holding.decrementAndGet();
                 }
             }
             byte[] body = id().getBytes(StandardCharsets.UTF_8);
