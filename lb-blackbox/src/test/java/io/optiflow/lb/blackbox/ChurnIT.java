@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.optiflow.lb.blackbox.harness.AdminApi;
+import io.optiflow.lb.blackbox.harness.Await;
 import io.optiflow.lb.blackbox.harness.HeapHistogram;
 import io.optiflow.lb.blackbox.harness.IdBackend;
 import io.optiflow.lb.blackbox.harness.LbProcess;
@@ -22,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,13 +114,13 @@ class ChurnIT {
         String base = "/api/v1/services/" + service + "/backends";
         inParallel(pool, ids, id -> admin.ok("POST", base, "{\"url\": \"http://" + id + "\"}", 201));
         long checksBefore = backend.requests();
-        await("round " + round + ": every added backend metered", () ->
+        Await.until("round " + round + ": every added backend metered", 30, () ->
                 PrometheusText.scrape(admin).count("lb_backend_up", "service=\"" + service + "\"") == PER_ROUND + 1);
-        await("round " + round + ": every added backend health-checked",
+        Await.until("round " + round + ": every added backend health-checked", 30,
                 () -> backend.requests() - checksBefore >= PER_ROUND);
         traffic(lb, 200);
         inParallel(pool, ids, id -> admin.ok("DELETE", base + "/" + id, null, 204));
-        await("round " + round + ": meters of removed backends released", () ->
+        Await.until("round " + round + ": meters of removed backends released", 30, () ->
                 PrometheusText.scrape(admin).count("lb_backend_up", "service=\"" + service + "\"") == 1);
     }
 
@@ -155,21 +155,6 @@ class ChurnIT {
         }
         for (Future<?> f : done) {
             f.get(120, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }

@@ -19,9 +19,11 @@ import java.util.Set;
  * <ul>
  *   <li>a change (anything but GET, HEAD, OPTIONS) with an {@code Origin} other than the admin plane's own, or with
  *       {@code Sec-Fetch-Site} other than {@code same-origin}/{@code none}: 403;</li>
- *   <li>a change with a body, or with any {@code Content-Type}, that is not JSON ({@code application/json} or
- *       {@code application/*+json}): 415. Form posts always carry a form type, so none gets through.</li>
+ *   <li>a change with a body that is not declared JSON ({@code application/json} or {@code application/*+json}):
+ *       415. A form post with fields always carries a form type, so none gets through.</li>
  * </ul>
+ * A change without a body (a reset) may carry any type, as many clients send a form type by default; a browser
+ * sending it from another site is refused by its {@code Origin}, which browsers send with every cross-site POST.
  * There is no CORS: no {@code Access-Control-Allow-*} header is ever sent, so other sites cannot read answers
  * either. Clients that are not browsers (curl, scripts) send no {@code Origin} and are not affected beyond
  * declaring their JSON.
@@ -53,7 +55,7 @@ public class CrossSiteGuard implements ContainerRequestFilter {
             return;
         }
         String type = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
-        if ((type != null || hasBody(request)) && !isJson(type)) {
+        if (hasBody(request) && !isJson(type)) {
             refuse(request, Response.Status.UNSUPPORTED_MEDIA_TYPE, "Content-Type: "
                     + (type == null ? "missing" : "'" + type + "'")
                     + " (expected: application/json; with curl: -H 'Content-Type: application/json')");
