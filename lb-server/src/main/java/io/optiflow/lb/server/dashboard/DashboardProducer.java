@@ -1,10 +1,13 @@
 package io.optiflow.lb.server.dashboard;
 
+import io.optiflow.lb.api.spi.Durations;
 import io.optiflow.lb.api.spi.Ticker;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.pool.ServicePool;
 import io.optiflow.lb.core.stats.StatsSampler;
 import io.optiflow.lb.server.bootstrap.CoreProducer;
+import io.optiflow.lb.server.config.InvalidConfigException;
+import io.optiflow.lb.server.config.LbConfig;
 import io.optiflow.lb.server.metrics.LbMetrics;
 import io.optiflow.lb.server.metrics.ServiceMetrics;
 import io.quarkus.runtime.StartupEvent;
@@ -14,6 +17,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -36,11 +40,13 @@ public class DashboardProducer {
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "9090")
     int port;
 
+    @Inject
+    LbConfig config;
+
     @Produces
     @Singleton
     StatsSampler statsSampler(ControlPlane control, LbMetrics metrics) {
-        StatsSampler sampler = new StatsSampler(control, Ticker.SYSTEM, Clock.systemUTC(),
-                StatsSampler.DEFAULT_SECONDS);
+        StatsSampler sampler = new StatsSampler(control, Ticker.SYSTEM, Clock.systemUTC(), historySeconds());
         for (ServicePool pool : control.pools()) {
             ServiceMetrics m = metrics.service(pool.name());
             sampler.countRejections(pool.name(), () -> (long) m.rateLimited().count(),
@@ -48,6 +54,23 @@ public class DashboardProducer {
         }
         sampler.start(core.scheduler());
         return sampler;
+    }
+
+    /** {@code lb.dashboard.history} in whole seconds (it bounds the samples kept, also of backends since gone). */
+    private int historySeconds() {
+        String text = config.dashboard().history();
+        long seconds;
+        try {
+            seconds = Durations.parseNanos(text) / 1_000_000_000L;
+        } catch (IllegalArgumentException e) {
+            seconds = -1;
+        }
+        if (seconds < 2 || seconds > 24 * 3600) {
+            String message = "lb.dashboard.history: '" + text + "' (expected: a duration from 2s to 24h, such as 5m)";
+            LOG.error(message);
+            throw new InvalidConfigException(List.of(message));
+        }
+        return (int) seconds;
     }
 
     void closeSampler(@Disposes StatsSampler sampler) {
