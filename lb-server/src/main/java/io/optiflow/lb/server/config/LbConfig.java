@@ -24,6 +24,8 @@ public interface LbConfig {
 
     Demo demo();
 
+    Dashboard dashboard();
+
     Proxy proxy();
 
     Shutdown shutdown();
@@ -65,6 +67,12 @@ public interface LbConfig {
 
         /** Settings of the Kubernetes store (namespace, config-map, master-url, timeout). */
         Map<String, String> kubernetes();
+    }
+
+    interface Dashboard {
+        /** How far back the dashboard's charts go (the stats sampler keeps one sample a second for this long). */
+        @WithDefault("5m")
+        String history();
     }
 
     interface Demo {
