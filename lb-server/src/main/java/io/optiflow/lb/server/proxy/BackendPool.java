@@ -132,7 +132,12 @@ final class BackendPool {
         }
     }
 
-    /** Closes the idle connections (shutdown). */
+    /** Whether nothing uses this pool: no connection open or opening, nobody waiting. */
+    boolean isUnused() {
+        return open == 0 && waiting.isEmpty();
+    }
+
+    /** Closes the idle connections (shutdown, or the backend left). */
     void closeIdle() {
         BackendConnection c;
         while ((c = idle.pollFirst()) != null) {
