@@ -8,7 +8,7 @@
 # (docs/cluster.md). Three replicas share a cluster limit; after an idle pause all three get a burst at once (h2load,
 # closed loop, as fast as they answer), and what they admitted together is compared with burst + rps x the burst's
 # duration, what one exact bucket would admit.
-# Build first: mvn -B -q package -DskipTests. Run it on a quiet machine (on the shared machines: under /work/bin/heavy).
+# Build first: mvn -B -q package -DskipTests. Run it on a quiet machine (nothing else CPU-heavy running: no build, no other load run).
 # Usage: bench/cluster-ratelimit.sh [rounds=2] [seconds=10] [connections=32] [rps=1000000] [burst=100000]
 #        bench/cluster-ratelimit.sh burst [rounds=5] [requests per replica=600] [rps=300] [burst=30]
 set -uo pipefail

@@ -10,8 +10,8 @@
 # much of the machine, so what is left of the drop is the load balancer's cost.
 #
 # Starts 3 nginx backends (100-byte body) and the packaged server (service "bench", round robin), on free
-# loopback ports; measures with wrk. Stops exactly what it started, by PID. Run it under /work/bin/heavy (or on
-# an otherwise quiet machine). Build first:
+# loopback ports; measures with wrk. Stops exactly what it started, by PID. Run it on
+# an otherwise quiet machine (no build or other load run at the same time). Build first:
 #   mvn -B -q package -DskipTests && mvn -B -q -pl lb-server test-compile dependency:build-classpath \
 #       -Dmdep.outputFile=target/test-classpath.txt
 # Usage: [JFR=1] bench/dashboard-load.sh [dashboards=10] [rounds=3] [seconds=10] [connections=64] [browser-cpu=0.5]
