@@ -106,7 +106,8 @@ final class BackendState {
     }
 
     /**
-     * Load cost: estimate times (in flight + 1), per unit of weight.
+     * Load cost: estimate times (in flight + 1). The picker compares it per unit of weight, cross-multiplied (two
+     * multiplications where a division per cost took longer than the rest of the comparison).
      *
      * <p>While the backend is idle its estimate relaxes toward the default by the time since its last sample, so
      * a backend that was slow once is tried again. While requests are in flight it does not: no answer yet from a
@@ -115,7 +116,7 @@ final class BackendState {
      * {@code decay}, costs 0: it wins its next draw and is measured afresh; without that probe a backend whose
      * default-rtt is above what the others answer in would never be tried at low load.
      */
-    double cost(long now, int weight) {
+    double cost(long now) {
         int f = (int) IN_FLIGHT.getAcquire(this);
         double e = Double.longBitsToDouble((long) EWMA_BITS.getAcquire(this));
         long s = (long) STAMP.getAcquire(this);
@@ -125,7 +126,7 @@ final class BackendState {
             // answering is avoided before its first slow answer arrives.
             long waiting = Math.min(pendingCap, now - Math.max(s, (long) BUSY_SINCE.getAcquire(this)));
             double est = e != e ? defaultRtt : e;
-            return (waiting > est ? waiting : est) * (f + 1) / weight;
+            return (waiting > est ? waiting : est) * (f + 1);
         }
         if (e != e) { // NaN: never sampled
             return 0.0;
@@ -134,7 +135,7 @@ final class BackendState {
         if (age >= decayNanos) {
             return 0.0;
         }
-        return age <= 0 ? e / weight : (defaultRtt + (e - defaultRtt) * Decay.expNeg(age * perDecayNanos)) / weight;
+        return age <= 0 ? e : defaultRtt + (e - defaultRtt) * Decay.expNeg(age * perDecayNanos);
     }
 
     /** The typical latency in nanoseconds; NaN before the first sample. */

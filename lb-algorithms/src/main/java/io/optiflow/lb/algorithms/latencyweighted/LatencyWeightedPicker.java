@@ -114,10 +114,11 @@ final class LatencyWeightedPicker implements Picker {
                 j = notSlow(j);
             }
         }
-        // A tie goes to the first draw, which is itself uniform, so ties favour no backend.
+        // A tie goes to the first draw, which is itself uniform, so ties favour no backend. Cost per unit of
+        // weight, cross-multiplied: cost(j) / w(j) < cost(i) / w(i).
         int best = i;
         int other = j;
-        if (states[j].cost(now, weights[j]) < states[i].cost(now, weights[i])) {
+        if (states[j].cost(now) * weights[i] < states[i].cost(now) * weights[j]) {
             best = j;
             other = i;
         }
