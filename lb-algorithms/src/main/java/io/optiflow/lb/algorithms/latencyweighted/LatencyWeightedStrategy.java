@@ -20,6 +20,7 @@ import java.util.Map;
 final class LatencyWeightedStrategy implements Strategy {
 
     private final LatencyWeightedConfig config;
+    private final Tuning tuning;
     private final Ticker ticker;
     private final RandomSource random;
     private final Feedback feedback = new Feedback();
@@ -36,6 +37,7 @@ final class LatencyWeightedStrategy implements Strategy {
 
     LatencyWeightedStrategy(LatencyWeightedConfig config, Ticker ticker, RandomSource random) {
         this.config = config;
+        this.tuning = new Tuning(config);
         this.ticker = ticker;
         this.random = random;
     }
@@ -55,7 +57,7 @@ final class LatencyWeightedStrategy implements Strategy {
             Backend b = healthy.get(i);
             BackendState s = previous.get(b.id());
             if (s == null) {
-                s = new BackendState(b.id(), config, now);
+                s = new BackendState(b.id(), now);
             }
             backends[i] = b;
             byIndex[i] = s;
@@ -71,7 +73,7 @@ final class LatencyWeightedStrategy implements Strategy {
         states = BackendMap.of(healthy, byIndex, next);
         lastSet = healthy;
         lastPicker = n == 0 ? Picker.NO_BACKEND
-                : new LatencyWeightedPicker(backends, byIndex, ticker, random, config, now);
+                : new LatencyWeightedPicker(backends, byIndex, ticker, random, config, tuning, now);
         return lastPicker;
     }
 
@@ -109,7 +111,7 @@ final class LatencyWeightedStrategy implements Strategy {
             if (outcome == Outcome.FAILURE) {
                 rtt = Math.max(rtt, config.failurePenaltyNanos());
             }
-            s.sample(rtt, nowNanos); // the proxy's reading: no clock read here
+            s.sample(rtt, nowNanos, tuning); // the proxy's reading: no clock read here
         }
     }
 }
