@@ -39,7 +39,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  */
 @Path("/api/v1/services")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.WILDCARD) // bodies are read as JSON whatever the client declared (curl -d sends form type)
+@Consumes(MediaType.WILDCARD) // CrossSiteGuard admits JSON only, with its own message for anything else
 @Tag(name = "services", description = "Services, their strategy and backends")
 @RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class ServicesResource {

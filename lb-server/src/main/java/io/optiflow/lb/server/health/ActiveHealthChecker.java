@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,14 +44,19 @@ public class ActiveHealthChecker {
     @Inject
     Vertx vertx;
 
-    private final ConcurrentHashMap<String, TypedGuard<CompletionStage<Boolean>>> guards = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, BackendSpec> targets = new ConcurrentHashMap<>();
+    /** What checks one backend: where, and its guard. Keyed by {@code service/backend id}; dropped when it leaves. */
+    private record Probe(String url, BackendSpec target, TypedGuard<CompletionStage<Boolean>> guard) {
+    }
+
+    private final ConcurrentHashMap<String, Probe> probes = new ConcurrentHashMap<>();
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
     private final List<Long> timers = new ArrayList<>();
     private HttpClient client;
 
     public synchronized void start(ControlPlane controlPlane) {
-        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(2));
+        // A connection per check, as HAProxy does: nothing stays open to a backend that has left the pool, and a
+        // check proves the backend still accepts connections.
+        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setMaxPoolSize(2));
         for (ServicePool pool : controlPlane.pools()) {
             HealthPolicy policy = pool.healthPolicy();
             if (!policy.activeEnabled()) {
@@ -73,15 +79,19 @@ public class ActiveHealthChecker {
 
     private void checkAll(ServicePool pool) {
         HealthPolicy policy = pool.healthPolicy();
+        String prefix = pool.name() + "/";
+        Set<String> current = new HashSet<>();
         for (BackendView b : pool.view().backends()) {
-            String key = pool.name() + "/" + b.id();
+            String key = prefix + b.id();
+            current.add(key);
             if (!inProgress.add(key)) {
                 continue; // the previous check is still running
             }
-            TypedGuard<CompletionStage<Boolean>> guard = guards.computeIfAbsent(key, k -> newGuard(k, policy));
+            Probe probe = probes.compute(key, (k, old) -> old != null && old.url().equals(b.url()) ? old
+                    : new Probe(b.url(), BackendSpec.parse(b.url()), newGuard(k, policy)));
             CompletionStage<Boolean> result;
             try {
-                result = guard.call(() -> check(b, policy));
+                result = probe.guard().call(() -> check(probe.target(), policy));
             } catch (Exception e) {
                 result = CompletableFuture.failedFuture(e);
             }
@@ -98,6 +108,8 @@ public class ActiveHealthChecker {
                 }
             });
         }
+        // The probes (guard, parsed target) of backends that left this service go with them.
+        probes.keySet().removeIf(k -> k.startsWith(prefix) && !current.contains(k));
     }
 
     private static TypedGuard<CompletionStage<Boolean>> newGuard(String key, HealthPolicy policy) {
@@ -111,8 +123,7 @@ public class ActiveHealthChecker {
                 .build();
     }
 
-    private CompletionStage<Boolean> check(BackendView b, HealthPolicy policy) {
-        BackendSpec target = targets.computeIfAbsent(b.url(), BackendSpec::parse);
+    private CompletionStage<Boolean> check(BackendSpec target, HealthPolicy policy) {
         long timeoutMs = Math.max(1, policy.timeoutNanos() / 1_000_000L);
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
                 .setPort(target.port()).setURI(policy.path()).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)

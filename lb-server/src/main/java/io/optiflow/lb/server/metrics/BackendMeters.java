@@ -2,8 +2,11 @@ package io.optiflow.lb.server.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
@@ -12,7 +15,8 @@ import java.util.function.ToDoubleFunction;
  * The request-path counters of one backend: plain lock-free adders (an array index and a few adds per request; no
  * Micrometer call, no clock read, no allocation). Micrometer binds to them once, at registration: function
  * counters and gauges read them at scrape time, and the duration histogram is exported by
- * {@link DurationHistograms}.
+ * {@link DurationHistograms}. They are kept while the backend is in its pool and taken out of the registry when it
+ * leaves ({@link #remove}).
  */
 public final class BackendMeters {
 
@@ -38,6 +42,8 @@ public final class BackendMeters {
     final LongAdder durationSumNanos = new LongAdder();
     final AtomicLong durationMaxNanos = new AtomicLong();
     private final LongAdder inFlight = new LongAdder();
+    /** What this backend registered in Micrometer, to take out again when it leaves. */
+    private final List<Meter> registered = new ArrayList<>();
     volatile double up = 1;
     volatile long ejections;
 
@@ -50,22 +56,38 @@ public final class BackendMeters {
         for (int i = 0; i < 5; i++) {
             LongAdder c = new LongAdder();
             byClass[i] = c;
-            FunctionCounter.builder("lb.requests", c, LongAdder::sum)
+            registered.add(FunctionCounter.builder("lb.requests", c, LongAdder::sum)
                     .description("Requests answered, by the backend that answered and status class")
                     .tags("service", service, "backend", backend, "code_class", (i + 1) + "xx")
-                    .register(registry);
+                    .register(registry));
         }
         if (real) {
-            Gauge.builder("lb.backend.in.flight", inFlight, LongAdder::sum)
+            registered.add(Gauge.builder("lb.backend.in.flight", inFlight, LongAdder::sum)
                     .description("Requests in flight to the backend through this proxy")
-                    .tags("service", service, "backend", backend).register(registry);
-            Gauge.builder("lb.backend.up", this, m -> m.up)
+                    .tags("service", service, "backend", backend).register(registry));
+            registered.add(Gauge.builder("lb.backend.up", this, m -> m.up)
                     .description("1 when the backend may take traffic (health UP), 0 when DOWN or ejected")
-                    .tags("service", service, "backend", backend).register(registry);
+                    .tags("service", service, "backend", backend).register(registry));
             ToDoubleFunction<BackendMeters> ejected = m -> m.ejections;
-            FunctionCounter.builder("lb.backend.ejections", this, ejected)
+            registered.add(FunctionCounter.builder("lb.backend.ejections", this, ejected)
                     .description("Passive ejections of the backend after consecutive failures")
-                    .tags("service", service, "backend", backend).register(registry);
+                    .tags("service", service, "backend", backend).register(registry));
+        }
+    }
+
+    /** Keeps {@code meter} (registered for this backend elsewhere) to be taken out with the others. */
+    void registered(Meter meter) {
+        registered.add(meter);
+    }
+
+    /**
+     * Takes these meters out of {@code registry} (the backend left): they are no longer exported, and nothing keeps
+     * them. The duration histogram goes with the backend's entry in its {@link ServiceMetrics}, which the collector
+     * reads at scrape time. A request still in flight may record into the adders afterwards; that goes nowhere.
+     */
+    void remove(MeterRegistry registry) {
+        for (Meter m : registered) {
+            registry.remove(m);
         }
     }
 

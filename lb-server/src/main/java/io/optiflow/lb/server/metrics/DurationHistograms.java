@@ -47,9 +47,9 @@ final class DurationHistograms extends Collector {
         return true;
     }
 
-    /** Count and sum of one backend's durations, for registries without Prometheus. */
-    static void bindTimer(MeterRegistry registry, BackendMeters m) {
-        FunctionTimer.builder("lb.request.duration", m, x -> x.durationCount.sum(),
+    /** Count and sum of one backend's durations, for registries without Prometheus; the timer registered. */
+    static FunctionTimer bindTimer(MeterRegistry registry, BackendMeters m) {
+        return FunctionTimer.builder("lb.request.duration", m, x -> x.durationCount.sum(),
                         x -> x.durationSumNanos.sum(), TimeUnit.NANOSECONDS)
                 .description(HELP).tags("service", m.service, "backend", m.backend).register(registry);
     }

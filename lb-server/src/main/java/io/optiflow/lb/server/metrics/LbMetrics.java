@@ -5,6 +5,8 @@ import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.pool.ServicePool;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -53,14 +55,26 @@ public class LbMetrics {
         return all;
     }
 
-    /** Reads every pool's view into the gauges; called periodically off the request path. */
+    /**
+     * Reads every pool's view into the gauges, and drops the meters of backends and services that are gone; called
+     * periodically off the request path.
+     */
     public void refresh(ControlPlane controlPlane) {
+        Set<String> present = new HashSet<>();
         for (ServicePool pool : controlPlane.pools()) {
+            present.add(pool.name());
             try {
                 service(pool.name()).refresh(pool.view());
             } catch (RuntimeException e) {
                 LOG.debugf(e, "metrics refresh of service %s failed", pool.name());
             }
         }
+        services.entrySet().removeIf(e -> {
+            if (present.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().remove();
+            return true;
+        });
     }
 }

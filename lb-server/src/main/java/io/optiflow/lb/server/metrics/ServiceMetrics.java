@@ -1,16 +1,21 @@
 package io.optiflow.lb.server.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.optiflow.lb.core.pool.BackendView;
 import io.optiflow.lb.core.pool.HealthStatus;
 import io.optiflow.lb.core.pool.ServiceView;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The meters of one service: lock-free adders on the request path that Micrometer reads at scrape time; backend
- * meters are made on first sight and cached by backend id.
+ * meters are made on first sight and cached by backend id, and dropped (from the registry and from the duration
+ * histograms' collector) when a refresh no longer finds the backend, so churn under discovery does not grow them.
  */
 public final class ServiceMetrics {
 
@@ -25,22 +30,27 @@ public final class ServiceMetrics {
     private final LongAdder retries = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder noBackend = new LongAdder();
+    private final List<Meter> serviceMeters;
     private volatile long strategySwitches;
+    private Set<String> missingLastRefresh = Set.of(); // refresh runs on one thread at a time
 
     ServiceMetrics(MeterRegistry registry, String service, boolean prometheusHistograms) {
         this.registry = registry;
         this.service = service;
         this.prometheusHistograms = prometheusHistograms;
         this.none = withDuration(new BackendMeters(registry, service, NO_BACKEND, false));
-        FunctionCounter.builder("lb.retries", retries, LongAdder::sum)
-                .description("Requests sent again to another backend").tag("service", service).register(registry);
-        FunctionCounter.builder("lb.rate.limited", rateLimited, LongAdder::sum)
-                .description("Requests refused with 429").tag("service", service).register(registry);
-        FunctionCounter.builder("lb.no.backend", noBackend, LongAdder::sum)
-                .description("Requests refused with 503 because no backend could take them")
-                .tag("service", service).register(registry);
-        FunctionCounter.builder("lb.strategy.switches", this, m -> m.strategySwitches)
-                .description("Live strategy switches since start-up").tag("service", service).register(registry);
+        this.serviceMeters = List.of(
+                FunctionCounter.builder("lb.retries", retries, LongAdder::sum)
+                        .description("Requests sent again to another backend").tag("service", service)
+                        .register(registry),
+                FunctionCounter.builder("lb.rate.limited", rateLimited, LongAdder::sum)
+                        .description("Requests refused with 429").tag("service", service).register(registry),
+                FunctionCounter.builder("lb.no.backend", noBackend, LongAdder::sum)
+                        .description("Requests refused with 503 because no backend could take them")
+                        .tag("service", service).register(registry),
+                FunctionCounter.builder("lb.strategy.switches", this, m -> m.strategySwitches)
+                        .description("Live strategy switches since start-up").tag("service", service)
+                        .register(registry));
     }
 
     /** The meters of backend {@code id} (cached; made once). */
@@ -52,7 +62,7 @@ public final class ServiceMetrics {
 
     private BackendMeters withDuration(BackendMeters m) {
         if (!prometheusHistograms) {
-            DurationHistograms.bindTimer(registry, m);
+            m.registered(DurationHistograms.bindTimer(registry, m));
         }
         return m;
     }
@@ -79,13 +89,47 @@ public final class ServiceMetrics {
         return noBackend;
     }
 
-    /** Copies the state the core owns (health, ejections, switches) from a fresh view; off the request path. */
+    /**
+     * Copies the state the core owns (health, ejections, switches) from a fresh view, and removes the meters of
+     * backends that two views in a row no longer have; off the request path, one call at a time.
+     */
     void refresh(ServiceView view) {
         strategySwitches = view.strategySwitches();
+        Set<String> present = new HashSet<>();
         for (BackendView b : view.backends()) {
+            present.add(b.id());
             BackendMeters m = backend(b.id());
             m.up = b.health() == HealthStatus.UP ? 1 : 0;
             m.ejections = b.ejections();
+        }
+        // Gone from two views in a row: one view may predate a backend the proxy has just metered.
+        Set<String> missing = new HashSet<>();
+        backends.entrySet().removeIf(e -> {
+            if (present.contains(e.getKey())) {
+                return false;
+            }
+            if (!missingLastRefresh.contains(e.getKey())) {
+                missing.add(e.getKey());
+                return false;
+            }
+            e.getValue().remove(registry);
+            return true;
+        });
+        missingLastRefresh = missing;
+    }
+
+    /** Backends with meters now. */
+    int backendCount() {
+        return backends.size();
+    }
+
+    /** Takes every meter of this service out of the registry (the service is gone). */
+    void remove() {
+        backends.values().forEach(m -> m.remove(registry));
+        backends.clear();
+        none.remove(registry);
+        for (Meter m : serviceMeters) {
+            registry.remove(m);
         }
     }
 }

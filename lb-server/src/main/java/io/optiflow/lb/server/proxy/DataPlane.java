@@ -158,6 +158,17 @@ public final class DataPlane {
         return false;
     }
 
+    /**
+     * Releases the connection pools of backends that are in no service any more (removed, or gone from discovery):
+     * their idle connections are closed now, and each loop forgets such a pool once its last busy connection is
+     * done. Without this every backend ever used would keep a pool, and its idle connections, for good. Any thread.
+     */
+    void retainBackends(java.util.Set<String> ids) {
+        for (LoopContext l : loops.values()) {
+            l.loop.execute(() -> l.retainPools(ids));
+        }
+    }
+
     /** Every coarse tick of each loop, on that loop. Extension point for connection-level timers (issue 10). */
     void onTick(LoopContext loop) {
     }

@@ -48,6 +48,18 @@ final class LoopContext {
         return p;
     }
 
+    /** Closes the idle connections of pools of backends not in {@code ids}; forgets such pools once unused. */
+    void retainPools(java.util.Set<String> ids) {
+        pools.entrySet().removeIf(e -> {
+            if (ids.contains(e.getKey())) {
+                return false;
+            }
+            BackendPool p = e.getValue();
+            p.closeIdle();
+            return p.isUnused();
+        });
+    }
+
     /** Marks {@code ch} as written to without a flush; {@link #flushDirty} flushes it at the end of the read cycle. */
     void markDirty(Channel ch) {
         for (int i = 0; i < dirtyCount; i++) {

@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.core.pool.BackendView;
 import io.optiflow.lb.core.pool.ServicePool;
 import io.optiflow.lb.server.bootstrap.ConfiguredServices;
 import io.optiflow.lb.server.config.ProxySettings;
@@ -16,7 +17,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -84,6 +87,7 @@ public class ProxyServer {
             for (ServiceRoute r : routes) {
                 r.rateLimiter.evictIdle(n);
             }
+            plane.retainBackends(memberIds());
         });
         decayTimer = vertx.setPeriodic(5000, t -> {
             for (ServiceRoute r : routes) {
@@ -108,6 +112,17 @@ public class ProxyServer {
         if (plane != null) {
             plane.close(java.time.Duration.ofSeconds(5));
         }
+    }
+
+    /** The ids of every backend of every service now (off the request path: one view per service). */
+    private Set<String> memberIds() {
+        Set<String> ids = new HashSet<>();
+        for (ServicePool pool : controlPlane.pools()) {
+            for (BackendView b : pool.view().backends()) {
+                ids.add(b.id());
+            }
+        }
+        return ids;
     }
 
     /** The port the data plane listens on (the real one when {@code lb.proxy.port=0}); -1 before start. */

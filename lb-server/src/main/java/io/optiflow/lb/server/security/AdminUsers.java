@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -39,6 +40,9 @@ import org.jboss.logging.Logger;
  *       viewer): more users.</li>
  * </ul>
  * Bad settings stop start-up with a message naming the key.
+ *
+ * <p>At most {@code lb.admin.login.max-concurrent-hashes} PBKDF2 checks run at once; a login that would need one
+ * more is not checked but answered {@link Login#BUSY}, so wrong guesses cannot tie up the admin plane's threads.
  */
 @Startup
 @Singleton
@@ -59,6 +63,20 @@ public class AdminUsers {
     private Map<String, User> users = Map.of();
     private User dummy;
     private String adminSource = "";
+    private Semaphore slowChecks = new Semaphore(1);
+
+    /**
+     * What a login check found: the user's roles when the password is right; none when it is wrong; none and
+     * {@code busy} when it was not checked because too many slow checks were running.
+     */
+    public record Login(Set<String> roles, boolean busy) {
+        static final Login WRONG = new Login(Set.of(), false);
+        static final Login BUSY = new Login(Set.of(), true);
+
+        public boolean granted() {
+            return !roles.isEmpty();
+        }
+    }
 
     /** One user: roles and how the password is checked. */
     private static final class User {
@@ -102,6 +120,7 @@ public class AdminUsers {
         if (!errors.isEmpty()) {
             throw new IllegalStateException("admin users are misconfigured: " + String.join("; ", errors));
         }
+        slowChecks = new Semaphore(Math.max(1, config.login().maxConcurrentHashes())); // checked by LoginGuard
         users = Collections.unmodifiableMap(found);
         LOG.infof("Admin plane users: %s; admin's password %s", describe(), adminSource);
     }
@@ -153,25 +172,40 @@ public class AdminUsers {
     }
 
     /**
-     * The roles of {@code user} when {@code password} is right, else empty. Constant-time in the password; may take
-     * a few hundred ms the first time a generated password is checked, so call it off the event loop.
+     * Checks a login. Constant-time in the password; the first check of a generated password (and every wrong guess
+     * at one) runs PBKDF2, a few hundred ms of CPU, so call it off the event loop.
      */
-    public Optional<Set<String>> authenticate(String user, char[] password) {
+    public Login authenticate(String user, char[] password) {
         User u = users.get(user);
         byte[] candidate = mac(password);
         if (u == null) {
             MessageDigest.isEqual(dummy.fastHash.get(), candidate); // same work whether or not the user exists
-            return Optional.empty();
+            return Login.WRONG;
         }
         byte[] fast = u.fastHash.get();
         if (fast != null && MessageDigest.isEqual(fast, candidate)) {
-            return Optional.of(u.roles);
+            return new Login(u.roles, false);
         }
-        if (u.slowHash != null && u.slowHash.matches(password)) {
-            u.fastHash.set(candidate);
-            return Optional.of(u.roles);
+        if (u.slowHash == null) {
+            return Login.WRONG;
         }
-        return Optional.empty();
+        if (!slowChecks.tryAcquire()) {
+            return Login.BUSY;
+        }
+        try {
+            if (u.slowHash.matches(password)) {
+                u.fastHash.set(candidate);
+                return new Login(u.roles, false);
+            }
+            return Login.WRONG;
+        } finally {
+            slowChecks.release();
+        }
+    }
+
+    /** The permits of slow checks (tests hold them to see a busy answer). */
+    Semaphore slowChecks() {
+        return slowChecks;
     }
 
     /**

@@ -10,12 +10,20 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.http.Method;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -24,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * HTTP Basic on every admin path ({@code /api/*}, {@code /q/*}): 401 without (or with wrong) credentials, 403 for a
- * viewer's change. The dashboard's pages have a login page of their own (DashboardLoginTest).
+ * viewer's change; changes take JSON only and nothing from another site (CrossSiteGuard). The dashboard's pages have
+ * a login page of their own (DashboardLoginTest).
  */
 @QuarkusTest
 @TestProfile(AdminPlaneProfile.class)
@@ -93,7 +102,7 @@ class AdminSecurityTest {
         for (Change c : changes()) {
             RequestSpecification r = asViewer();
             if (c.body() != null) {
-                r = r.contentType("application/json").body(c.body());
+                r = r.body(c.body());
             }
             assertEquals(403, r.request(c.method(), c.path()).statusCode(), c.method() + " " + c.path());
         }
@@ -101,6 +110,39 @@ class AdminSecurityTest {
         asViewer().get("/api/v1/audit?limit=1000").then().statusCode(200)
                 .body("actor", not(hasItem(AdminClient.VIEWER)))
                 .body("findAll { it.target.startsWith('web') }", empty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"})
+    void changeRequest_withAFormContentType_is415AndChangesNothing(String type) throws Exception {
+        String before = stableView();
+        // the JDK client: RestAssured re-encodes bodies of form types
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + RestAssured.port + "/api/v1/services/web/backends"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((AdminClient.OPERATOR + ":"
+                        + AdminClient.OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"http://127.0.0.1:9\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, r.statusCode(), r.body());
+        assertTrue(r.body().contains("expected: application/json"), r.body());
+        assertEquals(before, stableView());
+    }
+
+    @Test
+    void changeRequest_fromAnotherOrigin_is403ButTheSameOriginIsServed() {
+        String before = stableView();
+        asOperator().contentType("application/json").header("Origin", "http://evil.example")
+                .body("{\"name\": \"least-connections\"}").put("/api/v1/services/web/strategy").then()
+                .statusCode(403).header("Access-Control-Allow-Origin", (String) null);
+        asOperator().contentType("application/json").header("Sec-Fetch-Site", "cross-site")
+                .body("{\"name\": \"least-connections\"}").put("/api/v1/services/web/strategy").then()
+                .statusCode(403);
+        assertEquals(before, stableView());
+        String self = "http://localhost:" + RestAssured.port;
+        asOperator().header("Origin", self).header("Host", "localhost:" + RestAssured.port)
+                .delete("/api/v1/services/web/strategy").then().statusCode(200);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,14 @@ class AdminUsersTest {
     Path dataDir;
 
     private record Config(Optional<String> password, Map<String, AdminConfig.User> users) implements AdminConfig {
+        @Override
+        public Login login() {
+            return new LoginSettings(5, "1s", "5m", 1);
+        }
+    }
+
+    record LoginSettings(int freeFailures, String firstWait, String maxWait, int maxConcurrentHashes)
+            implements AdminConfig.Login {
     }
 
     private record User(Optional<String> password, Optional<String> role) implements AdminConfig.User {
@@ -44,12 +53,12 @@ class AdminUsersTest {
     void authenticate_configuredUsers_grantsTheirRolesOnlyWithTheRightPassword() {
         AdminUsers users = load("op-pw", user("grafana", "view-pw", null));
 
-        assertEquals(Optional.of(Set.of("operator", "viewer")), users.authenticate("admin", "op-pw".toCharArray()));
-        assertEquals(Optional.of(Set.of("viewer")), users.authenticate("grafana", "view-pw".toCharArray()));
-        assertEquals(Optional.empty(), users.authenticate("admin", "view-pw".toCharArray()));
-        assertEquals(Optional.empty(), users.authenticate("admin", "op-pw ".toCharArray()));
-        assertEquals(Optional.empty(), users.authenticate("grafana", "".toCharArray()));
-        assertEquals(Optional.empty(), users.authenticate("nobody", "op-pw".toCharArray()));
+        assertEquals(Set.of("operator", "viewer"), users.authenticate("admin", "op-pw".toCharArray()).roles());
+        assertEquals(Set.of("viewer"), users.authenticate("grafana", "view-pw".toCharArray()).roles());
+        assertFalse(users.authenticate("admin", "view-pw".toCharArray()).granted());
+        assertFalse(users.authenticate("admin", "op-pw ".toCharArray()).granted());
+        assertFalse(users.authenticate("grafana", "".toCharArray()).granted());
+        assertFalse(users.authenticate("nobody", "op-pw".toCharArray()).granted());
         assertTrue(Files.notExists(CredentialsFile.path(dataDir)), "a configured password must not write a file");
     }
 
@@ -69,11 +78,11 @@ class AdminUsersTest {
         char[] password = CredentialsFile.generate(CredentialsFile.path(dataDir), new SecureRandom());
         AdminUsers users = load(null, Map.of());
 
-        assertEquals(Optional.empty(), users.authenticate("admin", "guess".toCharArray()));
-        assertEquals(Optional.of(Set.of("operator", "viewer")), users.authenticate("admin", password));
+        assertFalse(users.authenticate("admin", "guess".toCharArray()).granted());
+        assertEquals(Set.of("operator", "viewer"), users.authenticate("admin", password).roles());
         // the second time goes through the cached HMAC: still right, still refuses others
-        assertEquals(Optional.of(Set.of("operator", "viewer")), users.authenticate("admin", password));
-        assertEquals(Optional.empty(), users.authenticate("admin", "guess".toCharArray()));
+        assertEquals(Set.of("operator", "viewer"), users.authenticate("admin", password).roles());
+        assertFalse(users.authenticate("admin", "guess".toCharArray()).granted());
     }
 
     @Test
@@ -106,5 +115,24 @@ class AdminUsersTest {
         assertTrue(e.getMessage().contains(CredentialsFile.path(dataDir).toAbsolutePath().toString()),
                 e.getMessage());
         assertEquals("garbage", Files.readString(CredentialsFile.path(dataDir)));
+    }
+
+    @Test
+    void authenticate_allSlowChecksInUse_answersBusyWithoutChecking() throws Exception {
+        char[] password = CredentialsFile.generate(CredentialsFile.path(dataDir), new SecureRandom());
+        AdminUsers users = load(null, Map.of());
+        users.slowChecks().acquire(); // the one permit (max-concurrent-hashes=1) held by another check
+
+        AdminUsers.Login busy = users.authenticate("admin", password);
+        assertTrue(busy.busy(), "a check beyond the limit must be refused, not queued");
+        assertFalse(busy.granted());
+        assertFalse(users.authenticate("nobody", "x".toCharArray()).busy(), "an unknown user needs no slow check");
+
+        users.slowChecks().release();
+        assertEquals(Set.of("operator", "viewer"), users.authenticate("admin", password).roles());
+        users.slowChecks().acquire();
+        // once verified, the right password is checked by its cheap HMAC: no slow check, never busy
+        assertEquals(Set.of("operator", "viewer"), users.authenticate("admin", password).roles());
+        assertTrue(users.authenticate("admin", "guess".toCharArray()).busy());
     }
 }

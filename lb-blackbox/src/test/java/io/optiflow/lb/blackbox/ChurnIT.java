@@ -1,0 +1,220 @@
+package io.optiflow.lb.blackbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.optiflow.lb.blackbox.harness.AdminApi;
+import io.optiflow.lb.blackbox.harness.Await;
+import io.optiflow.lb.blackbox.harness.HeapHistogram;
+import io.optiflow.lb.blackbox.harness.IdBackend;
+import io.optiflow.lb.blackbox.harness.LbProcess;
+import io.optiflow.lb.blackbox.harness.PrometheusText;
+import io.optiflow.lb.blackbox.harness.TempDirs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Backend churn leaks nothing: 10,000 backends join a service and leave it again, 1,000 at a time, each one
+ * health-checked, metered, given strategy state (latency-weighted with a per-backend rate limit) and sent traffic
+ * while it is there; every id is new, as with discovery in a cluster that keeps rescheduling. Nine rounds come and go
+ * through file discovery (the pool-update path every discovery source uses), one through the admin API (the
+ * control plane's persisted path). Afterwards the load balancer exports as many series as before and holds no more
+ * live heap than before, beyond its bounded audit memory. The dashboard's history is set to 4 s and let run out
+ * before each measurement: it keeps what it sampled (also of backends since gone) for that long, by design.
+ */
+class ChurnIT {
+
+    private static final int ROUNDS = 10;
+    private static final int PER_ROUND = 1_000;
+    private static final int WRITERS = 4;
+    private static final String SERVICE = "churn";
+    /**
+     * Live heap allowed to grow over the measured rounds: the audit trail keeps its newest 10,000 entries in memory
+     * (a few hundred bytes each; the admin round adds 2,000). Anything kept per churned backend (meters alone are
+     * several kB each) would exceed this many times over.
+     */
+    private static final long HEAP_ALLOWANCE = 4L << 20;
+
+    private Path root;
+    private IdBackend backend;
+
+    @BeforeEach
+    void setUp() {
+        root = TempDirs.create("churn-it");
+        backend = IdBackend.startOnAllAddresses();
+    }
+
+    @AfterEach
+    void tearDown() {
+        backend.close();
+        TempDirs.delete(root);
+    }
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void tenThousandBackendsAddedAndRemoved_seriesAndLiveHeapBackWhereTheyStarted() throws Exception {
+        // A data folder in memory where there is one: the admin round's 2,000 fsyncs are not what this is about.
+        Path shm = Path.of("/dev/shm");
+        Path data = Files.isDirectory(shm) && Files.isWritable(shm)
+                ? Files.createTempDirectory(shm, "optiflow-churn") : root.resolve("data");
+        Path discovered = root.resolve("discovered.json");
+        Files.writeString(discovered, "[]");
+        String key = "lb.services." + SERVICE;
+        try (LbProcess lb = LbProcess.builder(root).dataDir(data).jvmArg("-Xmx512m")
+                .property(key + ".backends", "http://127.0.0.1:" + backend.port())
+                .property(key + ".discovery.type", "file")
+                .property(key + ".discovery.path", discovered.toString())
+                .property(key + ".discovery.poll", "100ms")
+                .property(key + ".discovery.allow-empty", "true")
+                // per-backend strategy state too: EWMA and a token bucket per backend
+                .property(key + ".strategy", "latency-weighted")
+                .property(key + ".strategy-config.rate-limit", "1000")
+                .property(key + ".health.interval", "250ms")
+                .property(key + ".health.timeout", "2s")
+                .property(key + ".retry.attempts", "0")
+                .property("lb.dashboard.history", "4s").start();
+             AutoCloseable cleanData = () -> TempDirs.delete(data)) {
+            AdminApi admin = lb.admin();
+            ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
+            try {
+                // warm-up, both ways: classes loaded, code compiled, caches filled
+                churnThroughAdminApi(lb, admin, pool, 0, 200);
+                churnThroughDiscovery(lb, admin, discovered, 1);
+                HeapHistogram before = settledHeap(lb);
+                PrometheusText scrapeBefore = PrometheusText.scrape(admin);
+                churnThroughAdminApi(lb, admin, pool, 2, PER_ROUND);
+                for (int round = 3; round < ROUNDS + 2; round++) {
+                    churnThroughDiscovery(lb, admin, discovered, round);
+                }
+                HeapHistogram after = settledHeap(lb);
+                PrometheusText scrapeAfter = PrometheusText.scrape(admin);
+                // The load balancer's own series; the JVM's may grow by themselves (a GC cause seen first, ...).
+                int seriesBefore = scrapeBefore.count("lb_");
+                int seriesAfter = scrapeAfter.count("lb_");
+
+                long growth = after.totalBytes() - before.totalBytes();
+                System.out.printf("ChurnIT: %,d backends added and removed; lb_* series %d -> %d (all: %d -> %d, new:"
+                        + " %s); live heap %,d -> %,d bytes (%+,d); most grown:%n%s%n", ROUNDS * PER_ROUND,
+                        seriesBefore, seriesAfter, scrapeBefore.size(), scrapeAfter.size(),
+                        scrapeBefore.missingFrom(scrapeAfter), before.totalBytes(), after.totalBytes(), growth,
+                        after.growthSince(before, 10));
+                assertEquals(seriesBefore, seriesAfter, "lb_* series after churn; new ones: "
+                        + scrapeBefore.missingFrom(scrapeAfter));
+                assertTrue(growth < HEAP_ALLOWANCE, "live heap grew by " + growth + " bytes over " + ROUNDS * PER_ROUND
+                        + " backends added and removed; most grown:\n" + after.growthSince(before, 15));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** The live heap once the dashboard's 4 s of history have run out. */
+    private static HeapHistogram settledHeap(LbProcess lb) throws InterruptedException {
+        Thread.sleep(5_000);
+        return HeapHistogram.of(lb.pid());
+    }
+
+    /** {@code count} backends never seen before, for round {@code round}: 127.a.b.c with the backend's port. */
+    private List<String> ids(int round, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = round * PER_ROUND + i; // 127.1.0.1 ...
+            ids.add("127." + (1 + n / 62_500) + "." + (n / 250 % 250) + "." + (1 + n % 250) + ":" + backend.port());
+        }
+        return ids;
+    }
+
+    private void churnThroughAdminApi(LbProcess lb, AdminApi admin, ExecutorService pool, int round, int count)
+            throws Exception {
+        List<String> ids = ids(round, count);
+        String base = "/api/v1/services/" + SERVICE + "/backends";
+        inParallel(pool, ids, id -> admin.ok("POST", base, "{\"url\": \"http://" + id + "\"}", 201));
+        whileThere(lb, admin, round, count);
+        inParallel(pool, ids, id -> admin.ok("DELETE", base + "/" + id, null, 204));
+        awaitGone(admin, round);
+    }
+
+    private void churnThroughDiscovery(LbProcess lb, AdminApi admin, Path file, int round) throws Exception {
+        StringBuilder json = new StringBuilder("[");
+        for (String id : ids(round, PER_ROUND)) {
+            json.append(json.length() == 1 ? "" : ",").append("{\"url\": \"http://").append(id).append("\"}");
+        }
+        write(file, json.append(']').toString());
+        whileThere(lb, admin, round, PER_ROUND);
+        write(file, "[]");
+        awaitGone(admin, round);
+    }
+
+    /** Waits until every added backend is metered and health-checked, then sends traffic through them. */
+    private void whileThere(LbProcess lb, AdminApi admin, int round, int count) throws Exception {
+        long checksBefore = backend.requests();
+        Await.until("round " + round + ": every added backend metered", 30, () ->
+                PrometheusText.scrape(admin).count("lb_backend_up", "service=\"" + SERVICE + "\"") == count + 1);
+        Await.until("round " + round + ": every added backend health-checked", 30,
+                () -> backend.requests() - checksBefore >= count);
+        traffic(lb, 200);
+    }
+
+    private static void awaitGone(AdminApi admin, int round) {
+        Await.until("round " + round + ": meters of removed backends released", 30, () ->
+                PrometheusText.scrape(admin).count("lb_backend_up", "service=\"" + SERVICE + "\"") == 1);
+    }
+
+    /** Replaces the discovery file whole (temp file, rename), as its docs ask. */
+    private static void write(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void traffic(LbProcess lb, int requests) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            sent.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb.proxyPort() + "/c/" + i))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var f : sent) {
+            HttpResponse<String> r = f.get(20, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+        }
+    }
+
+    private interface Call {
+        void run(String id) throws Exception;
+    }
+
+    private static void inParallel(ExecutorService pool, List<String> ids, Call call) throws Exception {
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < WRITERS; w++) {
+            int first = w;
+            done.add(pool.submit(() -> {
+                for (int i = first; i < ids.size(); i += WRITERS) {
+                    call.run(ids.get(i));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.optiflow.lb.blackbox.harness;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Bounded waits for a condition, polling. */
+public final class Await {
+
+    private Await() {
+    }
+
+    /** Waits until {@code condition} holds, at most {@code seconds}; fails the test naming {@code what}. */
+    public static void until(String what, long seconds, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + seconds + " s: " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what, e);
+            }
+        }
+    }
+}
