@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.config.ClientLimits;
 import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.metrics.ServiceMetrics;
 import io.optiflow.lb.server.ratelimit.RateLimiter;
@@ -14,11 +15,20 @@ final class ServiceRoute {
     final ServiceMetrics metrics;
     final RateLimiter rateLimiter;
     final RetryBudget retryBudget;
+    /** The service's in-flight cap and wait queue, shared by all event loops. */
+    final Admission admission;
     final String pathPrefix;
     final boolean prefixEndsWithSlash;
 
     ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, long nowNanos) {
+        this(settings, pool, metrics, nowNanos, ClientLimits.DEFAULTS);
+    }
+
+    ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, long nowNanos,
+                 ClientLimits limits) {
         this.name = settings.name();
+        this.admission = new Admission(limits.maxInFlightPerService(), limits.queuePerService(),
+                limits.queueTimeoutMillis());
         this.settings = settings;
         this.pool = pool;
         this.metrics = metrics;
