@@ -17,13 +17,19 @@ final class ServiceRoute {
     final String pathPrefix;
     final boolean prefixEndsWithSlash;
 
+    /** With the service's local rate limits. */
     ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, long nowNanos) {
+        this(settings, pool, metrics, new RateLimiter(settings.rps(), settings.burst(), settings.clientRps(),
+                settings.clientBurst(), nowNanos));
+    }
+
+    /** With the given limiter (cluster-wide ones come from ClusterRateLimits). */
+    ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, RateLimiter rateLimiter) {
         this.name = settings.name();
         this.settings = settings;
         this.pool = pool;
         this.metrics = metrics;
-        this.rateLimiter = new RateLimiter(settings.rps(), settings.burst(), settings.clientRps(),
-                settings.clientBurst(), nowNanos);
+        this.rateLimiter = rateLimiter;
         this.retryBudget = new RetryBudget(settings.retryBudgetPercent());
         this.pathPrefix = settings.pathPrefix();
         this.prefixEndsWithSlash = pathPrefix.endsWith("/");
