@@ -445,17 +445,24 @@ public abstract class StrategyContractTest<C> {
             pickAndReport(picker, fb, contexts[i & 1023]);
         }
         long tid = Thread.currentThread().getId();
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 20_000; i++) {
-            pickAndReport(picker, fb, contexts[i & 1023]);
+        // Up to five windows; the best one counts. A strategy that allocates per pick does so in every window
+        // (>= 320,000 bytes each), while a one-off (a JIT recompilation running a method interpreted for a moment,
+        // where escape analysis does not remove its temporaries) shows in one window only.
+        long allocated = Long.MAX_VALUE;
+        for (int window = 0; window < 5 && allocated >= 4_096; window++) {
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 20_000; i++) {
+                pickAndReport(picker, fb, contexts[i & 1023]);
+            }
+            allocated = Math.min(allocated, mx.getThreadAllocatedBytes(tid) - before);
         }
-        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        long least = allocated;
         // a few hundred bytes of slack for the measurement itself; one object per pick would be >= 320,000
-        assertTrue(allocated < 4_096, () -> violation(
+        assertTrue(least < 4_096, () -> violation(
                 "a steady-state pick with its onStart and onComplete allocates nothing (the request path runs"
                         + " for every request; garbage there is GC pauses for everyone)",
-                "20,000 picks with feedback over 16 backends allocated " + allocated + " bytes (about "
-                        + allocated / 20_000 + " per pick)",
+                "20,000 picks with feedback over 16 backends allocated " + least + " bytes (about "
+                        + least / 20_000 + " per pick) in the best of five runs",
                 "boxing (a Map<String, Integer> or Long counter, map.merge), an iterator or stream over a"
                         + " collection, a lambda that captures, a new array or String per pick, or a new"
                         + " PickResult where the Backend itself (or a Rejection constant) is the answer"));

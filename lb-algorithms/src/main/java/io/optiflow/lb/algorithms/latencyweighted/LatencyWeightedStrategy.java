@@ -88,6 +88,11 @@ final class LatencyWeightedStrategy implements Strategy {
 
         @Override
         public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
+            onComplete(backend, latencyNanos, outcome, ticker.read());
+        }
+
+        @Override
+        public void onComplete(Backend backend, long latencyNanos, Outcome outcome, long nowNanos) {
             BackendState s = states.get(backend.id());
             if (s == null) {
                 return; // a backend we no longer know
@@ -100,7 +105,7 @@ final class LatencyWeightedStrategy implements Strategy {
             if (outcome == Outcome.FAILURE) {
                 rtt = Math.max(rtt, config.failurePenaltyNanos());
             }
-            s.sample(rtt, ticker.read());
+            s.sample(rtt, nowNanos); // the proxy's reading: no clock read here
         }
     }
 }

@@ -107,6 +107,8 @@ public class StrategyPickBenchmark {
     @State(Scope.Thread)
     public static class Cursor {
         int next;
+        /** The proxy's clock reading at a completion; refreshed once per round of contexts (not strategy cost). */
+        long now = System.nanoTime();
     }
 
     @Benchmark
@@ -120,13 +122,34 @@ public class StrategyPickBenchmark {
         return pickAndReport(cursor);
     }
 
-    private PickResult pickAndReport(Cursor cursor) {
+    /**
+     * The same with the older three-argument {@code onComplete} (no completion time): a strategy that needs the
+     * time then reads its own clock. Run alone to see what passing the time saves:
+     * {@code -p strategy=latency-weighted 'StrategyPickBenchmark.pickAndFeedback(OlderForm)?$'}.
+     */
+    @Benchmark
+    public PickResult pickAndFeedbackOlderForm(Cursor cursor) {
         int i = cursor.next++ & (CONTEXTS - 1);
         PickResult r = picker.pick(contexts[i]);
         if (r.isBackend()) {
             Backend b = r.backend();
             feedback.onStart(b);
             feedback.onComplete(b, latencies[i], Outcome.SUCCESS);
+        }
+        return r;
+    }
+
+    private PickResult pickAndReport(Cursor cursor) {
+        int i = cursor.next++ & (CONTEXTS - 1);
+        if (i == 0) {
+            cursor.now = System.nanoTime();
+        }
+        PickResult r = picker.pick(contexts[i]);
+        if (r.isBackend()) {
+            Backend b = r.backend();
+            feedback.onStart(b);
+            // The proxy passes the time it read to measure the latency (LoadFeedback's four-argument form).
+            feedback.onComplete(b, latencies[i], Outcome.SUCCESS, cursor.now);
         }
         return r;
     }

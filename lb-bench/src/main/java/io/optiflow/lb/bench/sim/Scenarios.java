@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The four scenarios of {@code docs/simulation.md}, each run for every registered built-in strategy over the same
@@ -52,14 +53,16 @@ public final class Scenarios {
     public static Report towerDemo(Strategies strategies, Map<String, String> lwConfig) {
         Map<String, double[]> figures = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
-        md.append("| strategy | p50 ms | p90 ms | p99 ms | p99.9 ms | p99.9 spread (ms, 5 seeds) |\n");
+        md.append("| strategy | p50 ms | p90 ms | p99 ms | p99.9 ms | p99.9 spread (ms, " + seedCount(strategies)
+                + ") |\n");
         md.append("|---|---:|---:|---:|---:|---|\n");
         md.append("| *published: tower P2C + peak EWMA* | *5* | *56* | *96* | *105* | |\n");
         md.append("| *published: tower round robin* | | | *906* | | |\n");
-        for (StrategyProvider<?> p : strategies.found()) {
-            double[][] perSeed = new double[4][SEEDS.length];
-            for (int s = 0; s < SEEDS.length; s++) {
-                SimResult r = run(p, configFor(p, lwConfig), towerWorkload(), SEEDS[s]);
+        for (Strategies.Entry e : strategies.entries()) {
+            long[] seeds = strategies.seeds();
+            double[][] perSeed = new double[4][seeds.length];
+            for (int s = 0; s < seeds.length; s++) {
+                SimResult r = run(e.provider(), configFor(e, lwConfig), towerWorkload(), seeds[s]);
                 perSeed[0][s] = r.percentileMillis(0.50);
                 perSeed[1][s] = r.percentileMillis(0.90);
                 perSeed[2][s] = r.percentileMillis(0.99);
@@ -67,8 +70,8 @@ public final class Scenarios {
             }
             double[] f = {median(perSeed[0]), median(perSeed[1]), median(perSeed[2]), median(perSeed[3]),
                 min(perSeed[3]), max(perSeed[3])};
-            figures.put(p.name(), f);
-            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f - %.1f |%n", p.name(),
+            figures.put(e.label(), f);
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f - %.1f |%n", e.cell(),
                     f[0], f[1], f[2], f[3], f[4], f[5]));
         }
         return new Report(withNote(md, strategies), figures);
@@ -94,20 +97,21 @@ public final class Scenarios {
     public static Report linkerdSlowBackend(Strategies strategies, Map<String, String> lwConfig) {
         Map<String, double[]> figures = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder();
-        md.append("| strategy | done within 1 s (median of 5 seeds) | lowest - highest | p99 ms |\n");
+        md.append("| strategy | done within 1 s (median of " + seedCount(strategies) + ") | lowest - highest | p99 ms |\n");
         md.append("|---|---:|---|---:|\n");
         md.append("| *published: round robin / least loaded / peak EWMA* | *~95% / ~99% / ~99.9%* | | |\n");
-        for (StrategyProvider<?> p : strategies.found()) {
-            double[] within = new double[SEEDS.length];
-            double[] p99 = new double[SEEDS.length];
-            for (int s = 0; s < SEEDS.length; s++) {
-                SimResult r = run(p, configFor(p, lwConfig), linkerdWorkload(), SEEDS[s]);
+        for (Strategies.Entry e : strategies.entries()) {
+            long[] seeds = strategies.seeds();
+            double[] within = new double[seeds.length];
+            double[] p99 = new double[seeds.length];
+            for (int s = 0; s < seeds.length; s++) {
+                SimResult r = run(e.provider(), configFor(e, lwConfig), linkerdWorkload(), seeds[s]);
                 within[s] = r.percentWithin(SECOND);
                 p99[s] = r.percentileMillis(0.99);
             }
             double[] f = {median(within), min(within), max(within), median(p99)};
-            figures.put(p.name(), f);
-            md.append(String.format(Locale.ROOT, "| %s | %.3f%% | %.3f%% - %.3f%% | %.0f |%n", p.name(), f[0], f[1],
+            figures.put(e.label(), f);
+            md.append(String.format(Locale.ROOT, "| %s | %.3f%% | %.3f%% - %.3f%% | %.0f |%n", e.cell(), f[0], f[1],
                     f[2], f[3]));
         }
         return new Report(withNote(md, strategies), figures);
@@ -141,12 +145,13 @@ public final class Scenarios {
                 + "all seeds (min - max) |\n");
         md.append("|---|---:|---:|---:|---:|---|\n");
         int[][] windows = {{5, 10}, {10, 20}, {20, 30}, {30, 40}};
-        for (StrategyProvider<?> p : strategies.found()) {
-            double[][] share = new double[windows.length][SEEDS.length];
+        for (Strategies.Entry e : strategies.entries()) {
+            long[] seeds = strategies.seeds();
+            double[][] share = new double[windows.length][seeds.length];
             double lo = 100;
             double hi = 0;
-            for (int s = 0; s < SEEDS.length; s++) {
-                SimResult r = run(p, configFor(p, lwConfig), starvationWorkload(), SEEDS[s]);
+            for (int s = 0; s < seeds.length; s++) {
+                SimResult r = run(e.provider(), configFor(e, lwConfig), starvationWorkload(), seeds[s]);
                 for (int w = 0; w < windows.length; w++) {
                     share[w][s] = 100.0 * r.sent(0, windows[w][0], windows[w][1])
                             / Math.max(1, r.sent(windows[w][0], windows[w][1]));
@@ -158,9 +163,9 @@ public final class Scenarios {
                 }
             }
             double[] f = {median(share[0]), median(share[1]), median(share[2]), median(share[3]), lo, hi};
-            figures.put(p.name(), f);
+            figures.put(e.label(), f);
             md.append(String.format(Locale.ROOT, "| %s | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% - %.1f%% |%n",
-                    p.name(), f[0], f[1], f[2], f[3], f[4], f[5]));
+                    e.cell(), f[0], f[1], f[2], f[3], f[4], f[5]));
         }
         return new Report(withNote(md, strategies), figures);
     }
@@ -193,18 +198,19 @@ public final class Scenarios {
                 + "(limit 100) | rejected (median) |\n");
         md.append("|---|---|---:|---:|---:|\n");
         long limit = Math.round(LIMIT_PER_BACKEND * LIMIT_SECONDS);
-        for (StrategyProvider<?> p : strategies.found()) {
-            Map<String, String> raw = Map.of();
-            if (p.name().equals(LATENCY_WEIGHTED)) {
+        for (Strategies.Entry e : strategies.entries()) {
+            long[] seeds = strategies.seeds();
+            Map<String, String> raw = e.config();
+            if (!e.candidate() && e.label().equals(LATENCY_WEIGHTED)) {
                 Map<String, String> merged = new LinkedHashMap<>(lwConfig);
                 merged.putAll(LIMIT_CONFIG);
                 raw = merged;
             }
             double worstTotal = 0;
             double worstSecond = 0;
-            double[] rejected = new double[SEEDS.length];
-            for (int s = 0; s < SEEDS.length; s++) {
-                SimResult r = run(p, raw, rateLimitWorkload(), SEEDS[s]);
+            double[] rejected = new double[seeds.length];
+            for (int s = 0; s < seeds.length; s++) {
+                SimResult r = run(e.provider(), raw, rateLimitWorkload(), seeds[s]);
                 for (int b = 0; b < LIMIT_BACKENDS; b++) {
                     worstTotal = Math.max(worstTotal, 100.0 * r.sent(b, 0, LIMIT_SECONDS) / limit);
                     worstSecond = Math.max(worstSecond, r.maxPerSecond(b, 0, LIMIT_SECONDS));
@@ -212,9 +218,9 @@ public final class Scenarios {
                 rejected[s] = 100.0 * r.rejected() / Math.max(1, r.rejected() + r.sent(0, LIMIT_SECONDS));
             }
             double[] f = {worstTotal, worstSecond, median(rejected)};
-            figures.put(p.name(), f);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %.0f | %.1f%% |%n", p.name(),
-                    raw.isEmpty() ? "defaults (no limit)" : "rate-limit=100, burst=10", f[0], f[1], f[2]));
+            figures.put(e.label(), f);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f%% | %.0f | %.1f%% |%n", e.cell(),
+                    configCell(e, raw), f[0], f[1], f[2]));
         }
         return new Report(withNote(md, strategies), figures);
     }
@@ -239,27 +245,52 @@ public final class Scenarios {
         StringBuilder md = new StringBuilder();
         md.append("| strategy | failed requests | b01's share of requests | p99 ms |\n");
         md.append("|---|---:|---:|---:|\n");
-        for (StrategyProvider<?> p : strategies.found()) {
-            double[] failedPct = new double[SEEDS.length];
-            double[] share = new double[SEEDS.length];
-            double[] p99 = new double[SEEDS.length];
-            for (int s = 0; s < SEEDS.length; s++) {
-                SimResult r = run(p, configFor(p, lwConfig), fastFailureWorkload(), SEEDS[s]);
+        for (Strategies.Entry e : strategies.entries()) {
+            long[] seeds = strategies.seeds();
+            double[] failedPct = new double[seeds.length];
+            double[] share = new double[seeds.length];
+            double[] p99 = new double[seeds.length];
+            for (int s = 0; s < seeds.length; s++) {
+                SimResult r = run(e.provider(), configFor(e, lwConfig), fastFailureWorkload(), seeds[s]);
                 failedPct[s] = r.percentFailed();
                 share[s] = 100.0 * r.sent(0, 0, 20) / Math.max(1, r.sent(0, 20));
                 p99[s] = r.percentileMillis(0.99);
             }
             double[] f = {median(failedPct), median(share), median(p99)};
-            figures.put(p.name(), f);
-            md.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.1f%% | %.0f |%n", p.name(), f[0], f[1], f[2]));
+            figures.put(e.label(), f);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.1f%% | %.0f |%n", e.cell(), f[0], f[1], f[2]));
         }
         return new Report(withNote(md, strategies), figures);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private static Map<String, String> configFor(StrategyProvider<?> p, Map<String, String> lwConfig) {
-        return p.name().equals(LATENCY_WEIGHTED) ? lwConfig : Map.of();
+    /** A candidate's own config; for the built-ins, {@code lwConfig} for latency-weighted and defaults for the rest. */
+    private static Map<String, String> configFor(Strategies.Entry e, Map<String, String> lwConfig) {
+        if (e.candidate()) {
+            return e.config();
+        }
+        return e.label().equals(LATENCY_WEIGHTED) ? lwConfig : Map.of();
+    }
+
+    /** The config column of scenario d: the built-ins' words of docs/simulation.md, a candidate's keys as given. */
+    private static String configCell(Strategies.Entry e, Map<String, String> raw) {
+        if (!e.candidate()) {
+            return raw.isEmpty() ? "defaults (no limit)" : "rate-limit=100, burst=10";
+        }
+        if (raw.isEmpty()) {
+            return "defaults";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> kv : new TreeMap<>(raw).entrySet()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(kv.getKey()).append('=').append(kv.getValue());
+        }
+        return sb.toString();
+    }
+
+    private static String seedCount(Strategies strategies) {
+        int n = strategies.seeds().length;
+        return n == 1 ? "1 seed" : n + " seeds";
     }
 
     @SuppressWarnings("unchecked")

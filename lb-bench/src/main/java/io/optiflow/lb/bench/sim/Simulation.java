@@ -185,13 +185,15 @@ public final class Simulation {
     }
 
     private void complete(Request req) {
-        long latency = clock.read() - req.pickedAt;
+        long now = clock.read();
+        long latency = now - req.pickedAt;
         active[req.backend]--;
         boolean fail = req.failed[0];
         if (fail) {
             failed++;
         }
-        feedback.onComplete(backends[req.backend], latency, fail ? Outcome.FAILURE : Outcome.SUCCESS);
+        // As the proxy does: the completion's time goes with it (LoadFeedback's four-argument form).
+        feedback.onComplete(backends[req.backend], latency, fail ? Outcome.FAILURE : Outcome.SUCCESS, now);
         if (completed == latencies.length) {
             latencies = Arrays.copyOf(latencies, completed * 2);
         }

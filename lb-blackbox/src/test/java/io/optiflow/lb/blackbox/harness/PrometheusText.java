@@ -26,6 +26,22 @@ public final class PrometheusText {
         return series.size();
     }
 
+    /** The series (name and labels, no value) that {@code other} has and this scrape has not. */
+    public List<String> missingFrom(PrometheusText other) {
+        java.util.Set<String> mine = new java.util.HashSet<>();
+        for (String l : series) {
+            mine.add(l.substring(0, l.lastIndexOf(' ')));
+        }
+        List<String> out = new ArrayList<>();
+        for (String l : other.series) {
+            String key = l.substring(0, l.lastIndexOf(' '));
+            if (!mine.contains(key)) {
+                out.add(key);
+            }
+        }
+        return out;
+    }
+
     /** Series whose name starts with {@code prefix} and whose labels contain every one of {@code labels}. */
     public int count(String prefix, String... labels) {
         int n = 0;

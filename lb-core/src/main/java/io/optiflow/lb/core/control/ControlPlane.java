@@ -312,8 +312,11 @@ public final class ControlPlane implements AutoCloseable {
         });
     }
 
-    /** Runs a change again when another replica's change to other services overtook it (it is then applied). */
-    private static <T> T retrying(Supplier<T> change) {
+    /**
+     * Runs a change again when another replica's change to other services overtook it (it is then applied). Package
+     * access: {@link Registrations} retries the same way.
+     */
+    static <T> T retrying(Supplier<T> change) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return change.get();

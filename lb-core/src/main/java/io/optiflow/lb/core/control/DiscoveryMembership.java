@@ -50,7 +50,7 @@ public final class DiscoveryMembership {
     void init() {
         for (ManagedService s : services.all()) {
             DiscoverySpec d = s.spec().discovery();
-            if (d != null) {
+            if (d != null && d.hasSource()) {
                 status.put(s.name(), new DiscoveryStatus(s.name(), d.type(), d.type(), null, null, null, 0, 0,
                         false));
             }
@@ -117,7 +117,7 @@ public final class DiscoveryMembership {
 
     private static DiscoverySpec discoverySpec(ManagedService svc) {
         DiscoverySpec d = svc.spec().discovery();
-        if (d == null) {
+        if (d == null || !d.hasSource()) {
             throw new IllegalArgumentException("service '" + svc.name() + "' has no discovery source");
         }
         return d;

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * saved in the runtime state and audited before it is acknowledged (expiry too, by actor {@value #EXPIRY_ACTOR}).
  * A registered backend joins with slow start; one that leaves is drained, then dropped.
  *
- * <p>Threading: any thread; changes are serialized by the journal's lock. Expiry runs on the scheduler.
+ * <p>Threading: any thread; changes are serialized by the journal's lock. Expiry runs on the scheduler. With a
+ * shared state store, a change overtaken by another replica's change to other services is tried again on the newer
+ * state (as backend changes are); one to the same service is a conflict.
  */
 public final class Registrations {
 
@@ -67,6 +69,10 @@ public final class Registrations {
      *                        origin has that address)
      */
     public Outcome register(String service, String url, Integer weight, Long ttlMillis, String actor) {
+        return ControlPlane.retrying(() -> registerOnce(service, url, weight, ttlMillis, actor));
+    }
+
+    private Outcome registerOnce(String service, String url, Integer weight, Long ttlMillis, String actor) {
         AuditEntry entry;
         Outcome out;
         synchronized (journal.lock) {
@@ -109,6 +115,10 @@ public final class Registrations {
 
     /** Renews a registration for another TTL. @throws AdminException NOT_FOUND (service, or id: expired or never) */
     public RegistrationView renew(String service, String id, String actor) {
+        return ControlPlane.retrying(() -> renewOnce(service, id, actor));
+    }
+
+    private RegistrationView renewOnce(String service, String id, String actor) {
         AuditEntry entry;
         Registration r;
         synchronized (journal.lock) {
@@ -195,6 +205,10 @@ public final class Registrations {
     }
 
     private AuditEntry remove(String service, String id, String actor, String action) {
+        return ControlPlane.retrying(() -> removeOnce(service, id, actor, action));
+    }
+
+    private AuditEntry removeOnce(String service, String id, String actor, String action) {
         synchronized (journal.lock) {
             ManagedService svc = services.require(service);
             RuntimeState state = journal.state();

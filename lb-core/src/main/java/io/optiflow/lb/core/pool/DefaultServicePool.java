@@ -82,7 +82,7 @@ public final class DefaultServicePool implements ServicePool {
     private final String name;
     private final HealthPolicy health;
     private final String configuredStrategy;
-    private final Ticker ticker;
+    final Ticker ticker; // PoolSelector: the time of a completion reported without one
     private final ScheduledExecutorService scheduler;
     private final Executor asyncWriter;
     private final long latencyHalfNanos;

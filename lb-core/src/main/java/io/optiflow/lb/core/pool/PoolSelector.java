@@ -70,6 +70,11 @@ final class PoolSelector implements Selector {
 
     @Override
     public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
+        onComplete(backend, latencyNanos, outcome, pool.ticker.read());
+    }
+
+    @Override
+    public void onComplete(Backend backend, long latencyNanos, Outcome outcome, long nowNanos) {
         Generation g = generation;
         BackendStats s = find(backend.id());
         int epoch = g.epoch;
@@ -93,12 +98,12 @@ final class PoolSelector implements Selector {
                 s.latency.record(latencyNanos);
             }
         }
-        g.feedback.onComplete(backend, latencyNanos, outcome);
+        g.feedback.onComplete(backend, latencyNanos, outcome, nowNanos);
         Generation next = g.successor;
         if (next != null) {
             // later generations were seeded with (or started by) this request: release its slot there
             for (Generation h = next; h != null && h.epoch - epoch <= 0; h = h.successor) {
-                h.feedback.onComplete(backend, latencyNanos, Outcome.IGNORED);
+                h.feedback.onComplete(backend, latencyNanos, Outcome.IGNORED, nowNanos);
             }
         }
     }

@@ -25,4 +25,10 @@ public interface Selector {
 
     /** The request sent to {@code backend} ended; feeds statistics, passive health and the strategy. */
     void onComplete(Backend backend, long latencyNanos, Outcome outcome);
+
+    /**
+     * As {@link #onComplete(Backend, long, Outcome)}, with the time of the end on the pool's ticker (the reading the
+     * caller took to measure the latency), passed on to the strategy so it needs no clock read of its own.
+     */
+    void onComplete(Backend backend, long latencyNanos, Outcome outcome, long nowNanos);
 }

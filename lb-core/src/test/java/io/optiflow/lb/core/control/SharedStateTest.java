@@ -178,4 +178,35 @@ class SharedStateTest {
         await("both listed", () -> c.replicas().size() == 2);
         assertFalse(c.stateStatus().problem() != null);
     }
+
+    // registrations (issue 7) retry and conflict like backend changes
+
+    @Test
+    void register_overtakenByAChangeOfAnotherService_madeOnTopOfIt() {
+        ControlPlane a = replica("a");
+        ControlPlane b = replica("b");
+        server.pause("b"); // b has not heard of a's registration when it makes its own
+        a.registrations().register("cart", "http://10.0.0.7:8080", 1, 30_000L, "alice");
+        Registrations.Outcome made = b.registrations().register("shop", "http://10.0.0.8:8080", 2, 30_000L, "bob");
+
+        assertTrue(made.created());
+        assertEquals(1, b.registrations().list("cart").size(), "a's registration adopted before b's was retried");
+        assertEquals(List.of(made.registration().id()),
+                b.registrations().list("shop").stream().map(RegistrationView::id).toList());
+        assertEquals(2, server.auditLines().size());
+    }
+
+    @Test
+    void renew_overtakenByAChangeOfTheSameService_conflictNothingChanged() throws InterruptedException {
+        ControlPlane a = replica("a");
+        ControlPlane b = replica("b");
+        String id = a.registrations().register("shop", "http://10.0.0.7:8080", 1, 30_000L, "alice").registration()
+                .id();
+        await("b applies a's registration", () -> !b.registrations().list("shop").isEmpty());
+        server.pause("b");
+        a.registrations().register("shop", "http://10.0.0.9:8080", 1, 30_000L, "alice");
+        AdminException e = assertThrows(AdminException.class, () -> b.registrations().renew("shop", id, "bob"));
+        assertEquals(AdminException.Kind.CONFLICT, e.kind());
+        assertEquals(2, b.registrations().list("shop").size(), "the winner's state is in force on the loser");
+    }
 }

@@ -46,9 +46,9 @@ public class ActivityView extends Div {
         grid.addColumn(AuditEntry::actor).setHeader("Who").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(AuditEntry::action).setHeader("What").setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(AuditEntry::target).setHeader("Target").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(LitRenderer.<AuditEntry>of("<span class=\"audit-json\">${item.v}</span>")
+        grid.addColumn(LitRenderer.<AuditEntry>of("<span class=\"audit-value\">${item.v}</span>")
                 .withProperty("v", e -> AuditText.readable(e.before()))).setHeader("Before").setFlexGrow(1);
-        grid.addColumn(LitRenderer.<AuditEntry>of("<span class=\"audit-json\">${item.v}</span>")
+        grid.addColumn(LitRenderer.<AuditEntry>of("<span class=\"audit-value\">${item.v}</span>")
                 .withProperty("v", e -> AuditText.readable(e.after()))).setHeader("After").setFlexGrow(1);
         grid.addColumn(LitRenderer.<AuditEntry>of("${item.can ? html`<vaadin-button theme=\"small\""
                         + " class=\"act-revert\" ?disabled=\"${!item.may}\" @click=\"${revert}\">Revert</vaadin-button>`"

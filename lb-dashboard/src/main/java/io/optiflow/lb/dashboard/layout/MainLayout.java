@@ -61,6 +61,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         nav.addItem(services);
         nav.addItem(new SideNavItem("Activity", "activity", VaadinIcon.TIME_BACKWARD.create()));
         nav.addItem(new SideNavItem("Strategies & plug-ins", "strategies", VaadinIcon.PLUG.create()));
+        nav.addItem(new SideNavItem("Cluster", "cluster", VaadinIcon.CLUSTER.create()));
         addToDrawer(nav);
         setPrimarySection(Section.DRAWER);
     }

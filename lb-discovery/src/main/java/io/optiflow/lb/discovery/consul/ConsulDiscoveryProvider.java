@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * {@code consul}: the health-passing instances of a Consul service ({@code /v1/health/service/<name>?passing}),
  * optionally with a tag, followed with blocking queries (each answer carries {@code X-Consul-Index}; the next query
- * waits on it until something changes or {@code wait} passes). The instance's {@code weights.passing} is its
- * weight; its datacenter and node are labels.
+ * waits on it until something changes or {@code wait} passes). The service meta {@code weight} is the instance's
+ * weight (Vert.x's Consul client does not expose Consul's {@code Weights}); its node name is the label {@code node}.
  */
 public final class ConsulDiscoveryProvider implements DiscoveryProvider<ConsulDiscoveryProvider.Config> {
 

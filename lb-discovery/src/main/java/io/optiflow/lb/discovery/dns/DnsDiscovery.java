@@ -42,6 +42,7 @@ final class DnsDiscovery implements ServiceDiscovery {
     private final DnsNameResolver resolver;
     private final ScheduledExecutorService thread;
     private DiscoveryListener listener;
+    private long ttlNanos = Long.MAX_VALUE; // of the last answer (at least 1 s), thread-confined
 
     DnsDiscovery(DiscoveryContext context, DnsDiscoveryProvider.Config config) {
         this.config = config;
@@ -85,13 +86,11 @@ final class DnsDiscovery implements ServiceDiscovery {
     }
 
     private void query() {
-        long next = config.refreshNanos();
         try {
             long[] minTtl = {Long.MAX_VALUE};
             List<DiscoveredInstance> found = config.record().equals("SRV") ? srv(minTtl) : addresses(minTtl);
-            if (minTtl[0] != Long.MAX_VALUE) {
-                next = Math.min(next, Math.max(MIN_TTL_NANOS, TimeUnit.SECONDS.toNanos(minTtl[0])));
-            }
+            ttlNanos = minTtl[0] == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : Math.max(MIN_TTL_NANOS, TimeUnit.SECONDS.toNanos(minTtl[0]));
             listener.onInstances(found);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
@@ -101,6 +100,8 @@ final class DnsDiscovery implements ServiceDiscovery {
             listener.onError(describe() + ": " + message(e));
         }
         if (!thread.isShutdown()) {
+            // after a failure too: a server that comes back is asked again as soon as the records' TTL allows
+            long next = Math.min(config.refreshNanos(), ttlNanos);
             try {
                 thread.schedule(this::query, next, TimeUnit.NANOSECONDS);
             } catch (RuntimeException e) {

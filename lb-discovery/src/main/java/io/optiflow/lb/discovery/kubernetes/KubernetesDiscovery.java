@@ -23,12 +23,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An informer on the Service's EndpointSlices; every event recomputes the full list from the informer's store and
- * reports it (one task at a time on a thread of its own, so reports never overlap). A failed list or watch is
- * reported; the informer retries by itself.
+ * reports it (one task at a time on a thread of its own, so reports never overlap). A failed list is reported; the
+ * informer retries by itself. A watch that drops is re-established by fabric8's watch manager without telling the
+ * informer's exception handler, so the watch is checked every second: down for two checks in a row is reported
+ * (again every 10 s while it stays down), and when it is back the current list is reported, which clears the
+ * failure even if nothing changed meanwhile.
  */
 final class KubernetesDiscovery implements ServiceDiscovery {
 
     static final String SERVICE_LABEL = "kubernetes.io/service-name";
+    private static final long WATCH_CHECK_MILLIS = 1_000;
+    private static final int DOWN_CHECKS_BEFORE_REPORT = 2; // a watch that ends on its timeout reconnects at once
+    private static final int DOWN_CHECKS_BETWEEN_REPORTS = 10;
 
     private final String service;
     private final KubernetesDiscoveryProvider.Config config;
@@ -36,6 +42,7 @@ final class KubernetesDiscovery implements ServiceDiscovery {
     private KubernetesClient client;
     private SharedIndexInformer<EndpointSlice> informer;
     private volatile DiscoveryListener listener;
+    private int downChecks; // thread-confined
 
     KubernetesDiscovery(String service, KubernetesDiscoveryProvider.Config config) {
         this.service = service;
@@ -100,11 +107,33 @@ final class KubernetesDiscovery implements ServiceDiscovery {
                     changed();
                 }
             });
+            thread.scheduleWithFixedDelay(this::checkWatch, WATCH_CHECK_MILLIS, WATCH_CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             listener.onError(describe() + ": cannot start the client (" + e + "); retrying in 5 s");
             if (!thread.isShutdown()) {
                 thread.schedule(this::connect, 5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** On the thread: reports a watch that stays down, and the current list once it is back. */
+    private void checkWatch() {
+        if (informer == null || !informer.hasSynced()) {
+            return; // a failing first list reaches the exception handler
+        }
+        if (informer.isWatching()) {
+            if (downChecks >= DOWN_CHECKS_BEFORE_REPORT) {
+                changed();
+            }
+            downChecks = 0;
+            return;
+        }
+        downChecks++;
+        if (downChecks >= DOWN_CHECKS_BEFORE_REPORT
+                && (downChecks - DOWN_CHECKS_BEFORE_REPORT) % DOWN_CHECKS_BETWEEN_REPORTS == 0) {
+            listener.onError(describe() + ": the watch is down since " + (downChecks * WATCH_CHECK_MILLIS / 1000)
+                    + " s (API server unreachable or restarting); reconnecting");
         }
     }
 

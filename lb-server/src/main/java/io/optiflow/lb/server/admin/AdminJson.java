@@ -8,19 +8,24 @@ import io.optiflow.lb.core.pool.BackendView;
 import io.optiflow.lb.core.pool.LatencySummary;
 import io.optiflow.lb.core.pool.ServiceView;
 import io.optiflow.lb.core.registry.StrategyDescriptor;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** The JSON shapes of the admin API: control-plane views mapped one to one, nothing computed here. */
+/**
+ * The JSON shapes of the admin API: control-plane views mapped one to one, nothing computed here. Each is registered
+ * for reflection, which Jackson uses, so a native image can serialize it too.
+ */
 final class AdminJson {
 
     private AdminJson() {
     }
 
     @Schema(description = "A strategy that can be switched to.")
+    @RegisterForReflection
     record Strategy(
             @Schema(description = "Kebab-case name, used in PUT .../strategy", example = "round-robin") String name,
             String description,
@@ -39,6 +44,7 @@ final class AdminJson {
     }
 
     @Schema(description = "One config attribute of a strategy.")
+    @RegisterForReflection
     record Attribute(String name,
                      @Schema(description = "INT, LONG, DOUBLE, BOOLEAN, STRING, DURATION or ENUM") String type,
                      @Schema(description = "Default as text; null when optional without default") String defaultValue,
@@ -51,6 +57,7 @@ final class AdminJson {
     }
 
     @Schema(description = "A service: its strategy and backends. 'overridden' lists values set at runtime.")
+    @RegisterForReflection
     record Service(String name,
                    @Schema(description = "Strategy in force") String strategy,
                    @Schema(description = "Its config as given") Map<String, String> strategyConfig,
@@ -78,6 +85,7 @@ final class AdminJson {
     }
 
     @Schema(description = "A service's discovery source: what it watches and how it is doing.")
+    @RegisterForReflection
     record Discovery(@Schema(example = "dns") String type,
                      @Schema(description = "What it watches", example = "SRV _http._tcp.api @127.0.0.1:53")
                      String source,
@@ -98,6 +106,7 @@ final class AdminJson {
     }
 
     @Schema(description = "A self-registered instance.")
+    @RegisterForReflection
     record Registration(@Schema(description = "Renew (PUT) and deregister (DELETE) with it") String id,
                         String service,
                         @Schema(example = "10.0.0.7:8080") String backendId,
@@ -113,12 +122,14 @@ final class AdminJson {
     }
 
     @Schema(description = "Register an instance.")
+    @RegisterForReflection
     record Register(@Schema(required = true, example = "http://10.0.0.7:8080") String url,
                     @Schema(description = "1..10000, default 1", example = "1") Integer weight,
                     @Schema(description = "1s..24h, default 30s", example = "30s") String ttl) {
     }
 
     @Schema(description = "A backend of a service with its live figures.")
+    @RegisterForReflection
     record Backend(@Schema(example = "127.0.0.1:8081", description = "host:port; URL-encode ':' in paths if your"
                            + " client insists, both forms work") String id,
                    @Schema(example = "http://127.0.0.1:8081") String url,
@@ -155,6 +166,7 @@ final class AdminJson {
     }
 
     @Schema(description = "Latency of recent requests in milliseconds; null when there were none.")
+    @RegisterForReflection
     record Latency(long count, Double meanMs, Double p50Ms, Double p90Ms, Double p99Ms) {
 
         static Latency of(LatencySummary l) {
@@ -170,6 +182,7 @@ final class AdminJson {
     }
 
     @Schema(description = "One acknowledged change.")
+    @RegisterForReflection
     record Audit(@Schema(description = "ISO-8601 instant") String at,
                  @Schema(description = "The authenticated user") String actor,
                  @Schema(example = "strategy.switch") String action,
@@ -186,12 +199,14 @@ final class AdminJson {
 
     @Schema(description = "A change refused because another replica or operator changed the service first; nothing"
             + " was changed. 'current' is the service as it is now: look at it and retry.")
+    @RegisterForReflection
     record Conflict(@Schema(description = "What happened") List<String> errors,
                     @Schema(description = "The service now") Service current,
                     @Schema(description = "Its state tag now: send it as If-Match to retry") String tag) {
     }
 
     @Schema(description = "The state store and the replicas sharing it.")
+    @RegisterForReflection
     record Cluster(@Schema(description = "local, etcd or kubernetes") String store,
                    @Schema(description = "Where it keeps the state") String location,
                    @Schema(description = "Whether other replicas share it") boolean shared,
@@ -205,12 +220,14 @@ final class AdminJson {
     }
 
     @Schema(description = "One replica as the store last heard of it.")
+    @RegisterForReflection
     record Replica(String id, String address,
                    @Schema(description = "Its last heartbeat, ISO-8601") String lastSeen,
                    @Schema(description = "The state revision it had applied then") long revision) {
     }
 
     @Schema(description = "Why a request was refused; nothing was changed.")
+    @RegisterForReflection
     record Errors(@Schema(description = "Each names the field, the value and what was expected",
                           example = "[\"weight: 0 (expected: an integer from 1 to 10000)\"]") List<String> errors) {
     }
@@ -218,17 +235,20 @@ final class AdminJson {
     // Request bodies, for the OpenAPI document only: bodies are read strictly by RequestBodies.
 
     @Schema(description = "Switch the strategy of a service.")
+    @RegisterForReflection
     record SwitchStrategy(@Schema(required = true, example = "least-connections") String name,
                           @Schema(description = "Attribute values (strings, numbers or booleans); left out = defaults",
                                   example = "{\"choices\": 2}") Map<String, Object> config) {
     }
 
     @Schema(description = "Add a backend.")
+    @RegisterForReflection
     record AddBackend(@Schema(required = true, example = "http://10.0.0.7:8080") String url,
                       @Schema(description = "1..10000, default 1", example = "3") Integer weight) {
     }
 
     @Schema(description = "Change a backend; give at least one field.")
+    @RegisterForReflection
     record PatchBackend(@Schema(description = "1..10000", example = "5") Integer weight,
                         @Schema(description = "ENABLED, DRAINING or DISABLED", example = "DRAINING") String state) {
     }

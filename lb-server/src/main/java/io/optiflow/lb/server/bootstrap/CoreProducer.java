@@ -17,6 +17,7 @@ import io.optiflow.lb.server.config.ProxySettings;
 import io.optiflow.lb.server.config.ServiceConfigs;
 import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.demo.DemoBackends;
+import io.quarkus.runtime.ImageMode;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -72,7 +73,19 @@ public class CoreProducer {
     @Produces
     @Singleton
     StrategyRegistry strategyRegistry() {
-        StrategyRegistry registry = StrategyRegistry.create(Path.of(config.plugins().dir()));
+        boolean nativeImage = ImageMode.current() == ImageMode.NATIVE_RUN;
+        Path plugins;
+        try {
+            plugins = PluginsFolder.forRegistry(config.plugins().dir(), nativeImage);
+        } catch (InvalidConfigException e) {
+            LOG.error(e.getMessage());
+            throw e;
+        }
+        if (nativeImage) {
+            LOG.infof("Native image: strategies are the ones built in (no plug-ins folder; see %s)",
+                    PluginsFolder.NATIVE_HOW_TO);
+        }
+        StrategyRegistry registry = StrategyRegistry.create(plugins);
         registry.start(scheduler);
         return registry;
     }

@@ -28,6 +28,8 @@ public interface LbConfig {
 
     Proxy proxy();
 
+    Shutdown shutdown();
+
     /** Where runtime changes are kept: this replica's data folder, or a store shared by replicas. */
     State state();
 
@@ -229,6 +231,18 @@ public interface LbConfig {
         String settingsTimeout();
     }
 
+    /** What SIGTERM does (docs/deployment.md): readiness DOWN, then stop accepting, then finish what is in flight. */
+    interface Shutdown {
+        /** Time between readiness DOWN and the listener closing, so load balancers and endpoints stop sending. */
+        @WithName("drain-delay")
+        @WithDefault("0s")
+        String drainDelay();
+
+        /** The longest requests in flight (after the listener closed) may take to complete before the exit. */
+        @WithDefault("30s")
+        String timeout();
+    }
+
     interface Service {
         /** Comma-separated backend URLs, {@code http://host:port[;weight=N]}. */
         Optional<String> backends();
@@ -337,6 +351,15 @@ public interface LbConfig {
 
         @WithName("per-client")
         PerClient perClient();
+
+        /** {@code local}: each replica counts alone; {@code cluster}: counted in Redis across all replicas. */
+        @WithDefault("local")
+        String scope();
+
+        /** With scope cluster, while Redis is down: {@code local} (the limit divided by the replicas) or {@code open}. */
+        @WithName("cluster-fallback")
+        @WithDefault("local")
+        String clusterFallback();
     }
 
     interface PerClient {

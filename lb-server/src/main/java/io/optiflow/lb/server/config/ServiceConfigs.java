@@ -112,7 +112,8 @@ public final class ServiceConfigs {
         if (rawBackends.isEmpty() && discovery == null) {
             errors.add(key + ".backends: missing (expected: comma-separated URLs such as "
                     + "http://10.0.0.5:8080,http://10.0.0.6:8080;weight=3, or a discovery source: "
-                    + key + ".discovery.type)");
+                    + key + ".discovery.type, or " + key + ".discovery.type=registration for instances that register"
+                    + " themselves)");
         } else if (rawBackends.isPresent()) {
             Set<String> ids = new HashSet<>();
             for (String part : rawBackends.get().split(",")) {
@@ -216,11 +217,19 @@ public final class ServiceConfigs {
         String type = settings.remove("type");
         String allowEmpty = settings.remove("allow-empty");
         if (type == null || type.isBlank()) {
-            errors.add(prefix + "type: missing (expected: one of " + String.join(", ", providers.types())
-                    + ", since " + prefix + "* keys are set)");
+            errors.add(prefix + "type: missing (expected: one of " + String.join(", ", providers.types()) + " or "
+                    + DiscoverySpec.REGISTRATION + ", since " + prefix + "* keys are set)");
             return null;
         }
         type = type.trim();
+        if (type.equals(DiscoverySpec.REGISTRATION)) {
+            if (!settings.isEmpty() || allowEmpty != null) {
+                errors.add(prefix + "type: '" + type + "' takes no other " + prefix + "* key (found: "
+                        + String.join(", ", raw.keySet().stream().filter(k -> !k.equals("type")).sorted().toList())
+                        + "; expected: only " + prefix + "type=" + type + ")");
+            }
+            return DiscoverySpec.registrationOnly();
+        }
         boolean allow = false;
         if (allowEmpty != null) {
             if (!allowEmpty.trim().equals("true") && !allowEmpty.trim().equals("false")) {

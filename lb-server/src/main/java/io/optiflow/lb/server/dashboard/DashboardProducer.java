@@ -49,8 +49,8 @@ public class DashboardProducer {
         StatsSampler sampler = new StatsSampler(control, Ticker.SYSTEM, Clock.systemUTC(), historySeconds());
         for (ServicePool pool : control.pools()) {
             ServiceMetrics m = metrics.service(pool.name());
-            sampler.countRejections(pool.name(), () -> (long) m.rateLimited().count(),
-                    () -> (long) m.noBackend().count());
+            sampler.countRejections(pool.name(), () -> m.rateLimited().sum(),
+                    () -> m.noBackend().sum());
         }
         sampler.start(core.scheduler());
         return sampler;

@@ -56,7 +56,7 @@ public class DiscoveryManager {
         }
         for (ServiceSettings s : configured.services()) {
             DiscoverySpec d = s.spec().discovery();
-            if (d == null) {
+            if (d == null || !d.hasSource()) {
                 continue;
             }
             String service = s.name();

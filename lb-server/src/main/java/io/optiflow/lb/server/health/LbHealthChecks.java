@@ -1,8 +1,11 @@
 package io.optiflow.lb.server.health;
 
+import io.optiflow.lb.core.config.DiscoverySpec;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.control.DiscoveryStatus;
 import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.bootstrap.ConfiguredServices;
+import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.proxy.ProxyServer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,7 +38,11 @@ public final class LbHealthChecks {
         }
     }
 
-    /** DOWN while any service has no backend that can take traffic, naming those services. */
+    /**
+     * DOWN while any service has no backend that can take traffic, naming those services; except a
+     * registration-only service that has no member yet: its instances may not have started, and they may need this
+     * server ready to reach its admin API and register.
+     */
     @Readiness
     @ApplicationScoped
     public static class BackendsReadiness implements HealthCheck {
@@ -46,20 +53,28 @@ public final class LbHealthChecks {
         @Inject
         ProxyServer proxy;
 
+        @Inject
+        ConfiguredServices configured;
+
         @Override
         public HealthCheckResponse call() {
             List<String> without = new ArrayList<>();
+            List<String> waiting = new ArrayList<>();
             int services = 0;
             for (ServicePool pool : controlPlane.pools()) {
                 services++;
                 if (!pool.hasAvailableBackend()) {
-                    without.add(pool.name());
+                    (registrationOnly(pool.name()) && pool.view().backends().isEmpty() ? waiting : without)
+                            .add(pool.name());
                 }
             }
             HealthCheckResponseBuilder b = HealthCheckResponse.named("backends")
                     .status(without.isEmpty() && proxy.isListening()).withData("services", services);
             if (!without.isEmpty()) {
                 b.withData("no-healthy-backend", String.join(", ", without));
+            }
+            if (!waiting.isEmpty()) {
+                b.withData("waiting-for-registrations", String.join(", ", waiting));
             }
             // a failing source keeps the last good set, so it is a detail, not a reason to be unready
             for (DiscoveryStatus d : controlPlane.discovery().statuses()) {
@@ -70,6 +85,16 @@ public final class LbHealthChecks {
                         : "ok, " + d.backends() + " backend(s), last success " + d.lastSuccess());
             }
             return b.build();
+        }
+
+        private boolean registrationOnly(String service) {
+            for (ServiceSettings s : configured.services()) {
+                if (s.name().equals(service)) {
+                    DiscoverySpec d = s.spec().discovery();
+                    return d != null && !d.hasSource();
+                }
+            }
+            return false;
         }
     }
 }

@@ -1,20 +1,22 @@
 package io.optiflow.lb.server.metrics;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The meters of one backend, registered once and kept while the backend is in its pool, so recording a request is
- * an array index and two atomic adds: no meter lookup, no tag allocation on the request path.
+ * The request-path counters of one backend: plain lock-free adders (an array index and a few adds per request; no
+ * Micrometer call, no clock read, no allocation). Micrometer binds to them once, at registration: function
+ * counters and gauges read them at scrape time, and the duration histogram is exported by
+ * {@link DurationHistograms}. They are kept while the backend is in its pool and taken out of the registry when it
+ * leaves ({@link #remove}).
  */
 public final class BackendMeters {
 
@@ -23,44 +25,65 @@ public final class BackendMeters {
         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
         Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofSeconds(30)};
+    static final long[] BUCKET_NANOS = new long[BUCKETS.length];
 
-    private final Counter[] byClass = new Counter[5];
-    private final Timer duration;
-    private final AtomicInteger inFlight = new AtomicInteger();
+    static {
+        for (int i = 0; i < BUCKETS.length; i++) {
+            BUCKET_NANOS[i] = BUCKETS[i].toNanos();
+        }
+    }
+
+    final String service;
+    final String backend;
+    private final LongAdder[] byClass = new LongAdder[5];
+    /** Durations per bucket (not cumulative; the last is +Inf), their count, sum and largest since the last scrape. */
+    final LongAdder[] durationBuckets = new LongAdder[BUCKETS.length + 1];
+    final LongAdder durationCount = new LongAdder();
+    final LongAdder durationSumNanos = new LongAdder();
+    final AtomicLong durationMaxNanos = new AtomicLong();
+    private final LongAdder inFlight = new LongAdder();
+    /** What this backend registered in Micrometer, to take out again when it leaves. */
     private final List<Meter> registered = new ArrayList<>();
     volatile double up = 1;
     volatile long ejections;
 
     BackendMeters(MeterRegistry registry, String service, String backend, boolean real) {
+        this.service = service;
+        this.backend = backend;
+        for (int i = 0; i < durationBuckets.length; i++) {
+            durationBuckets[i] = new LongAdder();
+        }
         for (int i = 0; i < 5; i++) {
-            byClass[i] = Counter.builder("lb.requests")
+            LongAdder c = new LongAdder();
+            byClass[i] = c;
+            registered.add(FunctionCounter.builder("lb.requests", c, LongAdder::sum)
                     .description("Requests answered, by the backend that answered and status class")
                     .tags("service", service, "backend", backend, "code_class", (i + 1) + "xx")
-                    .register(registry);
-            registered.add(byClass[i]);
+                    .register(registry));
         }
-        duration = Timer.builder("lb.request.duration")
-                .description("Time from sending a request to a backend to the end of its response")
-                .tags("service", service, "backend", backend)
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry);
-        registered.add(duration);
         if (real) {
-            registered.add(Gauge.builder("lb.backend.in.flight", inFlight, AtomicInteger::get)
+            registered.add(Gauge.builder("lb.backend.in.flight", inFlight, LongAdder::sum)
                     .description("Requests in flight to the backend through this proxy")
                     .tags("service", service, "backend", backend).register(registry));
             registered.add(Gauge.builder("lb.backend.up", this, m -> m.up)
                     .description("1 when the backend may take traffic (health UP), 0 when DOWN or ejected")
                     .tags("service", service, "backend", backend).register(registry));
-            registered.add(FunctionCounter.builder("lb.backend.ejections", this, m -> m.ejections)
+            ToDoubleFunction<BackendMeters> ejected = m -> m.ejections;
+            registered.add(FunctionCounter.builder("lb.backend.ejections", this, ejected)
                     .description("Passive ejections of the backend after consecutive failures")
                     .tags("service", service, "backend", backend).register(registry));
         }
     }
 
+    /** Keeps {@code meter} (registered for this backend elsewhere) to be taken out with the others. */
+    void registered(Meter meter) {
+        registered.add(meter);
+    }
+
     /**
      * Takes these meters out of {@code registry} (the backend left): they are no longer exported, and nothing keeps
-     * them. A request still in flight may record into them afterwards; that goes nowhere.
+     * them. The duration histogram goes with the backend's entry in its {@link ServiceMetrics}, which the collector
+     * reads at scrape time. A request still in flight may record into the adders afterwards; that goes nowhere.
      */
     void remove(MeterRegistry registry) {
         for (Meter m : registered) {
@@ -69,23 +92,32 @@ public final class BackendMeters {
     }
 
     public void started() {
-        inFlight.incrementAndGet();
+        inFlight.increment();
     }
 
     public void ended() {
-        inFlight.decrementAndGet();
+        inFlight.decrement();
     }
 
-    /** A final response with {@code status} after {@code nanos}; statuses outside 100..599 count as 5xx. */
+    /** A final response with {@code status} after {@code nanos} (negative: no duration); outside 100..599 counts as 5xx. */
     public void record(int status, long nanos) {
         int c = status / 100 - 1;
         byClass[c >= 0 && c < 5 ? c : 4].increment();
         if (nanos >= 0) {
-            duration.record(nanos, TimeUnit.NANOSECONDS);
+            int b = 0;
+            while (b < BUCKET_NANOS.length && nanos > BUCKET_NANOS[b]) {
+                b++;
+            }
+            durationBuckets[b].increment();
+            durationCount.increment();
+            durationSumNanos.add(nanos);
+            if (nanos > durationMaxNanos.get()) {
+                durationMaxNanos.accumulateAndGet(nanos, Math::max);
+            }
         }
     }
 
     public int inFlight() {
-        return inFlight.get();
+        return (int) inFlight.sum();
     }
 }

@@ -3,14 +3,16 @@ package io.optiflow.lb.server.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.optiflow.lb.core.control.ControlPlane;
+import io.optiflow.lb.server.ratelimit.ClusterRateLimits;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
- * The state store's gauges (docs/metrics.md): {@code lb_state_store_up}, {@code lb_state_revision} and
- * {@code lb_state_replicas}, read from the control plane at each scrape.
+ * Cluster mode's gauges (docs/metrics.md): {@code lb_state_store_up}, {@code lb_state_revision},
+ * {@code lb_state_replicas}, {@code lb_rate_limit_redis_up} and {@code lb_rate_limit_cluster_replicas}, read at each
+ * scrape.
  */
 @Startup
 @Singleton
@@ -21,6 +23,9 @@ public class ClusterMetrics {
 
     @Inject
     ControlPlane control;
+
+    @Inject
+    ClusterRateLimits limits;
 
     @PostConstruct
     void register() {
@@ -33,5 +38,11 @@ public class ClusterMetrics {
         Gauge.builder("lb.state.replicas", control, c -> c.replicas().size())
                 .description("Replicas listed in the state store (heartbeat within the last hour)")
                 .tag("store", store).register(registry);
+        Gauge.builder("lb.rate.limit.redis.up", limits, l -> !l.isActive() || l.isUp() ? 1 : 0)
+                .description("1 while Redis of the cluster-wide rate limits answers (or none is used); 0 while the"
+                        + " limits use their cluster-fallback").register(registry);
+        Gauge.builder("lb.rate.limit.cluster.replicas", limits, ClusterRateLimits::replicas)
+                .description("Replicas counted on Redis in the last 5 s (the local fallback divides by it)")
+                .register(registry);
     }
 }

@@ -14,7 +14,8 @@ import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
 /**
- * The load balancer's Prometheus metrics (see docs/metrics.md). Request-path counters are cached meters; the
+ * The load balancer's Prometheus metrics (see docs/metrics.md). Request-path counters are lock-free adders that
+ * Micrometer reads at scrape time; the
  * state the core owns (health, ejections, strategy switches) is copied from the pools' views once a second.
  */
 @Singleton
@@ -34,9 +35,27 @@ public class LbMetrics {
         return m;
     }
 
+    private volatile Boolean prometheusHistograms;
+
     public ServiceMetrics service(String name) {
         ServiceMetrics m = services.get(name);
-        return m != null ? m : services.computeIfAbsent(name, n -> new ServiceMetrics(registry, n));
+        return m != null ? m : services.computeIfAbsent(name, n -> new ServiceMetrics(registry, n, histograms()));
+    }
+
+    /** Binds the duration histograms once (a Prometheus collector when the registry has Prometheus). */
+    private synchronized boolean histograms() {
+        if (prometheusHistograms == null) {
+            prometheusHistograms = DurationHistograms.bind(registry, this::allMeters);
+        }
+        return prometheusHistograms;
+    }
+
+    private Iterable<BackendMeters> allMeters() {
+        java.util.List<BackendMeters> all = new java.util.ArrayList<>();
+        for (ServiceMetrics s : services.values()) {
+            s.addAll(all);
+        }
+        return all;
     }
 
     /**

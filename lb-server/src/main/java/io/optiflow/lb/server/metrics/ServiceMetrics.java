@@ -1,6 +1,5 @@
 package io.optiflow.lb.server.metrics;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,10 +10,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The meters of one service; backend meters are made on first sight and cached by backend id, and taken out of the
- * registry when a refresh no longer finds the backend (so churn under discovery does not grow the meters).
+ * The meters of one service: lock-free adders on the request path that Micrometer reads at scrape time; backend
+ * meters are made on first sight and cached by backend id, and dropped (from the registry and from the duration
+ * histograms' collector) when a refresh no longer finds the backend, so churn under discovery does not grow them.
  */
 public final class ServiceMetrics {
 
@@ -22,50 +23,69 @@ public final class ServiceMetrics {
     public static final String NO_BACKEND = "none";
 
     private final MeterRegistry registry;
+    private final boolean prometheusHistograms;
     private final String service;
     private final ConcurrentHashMap<String, BackendMeters> backends = new ConcurrentHashMap<>();
     private final BackendMeters none;
-    private final Counter retries;
-    private final Counter rateLimited;
-    private final Counter noBackend;
-    private final Meter switches;
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder noBackend = new LongAdder();
+    private final List<Meter> serviceMeters;
     private volatile long strategySwitches;
     private Set<String> missingLastRefresh = Set.of(); // refresh runs on one thread at a time
 
-    ServiceMetrics(MeterRegistry registry, String service) {
+    ServiceMetrics(MeterRegistry registry, String service, boolean prometheusHistograms) {
         this.registry = registry;
         this.service = service;
-        this.none = new BackendMeters(registry, service, NO_BACKEND, false);
-        this.retries = Counter.builder("lb.retries").description("Requests sent again to another backend")
-                .tag("service", service).register(registry);
-        this.rateLimited = Counter.builder("lb.rate.limited").description("Requests refused with 429")
-                .tag("service", service).register(registry);
-        this.noBackend = Counter.builder("lb.no.backend")
-                .description("Requests refused with 503 because no backend could take them")
-                .tag("service", service).register(registry);
-        this.switches = FunctionCounter.builder("lb.strategy.switches", this, m -> m.strategySwitches)
-                .description("Live strategy switches since start-up").tag("service", service).register(registry);
+        this.prometheusHistograms = prometheusHistograms;
+        this.none = withDuration(new BackendMeters(registry, service, NO_BACKEND, false));
+        this.serviceMeters = List.of(
+                FunctionCounter.builder("lb.retries", retries, LongAdder::sum)
+                        .description("Requests sent again to another backend").tag("service", service)
+                        .register(registry),
+                FunctionCounter.builder("lb.rate.limited", rateLimited, LongAdder::sum)
+                        .description("Requests refused with 429").tag("service", service).register(registry),
+                FunctionCounter.builder("lb.no.backend", noBackend, LongAdder::sum)
+                        .description("Requests refused with 503 because no backend could take them")
+                        .tag("service", service).register(registry),
+                FunctionCounter.builder("lb.strategy.switches", this, m -> m.strategySwitches)
+                        .description("Live strategy switches since start-up").tag("service", service)
+                        .register(registry));
     }
 
     /** The meters of backend {@code id} (cached; made once). */
     public BackendMeters backend(String id) {
         BackendMeters m = backends.get(id);
-        return m != null ? m : backends.computeIfAbsent(id, k -> new BackendMeters(registry, service, k, true));
+        return m != null ? m : backends.computeIfAbsent(id, k -> withDuration(new BackendMeters(registry, service, k,
+                true)));
+    }
+
+    private BackendMeters withDuration(BackendMeters m) {
+        if (!prometheusHistograms) {
+            m.registered(DurationHistograms.bindTimer(registry, m));
+        }
+        return m;
+    }
+
+    /** Every backend's meters and those of the proxy's own answers (scrape time). */
+    void addAll(java.util.List<BackendMeters> out) {
+        out.add(none);
+        out.addAll(backends.values());
     }
 
     public BackendMeters none() {
         return none;
     }
 
-    public Counter retries() {
+    public LongAdder retries() {
         return retries;
     }
 
-    public Counter rateLimited() {
+    public LongAdder rateLimited() {
         return rateLimited;
     }
 
-    public Counter noBackend() {
+    public LongAdder noBackend() {
         return noBackend;
     }
 
@@ -108,7 +128,7 @@ public final class ServiceMetrics {
         backends.values().forEach(m -> m.remove(registry));
         backends.clear();
         none.remove(registry);
-        for (Meter m : List.of(retries, rateLimited, noBackend, switches)) {
+        for (Meter m : serviceMeters) {
             registry.remove(m);
         }
     }

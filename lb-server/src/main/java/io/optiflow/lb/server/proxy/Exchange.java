@@ -179,13 +179,17 @@ final class Exchange implements RequestContext {
         }
     }
 
-    private void endAttempt(Outcome outcome) {
+    /** Reports the attempt's end (once); returns its latency, from the one clock read of the completion. */
+    private long endAttempt(Outcome outcome) {
         if (!attemptOpen) {
-            return;
+            return -1;
         }
         attemptOpen = false;
-        selector.onComplete(backend, System.nanoTime() - startNanos, outcome);
+        long now = System.nanoTime();
+        long latency = now - startNanos;
+        selector.onComplete(backend, latency, outcome, now);
         meters.ended();
+        return latency;
     }
 
     private boolean idempotent() {
@@ -366,8 +370,7 @@ final class Exchange implements RequestContext {
         client.write(part);
         if (last) {
             finished = true;
-            endAttempt(responseOutcome);
-            meters.record(responseStatus, System.nanoTime() - startNanos);
+            meters.record(responseStatus, endAttempt(responseOutcome));
             BackendConnection c = conn;
             conn = null;
             // A request body the backend did not wait for leaves the connection in an unknown state: close it.

@@ -10,16 +10,33 @@ final class Headers {
 
     /**
      * Removes the headers a Connection value names (RFC 9110 §7.6.1), other than the tokens {@code close},
-     * {@code keep-alive} and {@code upgrade}. Only runs when a Connection header came (rare on keep-alive traffic).
+     * {@code keep-alive} and {@code upgrade}; allocates only for a token that names a header.
      */
     static void removeListed(HttpHeaders h, String connectionValue) {
-        for (String token : connectionValue.split(",")) {
-            String t = token.trim();
-            if (!t.isEmpty() && !t.equalsIgnoreCase("close") && !t.equalsIgnoreCase("keep-alive")
-                    && !t.equalsIgnoreCase("upgrade")) {
-                h.remove(t);
+        int n = connectionValue.length();
+        int start = 0;
+        while (start < n) {
+            int comma = connectionValue.indexOf(',', start);
+            int end = comma < 0 ? n : comma;
+            int from = start;
+            int to = end;
+            while (from < to && connectionValue.charAt(from) == ' ') {
+                from++;
             }
+            while (to > from && connectionValue.charAt(to - 1) == ' ') {
+                to--;
+            }
+            // The usual values (keep-alive, close, upgrade) name no header: no substring is made for them.
+            if (to > from && !token(connectionValue, from, to, "close") && !token(connectionValue, from, to, "keep-alive")
+                    && !token(connectionValue, from, to, "upgrade")) {
+                h.remove(connectionValue.substring(from, to));
+            }
+            start = end + 1;
         }
+    }
+
+    private static boolean token(String s, int from, int to, String expected) {
+        return to - from == expected.length() && s.regionMatches(true, from, expected, 0, expected.length());
     }
 
     /** Whether {@code name} is one of the comma-separated tokens of a Connection header value. */

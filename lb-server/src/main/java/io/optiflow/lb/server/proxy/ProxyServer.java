@@ -10,6 +10,7 @@ import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.demo.DemoBackends;
 import io.optiflow.lb.server.health.ActiveHealthChecker;
 import io.optiflow.lb.server.metrics.LbMetrics;
+import io.optiflow.lb.server.ratelimit.ClusterRateLimits;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -50,6 +51,9 @@ public class ProxyServer {
     @Inject
     DemoBackends demo;
 
+    @Inject
+    ClusterRateLimits clusterLimits;
+
     private volatile DataPlane dataPlane;
     private long housekeepingTimer = -1;
     private long decayTimer = -1;
@@ -63,7 +67,8 @@ public class ProxyServer {
         for (ServiceSettings s : configured.services()) {
             ServicePool pool = controlPlane.pool(s.name()).orElseThrow(() -> new IllegalStateException(
                     "the control plane has no pool for configured service '" + s.name() + "'"));
-            routes.add(new ServiceRoute(s, pool, metrics.service(s.name()), now, p.limits()));
+            routes.add(new ServiceRoute(s, pool, metrics.service(s.name()), clusterLimits.limiter(s, now),
+                    p.limits()));
         }
         RoutingTable table = new RoutingTable(routes);
         DataPlane plane;

@@ -20,11 +20,17 @@ final class ServiceRoute {
     final String pathPrefix;
     final boolean prefixEndsWithSlash;
 
+    /** With the service's local rate limits. */
     ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, long nowNanos) {
-        this(settings, pool, metrics, nowNanos, ClientLimits.DEFAULTS);
+        this(settings, pool, metrics, new RateLimiter(settings.rps(), settings.burst(), settings.clientRps(),
+                settings.clientBurst(), nowNanos), ClientLimits.DEFAULTS);
     }
 
-    ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, long nowNanos,
+    /**
+     * With the given limiter (cluster-wide ones come from ClusterRateLimits) and the data plane's caps ({@code limits}:
+     * the service's in-flight cap and queue).
+     */
+    ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, RateLimiter rateLimiter,
                  ClientLimits limits) {
         this.name = settings.name();
         this.admission = new Admission(limits.maxInFlightPerService(), limits.queuePerService(),
@@ -32,8 +38,7 @@ final class ServiceRoute {
         this.settings = settings;
         this.pool = pool;
         this.metrics = metrics;
-        this.rateLimiter = new RateLimiter(settings.rps(), settings.burst(), settings.clientRps(),
-                settings.clientBurst(), nowNanos);
+        this.rateLimiter = rateLimiter;
         this.retryBudget = new RetryBudget(settings.retryBudgetPercent());
         this.pathPrefix = settings.pathPrefix();
         this.prefixEndsWithSlash = pathPrefix.endsWith("/");

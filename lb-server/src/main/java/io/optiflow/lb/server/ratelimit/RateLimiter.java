@@ -16,19 +16,28 @@ public final class RateLimiter {
     /** Most distinct client buckets kept at once. */
     public static final int MAX_CLIENTS = 100_000;
 
-    private final TokenBucket service;
-    private final double clientRps;
-    private final int clientBurst;
-    private final ConcurrentHashMap<String, TokenBucket> clients;
-    private final TokenBucket overflow;
+    private final Permits service;
+    private final Permits.Factory clientPermits;
+    private final ConcurrentHashMap<String, Permits> clients;
+    private final Permits overflow;
 
-    /** @param rps service-wide rate, 0 = none; @param clientRps per-client rate, 0 = none */
+    /** Local limits. @param rps service-wide rate, 0 = none; @param clientRps per-client rate, 0 = none */
     public RateLimiter(double rps, int burst, double clientRps, int clientBurst, long nowNanos) {
-        this.service = rps > 0 ? new TokenBucket(rps, burst, nowNanos) : null;
-        this.clientRps = clientRps;
-        this.clientBurst = clientBurst;
-        this.clients = clientRps > 0 ? new ConcurrentHashMap<>() : null;
-        this.overflow = clientRps > 0 ? new TokenBucket(clientRps, clientBurst, nowNanos) : null;
+        this(rps > 0 ? new TokenBucket(rps, burst, nowNanos) : null,
+                clientRps > 0 ? (client, now) -> new TokenBucket(clientRps, clientBurst, now) : null, nowNanos);
+    }
+
+    /**
+     * Limits from any source (cluster-wide ones: {@link ClusterRateLimits}).
+     *
+     * @param service       service-wide permits, or null for none
+     * @param clientPermits makes each client's permits, or null for no per-client limit
+     */
+    public RateLimiter(Permits service, Permits.Factory clientPermits, long nowNanos) {
+        this.service = service;
+        this.clientPermits = clientPermits;
+        this.clients = clientPermits != null ? new ConcurrentHashMap<>() : null;
+        this.overflow = clientPermits != null ? clientPermits.create("overflow", nowNanos) : null;
     }
 
     public boolean isActive() {
@@ -45,11 +54,11 @@ public final class RateLimiter {
      */
     public long tryAcquire(String client, long nowNanos) {
         if (clients != null) {
-            TokenBucket b = clients.get(client);
+            Permits b = clients.get(client);
             if (b == null) {
                 b = clients.size() >= MAX_CLIENTS
                         ? overflow
-                        : clients.computeIfAbsent(client, k -> new TokenBucket(clientRps, clientBurst, nowNanos));
+                        : clients.computeIfAbsent(client, k -> clientPermits.create(k, nowNanos));
             }
             long wait = b.tryAcquire(nowNanos);
             if (wait > 0) {
@@ -64,7 +73,7 @@ public final class RateLimiter {
         if (clients == null) {
             return;
         }
-        for (Iterator<Map.Entry<String, TokenBucket>> it = clients.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, Permits>> it = clients.entrySet().iterator(); it.hasNext(); ) {
             if (it.next().getValue().isIdle(nowNanos)) {
                 it.remove();
             }

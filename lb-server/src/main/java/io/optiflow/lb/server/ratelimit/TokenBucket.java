@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A lock-free token bucket as a GCRA: one {@link AtomicLong} holds the theoretical arrival time of the next
  * request, so taking a token is one CAS and allocates nothing. {@code rps} tokens a second, up to {@code burst}.
  */
-public final class TokenBucket {
+public final class TokenBucket implements Permits {
 
     private final long intervalNanos;
     private final long toleranceNanos;
@@ -29,6 +29,7 @@ public final class TokenBucket {
      *
      * @return 0 when the request may go, else how long until a token is free (nanoseconds, > 0)
      */
+    @Override
     public long tryAcquire(long nowNanos) {
         while (true) {
             long current = tat.get();
@@ -44,6 +45,7 @@ public final class TokenBucket {
     }
 
     /** Whether the bucket is full again at {@code nowNanos} (an idle client's bucket may be dropped). */
+    @Override
     public boolean isIdle(long nowNanos) {
         return tat.get() <= nowNanos;
     }

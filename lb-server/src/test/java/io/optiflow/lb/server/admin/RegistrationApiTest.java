@@ -109,4 +109,28 @@ class RegistrationApiTest {
                 .post(BASE).then().statusCode(409);
         assertTrue(!ids().contains(BACKENDS.get("r3").id()));
     }
+
+    /** The services readiness names as waiting for registrations (null: none). */
+    private static String waitingForRegistrations() {
+        return new JsonPath(asViewer().get("/q/health/ready").then().extract().asString())
+                .getString("checks.find { it.name == 'backends' }.data.'waiting-for-registrations'");
+    }
+
+    @Test
+    void registrationOnlyService_noInstanceYet_readyAndUnavailableThenServesWhatRegisters() {
+        String solo = "/api/v1/services/solo/registrations";
+        assertEquals("solo", waitingForRegistrations());
+        assertEquals(503, AdminClient.viaProxyAsync(proxy.actualPort(), "/solo/x").join().statusCode(),
+                "nothing registered: no backend");
+
+        TestBackend o1 = BACKENDS.get("o1");
+        String id = asOperator().contentType("application/json").body("{\"url\": \"" + o1.url() + "\"}")
+                .post(solo).then().statusCode(201).extract().jsonPath().getString("id");
+        assertEquals(o1.id(), AdminClient.viaProxy(proxy.actualPort(), "/solo/x"));
+        assertEquals(List.of("registration"), AdminClient.service("solo").getList("backends.origin"));
+        assertEquals(null, waitingForRegistrations(), "it has a member now");
+
+        asOperator().delete(solo + "/" + id).then().statusCode(204);
+        Await.until(3_000, "deregistered: dropped", () -> AdminClient.service("solo").getList("backends").isEmpty());
+    }
 }

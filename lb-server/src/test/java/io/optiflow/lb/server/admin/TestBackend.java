@@ -33,15 +33,27 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger holding = new AtomicInteger();
 
     public TestBackend() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /**
+     * On a chosen address and port: {@code 127.0.0.2}, {@code 127.0.0.3}, ... (all of 127/8 is loopback on Linux)
+     * give backends at different addresses on one port, as DNS A records and Kubernetes endpoints describe them.
+     */
+    public TestBackend(InetAddress address, int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(address, port), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    /** {@code 127.0.0.1:port}, the backend id the load balancer gives it. */
+    /** {@code address:port} ({@code 127.0.0.1:port} by default), the backend id the load balancer gives it. */
     public String id() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /** Requests held now (waiting for {@code /__release}): a test releases only once its request is held. */

@@ -64,6 +64,12 @@ final class Traffic implements AutoCloseable {
         return hits.stream().filter(h -> h.sentNanos() >= sinceNanos && h.backend().equals(id)).count();
     }
 
+    /** When the first request {@code id} answered among those sent after {@code sinceNanos} was sent; MAX if none. */
+    long firstHit(String id, long sinceNanos) {
+        return hits.stream().filter(h -> h.sentNanos() >= sinceNanos && h.backend().equals(id))
+                .mapToLong(Hit::sentNanos).min().orElse(Long.MAX_VALUE);
+    }
+
     /** Answers so far to requests sent in [from, to). */
     List<Hit> between(long fromNanos, long toNanos) {
         return hits.stream().filter(h -> h.sentNanos() >= fromNanos && h.sentNanos() < toNanos).toList();

@@ -3,7 +3,6 @@ package io.optiflow.lb.server.proxy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -100,7 +99,8 @@ class DataPlaneShutdownTest {
             waitFor(() -> plane.inFlight() == 1);
 
             plane.stopAccepting().get(5, TimeUnit.SECONDS);
-            assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close(), "listener closed");
+            // The listener is closed (a connect attempt is no proof on a busy machine: the freed port may be taken).
+            assertEquals(-1, plane.port(), "listener closed");
             plane.drainConnections();
             assertEquals(-1, idle.getInputStream().read(), "an idle keep-alive connection is closed at once");
             assertFalse(plane.awaitIdle(Duration.ofMillis(100)), "the slow request is still in flight");
