@@ -105,7 +105,7 @@ class SharedStateTest {
     void sameServiceChangedOnTwoReplicasAtOnce_secondGetsConflictAndHasTheFirstsState() throws Exception {
         ControlPlane a = replica("a");
         ControlPlane b = replica("b");
-        server.pause("b"); // b has not heard of a's change when it makes its own
+        server.pause("b"); // b has not heard of a's change when it makes its own (no watch event, no catch-up read)
         a.switchStrategy("shop", LC, Map.of(), "alice");
         AdminException e = assertThrows(AdminException.class,
                 () -> b.updateBackend("shop", "10.0.0.2:8080", 3, null, "bob"));

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A shared store in memory, standing in for etcd in lb-core's tests of cluster logic (the real stores have their own
  * tests against real servers): compare-and-set on a version counter, watches delivered on a thread of its own, an
- * outage switch, and a pause of one replica's watch to stage a race deterministically.
+ * outage switch, and a pause of one replica's view of the store to stage a race deterministically.
  */
 public final class MemoryStateServer implements AutoCloseable {
 
@@ -41,11 +41,19 @@ public final class MemoryStateServer implements AutoCloseable {
         this.down = down;
     }
 
-    /** Holds back watch events for {@code replicaId} until {@link #resume}. */
+    /**
+     * Until {@link #resume}, {@code replicaId} hears of no other replica's write: watch events are held back and its
+     * reads answer what the store held at the pause (its own writes excepted). Both are needed: a replica also reads
+     * the whole state on its own (at start and every few seconds), and on a loaded machine that read can come after
+     * the other replica's write. Its writes still compare-and-set against what the store really holds.
+     */
     public void pause(String replicaId) {
         for (Client c : clients) {
             if (c.id.equals(replicaId)) {
-                c.paused = true;
+                synchronized (lock) {
+                    c.seen = current();
+                    c.paused = true;
+                }
             }
         }
     }
@@ -53,9 +61,10 @@ public final class MemoryStateServer implements AutoCloseable {
     public void resume(String replicaId) {
         for (Client c : clients) {
             if (c.id.equals(replicaId)) {
-                c.paused = false;
                 StoredState now;
                 synchronized (lock) {
+                    c.paused = false;
+                    c.seen = null;
                     now = current();
                 }
                 deliver(c, now);
@@ -76,7 +85,11 @@ public final class MemoryStateServer implements AutoCloseable {
     private void deliver(Client c, StoredState s) {
         StoreListener l = c.listener;
         if (l != null && !c.paused) {
-            watchThread.execute(() -> l.changed(s));
+            watchThread.execute(() -> {
+                if (!c.paused) { // paused after it was queued: resume delivers the newest
+                    l.changed(s);
+                }
+            });
         }
     }
 
@@ -97,6 +110,7 @@ public final class MemoryStateServer implements AutoCloseable {
         final Clock clock;
         volatile StoreListener listener;
         volatile boolean paused;
+        StoredState seen; // what a paused client reads; guarded by lock
 
         Client(String id, Clock clock) {
             this.id = id;
@@ -122,7 +136,7 @@ public final class MemoryStateServer implements AutoCloseable {
         public StoredState read() {
             checkUp();
             synchronized (lock) {
-                return current();
+                return paused ? seen : current();
             }
         }
 
@@ -139,6 +153,9 @@ public final class MemoryStateServer implements AutoCloseable {
                 version++;
                 audit.add(auditLine);
                 now = current();
+                if (paused) {
+                    seen = now;
+                }
             }
             for (Client c : clients) {
                 deliver(c, now);

@@ -12,6 +12,8 @@ import io.optiflow.lb.discovery.consul.ConsulDiscoveryProvider;
 import io.optiflow.lb.discovery.dns.DnsDiscoveryProvider;
 import io.optiflow.lb.discovery.file.FileDiscoveryProvider;
 import io.optiflow.lb.discovery.kubernetes.KubernetesDiscoveryProvider;
+import io.optiflow.lb.state.etcd.EtcdStateStoreProvider;
+import io.optiflow.lb.state.kubernetes.KubernetesStateStoreProvider;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -39,6 +41,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         WeightedRoundRobinProvider.class,
         // io.optiflow.lb.core.state.StateStoreProvider
         LocalStateStoreProvider.class,
+        EtcdStateStoreProvider.class,
+        KubernetesStateStoreProvider.class,
         // io.optiflow.lb.discovery.DiscoveryProvider
         FileDiscoveryProvider.class,
         DnsDiscoveryProvider.class,

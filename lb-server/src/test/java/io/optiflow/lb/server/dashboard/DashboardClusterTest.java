@@ -49,7 +49,8 @@ class DashboardClusterTest {
     }
 
     private String pageText() {
-        return String.valueOf(browser.js("return document.querySelector('.cluster').innerText"));
+        // the text as written, not as styled: innerText would carry the headings' CSS upper-casing
+        return String.valueOf(browser.js("return document.querySelector('.cluster').textContent"));
     }
 
     @Test
@@ -61,8 +62,12 @@ class DashboardClusterTest {
         browser.click(browser.await(By.cssSelector("vaadin-side-nav-item[path='cluster']")));
         browser.await(By.id("state-store"));
         assertTrue(browser.path().endsWith("/cluster"), browser.path());
-        browser.await("the store named and answering", d -> pageText().contains("State store: local")
-                && "answers".equals(browser.js("return document.getElementById('store-available').innerText")));
+        try {
+            browser.await("the store named and answering", d -> pageText().contains("State store: local")
+                    && "answers".equals(browser.js("return document.getElementById('store-available').innerText")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the store named and answering; the page shows: " + pageText(), e);
+        }
         browser.await("this replica in the replicas grid", d -> Boolean.TRUE.equals(browser.js(
                 "return Array.from(document.querySelectorAll('#replicas vaadin-grid-cell-content'))"
                         + ".some(c => c.innerText.trim() === arguments[0])", replica)));

@@ -136,7 +136,9 @@ class EtcdStateStoreTest {
         } finally {
             etcd.start();
         }
-        String v2 = b.write(v1, doc("{\"revision\":2}"), "{}");
+        // b did not call etcd during the outage, so its client may still be in gRPC's reconnect back-off: its first
+        // call can fail (and rebuilds the client, as every failed call does); calls work again within seconds
+        String v2 = writeOnceEtcdAnswers(b, v1, doc("{\"revision\":2}"));
         StoredState s = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline && (s == null || !s.version().equals(v2))) {
@@ -144,6 +146,21 @@ class EtcdStateStoreTest {
         }
         assertTrue(s != null && s.version().equals(v2), "the watch did not resume after etcd came back");
         assertEquals(v2, a.read().version());
+    }
+
+    private static String writeOnceEtcdAnswers(StateStore store, String expected, byte[] document)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return store.write(expected, document, "{}");
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("etcd is back but writes still fail after 10 s", e);
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     @Test
