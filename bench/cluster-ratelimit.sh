@@ -4,11 +4,19 @@
 # a limit the load never reaches (so every request is admitted and the limiter's own cost is what differs), one nginx
 # backend and one redis-server on free loopback ports; wrk measures, /proc gives the server's CPU per request, and
 # Redis' INFO commandstats the EVALs (batches asked for) during the run. Stops exactly what it started, by PID.
-# Build first: mvn -B -q package -DskipTests. Run it on a quiet machine (on the shared machines: under /work/bin/heavy).
+# Second mode, "burst": how far over the limit a sudden burst gets because each replica holds a local allowance
+# (docs/cluster.md). Three replicas share a cluster limit; after an idle pause all three get a burst at once (h2load,
+# closed loop, as fast as they answer), and what they admitted together is compared with burst + rps x the burst's
+# duration, what one exact bucket would admit.
+# Build first: mvn -B -q package -DskipTests. Run it on a quiet machine (nothing else CPU-heavy running: no build, no other load run).
 # Usage: bench/cluster-ratelimit.sh [rounds=2] [seconds=10] [connections=32] [rps=1000000] [burst=100000]
+#        bench/cluster-ratelimit.sh burst [rounds=5] [requests per replica=600] [rps=300] [burst=30]
 set -uo pipefail
 cd "$(dirname "$0")/.."
+MODE=cost
+if [ "${1:-}" = burst ]; then MODE=burst; shift; fi
 ROUNDS=${1:-2} SECS=${2:-10} CONNS=${3:-32} RPS=${4:-1000000} BURST=${5:-100000}
+if [ "$MODE" = burst ]; then ROUNDS=${1:-5} PER=${2:-600} RPS=${3:-300} BURST=${4:-30}; fi
 JAR=lb-server/target/quarkus-app/quarkus-run.jar
 [ -f "$JAR" ] || { echo "build first (see the header)"; exit 1; }
 TMP=$(mktemp -d /tmp/cluster-ratelimit.XXXXXX)
@@ -37,6 +45,51 @@ for _ in $(seq 1 50); do redis-cli -p "$REDIS" PING > /dev/null 2>&1 && break; s
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # utime + stime, clock ticks
 HZ=$(getconf CLK_TCK)
 echo "# $(date -u +%FT%TZ) tree $(git rev-parse --short HEAD), $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$MODE" = burst ]; then
+  # replica <id>: one packaged server with the cluster limit on /api and a limit never reached on /warm (JIT warm-up)
+  replica() {
+    local admin proxy
+    admin=$(free_port); proxy=$(free_port)
+    java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$admin" -Dlb.proxy.host=127.0.0.1 -Dlb.proxy.port="$proxy" \
+         -Dlb.data.dir="$TMP/data-$1" -Dlb.plugins.dir="$TMP/plugins" -Dlb.admin.password=bench-pw \
+         -Dlb.state.replica-id="$1" -Dquarkus.redis.hosts="redis://127.0.0.1:$REDIS" \
+         -Dlb.services.api.backends="http://127.0.0.1:$BACK" -Dlb.services.api.match.path-prefix=/api \
+         -Dlb.services.api.health.enabled=false -Dlb.services.api.rate-limit.rps="$RPS" \
+         -Dlb.services.api.rate-limit.burst="$BURST" -Dlb.services.api.rate-limit.scope=cluster \
+         -Dlb.services.warm.backends="http://127.0.0.1:$BACK" -Dlb.services.warm.match.path-prefix=/warm \
+         -Dlb.services.warm.health.enabled=false -Dlb.services.warm.rate-limit.rps=1000000 \
+         -Dlb.services.warm.rate-limit.burst=100000 -Dlb.services.warm.rate-limit.scope=cluster \
+         -jar "$JAR" > "$TMP/lb-$1.log" 2>&1 &
+    PIDS+=($!); ADMINS+=("$admin"); PROXIES+=("$proxy")
+  }
+  ADMINS=(); PROXIES=()
+  for id in b1 b2 b3; do replica "$id"; done
+  for a in "${ADMINS[@]}"; do   # ready, and counting all three replicas on Redis
+    for _ in $(seq 1 240); do
+      curl -s -u admin:bench-pw "http://127.0.0.1:$a/q/health/ready" | grep -q '"replicas" *: *3' && break
+      sleep 0.5
+    done
+  done
+  H2=()
+  for p in "${PROXIES[@]}"; do h2load --h1 -c 8 -n 20000 "http://127.0.0.1:$p/warm/" > /dev/null 2>&1 & H2+=($!); done
+  wait "${H2[@]}"
+  echo "# limit $RPS req/s burst $BURST (scope=cluster), 3 replicas; per round: 2 s idle, then $PER requests to each replica at once (h2load --h1 -c 8)"
+  printf 'round\tadmitted\tlimited\tburst took s\texact bucket admits\tover it\n'
+  for r in $(seq 1 "$ROUNDS"); do
+    sleep 2
+    H2=()
+    for p in "${PROXIES[@]}"; do
+      h2load --h1 -c 8 -n "$PER" "http://127.0.0.1:$p/api/" > "$TMP/burst-${#H2[@]}.txt" 2>&1 & H2+=($!)
+    done
+    wait "${H2[@]}"
+    cat "$TMP"/burst-*.txt | awk -v r="$r" -v rps="$RPS" -v burst="$BURST" '
+        /^finished in/ {t = $3 + 0; if ($3 ~ /ms,?$/) t /= 1000; if (t > tmax) tmax = t}
+        /^status codes:/ {ok += $3; lim += $7}
+        END {exact = burst + rps * tmax; printf "%s\t%d\t%d\t%.3f\t%.0f\t%+.0f\n", r, ok, lim, tmax, exact, ok - exact}'
+  done
+  echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 echo "# limit $RPS req/s burst $BURST (never reached), wrk -t2 -c$CONNS -d${SECS}s, after a 5 s warm-up each"
 printf 'scope\tround\treq/s\tp50\tp99\tLB CPU us/req\tRedis EVALs\n'
 run() {

@@ -13,6 +13,9 @@ public interface RequestContext {
     /** A context with no path and hash key 0, for pickers that look at neither. */
     RequestContext EMPTY = of("/", 0L);
 
+    /** What {@link #nowNanos()} returns when the caller has not read the clock. */
+    long UNKNOWN_TIME = Long.MIN_VALUE;
+
     /** The HTTP method, upper case ({@code GET}, {@code POST}, ...). */
     String method();
 
@@ -21,6 +24,16 @@ public interface RequestContext {
 
     /** A 64-bit key for affinity: requests with the same key should reach the same backend. */
     long hashKey();
+
+    /**
+     * The time of this pick on the same clock as {@link io.optiflow.lb.api.spi.StrategyContext#ticker()}, when the
+     * caller has read it anyway (the proxy reads it to time the attempt), else {@link #UNKNOWN_TIME}. A picker that
+     * needs the time uses it and reads its ticker only when it is unknown: one clock read per request instead of
+     * two. Compatibility: added with a default, so contexts written against an older lb-api answer unknown.
+     */
+    default long nowNanos() {
+        return UNKNOWN_TIME;
+    }
 
     /** A fixed context, for tests and tools. */
     static RequestContext of(String path, long hashKey) {

@@ -17,6 +17,7 @@ import io.optiflow.lb.testkit.ScriptedRandom;
 import io.optiflow.lb.testkit.SeededRandom;
 import io.optiflow.lb.testkit.TestBackends;
 import io.optiflow.lb.testkit.TestContexts;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -147,7 +148,7 @@ class ${classPrefix}StrategyTest {
         }
         for (int c : counts) {
             double share = (double) c / picks;
-            assertTrue(Math.abs(share - 0.2) <= 0.02, () -> "share " + share + " of " + java.util.Arrays.toString(counts)
+            assertTrue(Math.abs(share - 0.2) <= 0.02, () -> "share " + share + " of " + Arrays.toString(counts)
                     + " (expected: 0.2 +- 10%)");
         }
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.testkit.ManualTicker;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -32,8 +35,10 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * What a contributor does, end to end and offline: {@code mvn archetype:generate} with this build's archetype
- * into a temporary folder, then {@code mvn verify} in the new project, which must pass as generated.
+ * What a contributor does, end to end and offline, as docs/writing-a-strategy.md says it: {@code mvn
+ * archetype:generate} with this build's archetype into a temporary folder; {@code mvn verify} in the new project,
+ * which must pass as generated; the scorecard ({@code lb-bench/target/lb-scorecard.jar}) on its JAR; the JAR
+ * dropped into the plug-ins folder of the packaged server (demo on) and the demo service switched to it.
  *
  * <p>Nothing is installed into the shared {@code ~/.m2}: the parent POM, lb-api, lb-testkit and the archetype just
  * built are laid out in a local repository of the test's own ({@code target/archetype-it/repository}); every other
@@ -48,9 +53,11 @@ class ArchetypeRoundTripIT {
     private static final Path ROOT = Path.of(property("it.rootDir")).normalize();
     private static final Path WORK = Path.of(property("it.workDir"));
     private static final long MAVEN_TIMEOUT_SECONDS = 300;
+    /** The generated project's JAR: artifactId least-failing, the archetype's default version. */
+    private static final String GENERATED_JAR = "least-failing-1.0.0-SNAPSHOT.jar";
 
     @Test
-    void generateThenVerify_offlineWithJustBuiltArtifacts_generatedProjectPassesItsOwnTests() throws Exception {
+    void contributorJourney_generateVerifyScoreDropInSwitch_eachStepAsDocumented() throws Exception {
         deleteRecursively(WORK);
         Path repo = Files.createDirectories(WORK.resolve("repository"));
         install(repo, "optiflow-lb-parent", ROOT.resolve("pom.xml"), null);
@@ -62,15 +69,28 @@ class ArchetypeRoundTripIT {
 
         Path parent = Files.createTempDirectory("lb-archetype-it");
         long t0 = System.nanoTime();
-        // strategyName and classPrefix left to their defaults, derived from the artifactId
+        Path project = generate(parent, repo, settings);
+        long t1 = System.nanoTime();
+        Path jar = verify(project, repo, settings);
+        long t2 = System.nanoTime();
+        score(project, jar);
+        long t3 = System.nanoTime();
+        dropInAndSwitch(jar, Files.createDirectories(parent.resolve("balancer")));
+        long t4 = System.nanoTime();
+        System.out.printf(Locale.ROOT, "contributor journey: generate %.1f s, verify %.1f s, scorecard %.1f s,"
+                + " drop-in and switch %.1f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9);
+        deleteRecursively(parent); // kept when anything above failed, for a look
+    }
+
+    /** Section 0: {@code mvn archetype:generate}, version, strategyName and classPrefix left to their defaults. */
+    private static Path generate(Path parent, Path repo, Path settings) throws Exception {
+        // -B (always given by run) makes it non-interactive, as in the docs
         run(parent, repo, settings, "generate",
                 "org.apache.maven.plugins:maven-archetype-plugin:" + property("it.archetypePluginVersion")
                         + ":generate",
                 "-DarchetypeGroupId=" + GROUP, "-DarchetypeArtifactId=lb-strategy-archetype",
                 "-DarchetypeVersion=" + VERSION, "-DarchetypeCatalog=local",
-                "-DgroupId=com.example.lb", "-DartifactId=least-failing", "-Dversion=1.0.0-SNAPSHOT",
-                "-Dpackage=com.example.lb.leastfailing", "-DinteractiveMode=false");
-        long t1 = System.nanoTime();
+                "-DgroupId=com.example.lb", "-DartifactId=least-failing", "-Dpackage=com.example.lb.leastfailing");
         Path project = parent.resolve("least-failing");
         Path sources = project.resolve("src/main/java/com/example/lb/leastfailing");
         for (String cls : List.of("Provider", "Config", "Strategy", "Picker")) {
@@ -81,17 +101,20 @@ class ArchetypeRoundTripIT {
                 "src/main/resources/META-INF/services/io.optiflow.lb.api.spi.StrategyProvider")).trim());
         String provider = Files.readString(sources.resolve("LeastFailingProvider.java"));
         assertTrue(provider.contains("NAME = \"least-failing\""), "strategy name not derived from the artifactId");
+        return project;
+    }
 
+    /** Sections 5 and 6: {@code mvn verify} in the new folder passes as generated; the JAR holds only the plug-in. */
+    private static Path verify(Path project, Path repo, Path settings) throws Exception {
         run(project, repo, settings, "verify", "verify");
-        long t2 = System.nanoTime();
-
         int[] contract = testCounts(project, "LeastFailingContractTest");
         int[] all = testCounts(project, null);
         assertTrue(contract[0] >= 13, () -> "contract tests run: " + contract[0] + " (expected: at least 13)");
         assertTrue(all[0] >= 30, () -> "tests run in the generated project: " + all[0] + " (expected: at least 30)");
         assertEquals(0, all[1], "failed tests in the generated project");
 
-        Path jar = project.resolve("target/least-failing-1.0.0-SNAPSHOT.jar");
+        Path jar = project.resolve("target").resolve(GENERATED_JAR);
+        assertTrue(Files.isRegularFile(jar), () -> "no " + jar + " (expected: the JAR the docs copy and score)");
         try (JarFile j = new JarFile(jar.toFile())) {
             assertTrue(j.getEntry("com/example/lb/leastfailing/LeastFailingProvider.class") != null,
                     "provider missing from the JAR");
@@ -100,9 +123,93 @@ class ArchetypeRoundTripIT {
             assertFalse(j.stream().anyMatch(e -> e.getName().startsWith("io/optiflow/lb/api/")),
                     "lb-api classes in the plug-in JAR (expected: provided scope keeps them out)");
         }
-        System.out.printf(Locale.ROOT, "archetype round trip: generate %.1f s, verify %.1f s (%d tests)%n",
-                (t1 - t0) / 1e9, (t2 - t1) / 1e9, all[0]);
-        deleteRecursively(parent); // kept when anything above failed, for a look
+        return jar;
+    }
+
+    /**
+     * Section 8: the scorecard command of the docs and of the generated README, with {@code --quick} (one seed, a
+     * short JMH run) to keep the build fast: a bold row in each of the five scenario tables and a pick cost.
+     */
+    private static void score(Path project, Path jar) throws Exception {
+        Path scorecard = Path.of(property("it.scorecardJar"));
+        assertTrue(Files.isRegularFile(scorecard), () -> scorecard + " is missing (expected: lb-bench packaged"
+                + " first; build with mvn verify, or -pl lb-strategy-archetype -am)");
+        Path log = WORK.resolve("scorecard.log");
+        Process p = new ProcessBuilder(java(), "-jar", scorecard.toString(), "--plugin", jar.toString(),
+                "--strategy", "least-failing", "--config", "failure-backoff=5s", "--quick", "--out", "scorecard.md")
+                .directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(MAVEN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("lb-scorecard still running after " + MAVEN_TIMEOUT_SECONDS + " s; log: " + log + "\n" + tail(log));
+        }
+        assertEquals(0, p.exitValue(), () -> "lb-scorecard exited " + p.exitValue() + ":\n" + tailQuietly(log));
+        String md = Files.readString(project.resolve("scorecard.md"));
+        assertTrue(md.contains("| config | failure-backoff=5s |"), () -> "config not in the report:\n" + md);
+        assertEquals(7, count(md, "\n| **least-failing** | "), () -> "expected a bold row in each of the five"
+                + " scenario tables and two in the pick cost (8 and 1000 backends):\n" + md);
+        Matcher cost = Pattern.compile("\\| \\*\\*least-failing\\*\\* \\| 8 \\| ([0-9.]+) \\| [^|]+ \\| ([0-9.]+) \\|")
+                .matcher(md);
+        assertTrue(cost.find(), () -> "no pick-cost row with figures:\n" + md);
+        assertTrue(Double.parseDouble(cost.group(1)) > 0, "a time per pick");
+        // the archetype's skeleton keeps the request-path rule it teaches: no object per pick
+        assertTrue(Double.parseDouble(cost.group(2)) < 16, () -> "bytes per pick: " + cost.group(2));
+    }
+
+    /**
+     * Section 7: the packaged balancer runs the demo; the JAR copied into its plug-ins folder is listed within
+     * seconds, a bad config is refused with the plug-in's own message, and after the switch the plug-in carries the
+     * demo service's traffic to every backend.
+     */
+    private static void dropInAndSwitch(Path jar, Path balancerDir) throws Exception {
+        String strategy = "least-failing";
+        try (PackagedServer lb = PackagedServer.start(Path.of(property("it.serverJar")), balancerDir, "it-kit-pw")) {
+            assertFalse(names(lb).contains(strategy), "listed before its JAR was dropped: the test would prove nothing");
+            Files.createDirectories(lb.pluginsDir());
+            Files.copy(jar, lb.pluginsDir().resolve(jar.getFileName()));
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!names(lb).contains(strategy)) {
+                assertTrue(System.nanoTime() < deadline, () -> strategy + " not listed 10 s after its JAR was dropped"
+                        + " into " + lb.pluginsDir() + "; server log:\n" + lb.logTail());
+                Thread.sleep(100);
+            }
+            String listed = lb.admin("GET", "/api/v1/strategies", null).body();
+            assertTrue(Pattern.compile("\"source\"\\s*:\\s*\"" + Pattern.quote(jar.getFileName().toString()) + "\"")
+                    .matcher(listed).find(), () -> "the plug-in's source is not its JAR's file name: " + listed);
+
+            HttpResponse<String> bad = lb.admin("PUT", "/api/v1/services/demo/strategy",
+                    "{\"name\": \"least-failing\", \"config\": {\"failure-backoff\": \"forever\"}}");
+            assertEquals(400, bad.statusCode(), bad::body);
+            assertTrue(bad.body().contains("failure-backoff: 'forever' (expected:"), bad::body);
+
+            HttpResponse<String> ok = lb.admin("PUT", "/api/v1/services/demo/strategy",
+                    "{\"name\": \"least-failing\", \"config\": {\"failure-backoff\": \"5s\"}}");
+            assertEquals(200, ok.statusCode(), ok::body);
+            String service = lb.admin("GET", "/api/v1/services/demo", null).body();
+            assertTrue(Pattern.compile("\"strategy\"\\s*:\\s*\"least-failing\"").matcher(service).find(),
+                    () -> "the demo service after the switch: " + service);
+
+            Set<String> answered = new TreeSet<>();
+            for (int i = 0; i < 60; i++) {
+                String path = "/journey-" + i;
+                HttpResponse<String> r = lb.proxy(path);
+                assertEquals(200, r.statusCode(), () -> path + " through the proxy: " + r.body());
+                answered.add(r.body().trim());
+            }
+            // the demo's three backends (one ~30 ms slower): two random draws per pick reach each of them
+            assertEquals(3, answered.size(), () -> "backends that answered 60 requests: " + answered);
+        }
+    }
+
+    private static List<String> names(PackagedServer lb) throws Exception {
+        HttpResponse<String> r = lb.admin("GET", "/api/v1/strategies", null);
+        assertEquals(200, r.statusCode(), r::body);
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("\"name\"\\s*:\\s*\"([a-z0-9-]+)\"").matcher(r.body());
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     /**
@@ -126,6 +233,29 @@ class ArchetypeRoundTripIT {
         assertEquals(managedPluginVersion(pom, "maven-install-plugin"), property("it.installPluginVersion"),
                 "maven-install-plugin" + hint);
         assertEquals(parentProperty(pom, "version"), VERSION, "project version" + hint);
+    }
+
+    /**
+     * The commands of docs/writing-a-strategy.md name what the journey above runs: the archetype's version, the
+     * generated JAR, the packaged server and the scorecard JAR.
+     */
+    @Test
+    void docs_writingAStrategyCommands_nameWhatTheJourneyRuns() throws Exception {
+        String doc = Files.readString(ROOT.resolve("docs/writing-a-strategy.md"));
+        Matcher version = Pattern.compile("-DarchetypeVersion=(\\S+)").matcher(doc);
+        assertTrue(version.find(), "no -DarchetypeVersion in the doc");
+        assertEquals(VERSION, version.group(1), "-DarchetypeVersion in section 0 (expected: this build's version)");
+        Matcher jars = Pattern.compile("least-failing-[\\w.-]+\\.jar").matcher(doc);
+        int n = 0;
+        while (jars.find()) {
+            assertEquals(GENERATED_JAR, jars.group(), "a JAR name in the doc (expected: the generated project's)");
+            n++;
+        }
+        assertTrue(n >= 3, () -> "the generated JAR is named in sections 6, 7 and 8");
+        for (String key : List.of("it.serverJar", "it.scorecardJar")) {
+            String relative = ROOT.relativize(Path.of(property(key)).normalize()).toString();
+            assertTrue(doc.contains("-jar " + relative), () -> "the doc does not run " + relative);
+        }
     }
 
     /**
@@ -299,6 +429,26 @@ class ArchetypeRoundTripIT {
             }
         }
         return null;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String tailQuietly(Path log) {
+        try {
+            return tail(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     private static String tail(Path log) throws IOException {

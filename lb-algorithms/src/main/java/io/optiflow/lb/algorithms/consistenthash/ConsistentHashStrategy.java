@@ -1,5 +1,7 @@
 package io.optiflow.lb.algorithms.consistenthash;
 
+import io.optiflow.lb.algorithms.support.BackendIndex;
+import io.optiflow.lb.algorithms.support.PaddedCounter;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
@@ -9,6 +11,7 @@ import io.optiflow.lb.api.spi.Strategy;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +36,8 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
      * its volatile publication may be read concurrently; {@code get} allocates nothing).
      */
     private volatile Map<String, AtomicInteger> published = Map.of();
+    /** The current snapshot's counters by the identity of its backends (the feedback's usual case). */
+    private volatile Current current = new Current(BackendIndex.of(BackendSet.of(List.of())), new AtomicInteger[0]);
     private BackendSet last;
     /** The ring of {@code last}, or null; the next ring is derived from it. */
     private HashRing lastRing;
@@ -54,7 +59,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
         for (int i = 0; i < healthy.size(); i++) {
             String id = healthy.get(i).id();
             ids.add(id);
-            inFlight[i] = inFlightById.computeIfAbsent(id, k -> new AtomicInteger());
+            inFlight[i] = inFlightById.computeIfAbsent(id, k -> new PaddedCounter());
         }
         // A backend that left keeps its counter while requests to it are still running, so the slots they hold
         // are released on completion and a backend that comes back starts from its true count.
@@ -65,6 +70,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
             }
         }
         published = new HashMap<>(inFlightById);
+        current = new Current(BackendIndex.of(healthy), inFlight);
         resyncTotal();
         if (healthy.isEmpty()) {
             lastRing = null;
@@ -98,9 +104,19 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
         return this;
     }
 
+    private record Current(BackendIndex index, AtomicInteger[] counters) {
+    }
+
+    /** The counter of {@code backend}: by identity in the current snapshot, else by id; null when unknown. */
+    private AtomicInteger counter(Backend backend) {
+        Current cur = current;
+        int i = cur.index.indexOf(backend);
+        return i >= 0 ? cur.counters[i] : published.get(backend.id());
+    }
+
     @Override
     public void onStart(Backend backend) {
-        AtomicInteger n = published.get(backend.id());
+        AtomicInteger n = counter(backend);
         if (n != null) { // unknown backend: ignored, as the SPI asks
             n.incrementAndGet();
             totalInFlight.increment();
@@ -111,7 +127,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
     public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
         // Every outcome, IGNORED included, releases the slot: IGNORED is how the core hands back the in-flight
         // requests it seeded this strategy with on a switch.
-        AtomicInteger n = published.get(backend.id());
+        AtomicInteger n = counter(backend);
         if (n == null) {
             return;
         }

@@ -5,10 +5,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * What the strategy knows about one backend, kept across snapshots: latency estimate, requests in flight and the
+ * What the strategy knows about one backend, kept across snapshots: latency estimates, requests in flight and the
  * token bucket. Lock-free and allocation-free: the mutable state is fields of this one object (one or two cache
  * lines, instead of an atomic object per value), updated through {@link VarHandle}s; doubles are stored as raw
- * bits, updates are CAS loops.
+ * bits. The in-flight count and the token bucket are exact (atomic read-modify-writes); the latency estimates are
+ * statistics and are updated with plain stores: two samples of one backend folded in at the same instant on two
+ * threads may lose one of them, which moves an average by one sample's weight, while a compare-and-set loop per
+ * estimate cost more than the rest of the feedback together.
  */
 final class BackendState {
 
@@ -18,6 +21,7 @@ final class BackendState {
     private static final long NO_PICK = Long.MIN_VALUE;
 
     private static final VarHandle EWMA_BITS;
+    private static final VarHandle MEAN_BITS;
     private static final VarHandle STAMP;
     private static final VarHandle IN_FLIGHT;
     private static final VarHandle BUSY_SINCE;
@@ -28,6 +32,7 @@ final class BackendState {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             EWMA_BITS = l.findVarHandle(BackendState.class, "ewmaBits", long.class);
+            MEAN_BITS = l.findVarHandle(BackendState.class, "meanBits", long.class);
             STAMP = l.findVarHandle(BackendState.class, "stamp", long.class);
             IN_FLIGHT = l.findVarHandle(BackendState.class, "inFlight", int.class);
             BUSY_SINCE = l.findVarHandle(BackendState.class, "busySince", long.class);
@@ -41,6 +46,8 @@ final class BackendState {
     private final String id;
     private final double defaultRtt;
     private final double decayNanos;
+    /** 1 / decay, so that a decay weight costs a multiplication, not a division. */
+    private final double perDecayNanos;
     /** Nanoseconds between two tokens (GCRA emission interval); 0 when there is no rate limit. */
     private final long interval;
     /** How far ahead of now the theoretical arrival time may run: burst * interval. */
@@ -51,6 +58,12 @@ final class BackendState {
     // Mutable state, only through the VarHandles above (published with this object through volatile fields).
     /** The stored estimate in nanoseconds, as double bits; NO_SAMPLE before the first sample. */
     private long ewmaBits = NO_SAMPLE;
+    /**
+     * The typical latency: a plain exponential average of the samples (time constant decay, no peak rule), as
+     * double bits; NO_SAMPLE before the first sample. It tells a backend that is slow from one that had a slow
+     * moment, which the peak estimate cannot: under load the peak of a fast backend is its tail.
+     */
+    private long meanBits = NO_SAMPLE;
     /** When the last sample was folded in; each sample claims the time since the previous one. */
     private long stamp;
     private int inFlight;
@@ -75,6 +88,7 @@ final class BackendState {
         this.id = id;
         this.defaultRtt = config.defaultRttNanos();
         this.decayNanos = config.decayNanos();
+        this.perDecayNanos = 1.0 / config.decayNanos();
         this.interval = config.rateLimit() > 0 ? Math.max(1L, Math.round(1e9 / config.rateLimit())) : 0L;
         this.burstWindow = interval * config.burst();
         this.pendingCap = Math.max(config.failurePenaltyNanos(), config.defaultRttNanos());
@@ -120,7 +134,21 @@ final class BackendState {
         if (age >= decayNanos) {
             return 0.0;
         }
-        return age <= 0 ? e / weight : (defaultRtt + (e - defaultRtt) * Decay.expNeg(age / decayNanos)) / weight;
+        return age <= 0 ? e / weight : (defaultRtt + (e - defaultRtt) * Decay.expNeg(age * perDecayNanos)) / weight;
+    }
+
+    /** The typical latency in nanoseconds; NaN before the first sample. */
+    double mean() {
+        return Double.longBitsToDouble((long) MEAN_BITS.getOpaque(this));
+    }
+
+    /**
+     * Whether a probe may go to this backend now: nothing in flight, no pick waiting for its start, and no sample
+     * for {@code interval}. A backend far slower than the others gets requests only so (see the picker).
+     */
+    boolean probeDue(long now, long interval) {
+        return (int) IN_FLIGHT.getOpaque(this) == 0 && (long) PICKED_AT.getOpaque(this) == NO_PICK
+                && now - (long) STAMP.getOpaque(this) >= interval;
     }
 
     /** The picker chose this backend at {@code now}; its start, if it follows, is dated by this. */
@@ -157,37 +185,23 @@ final class BackendState {
         } while (!IN_FLIGHT.compareAndSet(this, n, n - 1));
     }
 
-    /** Folds one latency sample in: a sample above the estimate replaces it, one below decays in by time. */
-    void sample(double rtt, long now) {
-        long elapsed = claimElapsed(now);
-        double w = Decay.expNeg(elapsed / decayNanos);
-        long bits;
-        double next;
-        do {
-            bits = (long) EWMA_BITS.getVolatile(this);
-            double e = Double.longBitsToDouble(bits);
-            if (e != e || rtt > e) {
-                next = rtt; // the first sample, or a peak: take it at once
-            } else {
-                next = e * w + rtt * (1.0 - w);
-            }
-        } while (!EWMA_BITS.compareAndSet(this, bits, Double.doubleToRawLongBits(next)));
-    }
-
     /**
-     * Moves the stamp to {@code now} and returns how far it moved. Concurrent samples split the elapsed time
-     * between them instead of each counting all of it.
+     * Folds one latency sample in. The estimate: a sample above it replaces it, one below decays in by the time
+     * since the previous sample. The typical latency: every sample decays in by that time. Plain stores (see the
+     * class comment).
      */
-    private long claimElapsed(long now) {
-        while (true) {
-            long prev = (long) STAMP.getVolatile(this);
-            if (now <= prev) {
-                return 0L;
-            }
-            if (STAMP.compareAndSet(this, prev, now)) {
-                return now - prev;
-            }
+    void sample(double rtt, long now) {
+        long prev = (long) STAMP.getOpaque(this);
+        double w = 1.0;
+        if (now > prev) {
+            STAMP.setOpaque(this, now);
+            w = Decay.expNeg((now - prev) * perDecayNanos);
         }
+        double e = Double.longBitsToDouble((long) EWMA_BITS.getOpaque(this));
+        double next = e != e || rtt > e ? rtt : e * w + rtt * (1.0 - w);
+        EWMA_BITS.setRelease(this, Double.doubleToRawLongBits(next));
+        double m = Double.longBitsToDouble((long) MEAN_BITS.getOpaque(this));
+        MEAN_BITS.setRelease(this, Double.doubleToRawLongBits(m != m ? rtt : m * w + rtt * (1.0 - w)));
     }
 
     /** Takes a token if the backend is under its rate; always true without a limit. */

@@ -19,6 +19,9 @@ public final class LatencyWeightedProvider implements StrategyProvider<LatencyWe
     static final String RATE_LIMIT = "rate-limit";
     static final String BURST = "burst";
     static final String EXPLORATION = "exploration";
+    static final String SLOW_RATIO = "slow-ratio";
+    static final String SLOW_MARGIN = "slow-margin";
+    static final String PROBE_INTERVAL = "probe-interval";
 
     // Defaults tuned with the simulator in lb-bench (docs/simulation.md).
     static final ConfigSchema SCHEMA = ConfigSchema.builder()
@@ -42,6 +45,16 @@ public final class LatencyWeightedProvider implements StrategyProvider<LatencyWe
             .doubleAttribute(EXPLORATION, 0.0, 0.0, 0.5, "Probability of sending a request to a uniformly "
                     + "random backend instead of the cheaper of two, to keep measuring every backend. 0 relies "
                     + "on the decay toward default-rtt alone.")
+            .doubleAttribute(SLOW_RATIO, 5.0, 0.0, 1_000.0, "A backend whose typical latency (a plain average "
+                    + "over decay) is above this many times the fastest backend's, and at least slow-margin above it, "
+                    + "gets only probe requests: one at a time, when it has had no answer for probe-interval. It wins "
+                    + "its share back once its probes come back fast. 0 turns the rule off (the cost alone decides).")
+            .durationAttribute(SLOW_MARGIN, "5ms", "0ns", "1h", "How much slower than the fastest backend a "
+                    + "backend must also be to count as slow (see slow-ratio): keeps backends that all answer within "
+                    + "a few milliseconds out of the rule.")
+            .durationAttribute(PROBE_INTERVAL, "250ms", "1ms", "1h", "A slow backend (see slow-ratio) gets one "
+                    + "probe request when it is idle and has had no answer for this long: it bounds the traffic a "
+                    + "slow backend gets, and how soon a backend that got fast again is noticed.")
             .build();
 
     @Override
@@ -52,7 +65,8 @@ public final class LatencyWeightedProvider implements StrategyProvider<LatencyWe
     @Override
     public String description() {
         return "Picks the cheaper of two random backends by peak-EWMA latency times requests in flight: routes "
-                + "around slow or failing backends, with optional per-backend rate limits.";
+                + "around slow or failing backends (one far slower than the others gets only probes), with optional "
+                + "per-backend rate limits.";
     }
 
     @Override
@@ -69,7 +83,8 @@ public final class LatencyWeightedProvider implements StrategyProvider<LatencyWe
     public ConfigResult<LatencyWeightedConfig> parseConfig(Map<String, String> raw) {
         return SCHEMA.parse(raw).map(v -> new LatencyWeightedConfig(v.getDurationNanos(DECAY),
                 v.getDurationNanos(DEFAULT_RTT), v.getDurationNanos(FAILURE_PENALTY), v.getDouble(RATE_LIMIT),
-                v.getInt(BURST), v.getDouble(EXPLORATION)));
+                v.getInt(BURST), v.getDouble(EXPLORATION), v.getDouble(SLOW_RATIO), v.getDurationNanos(SLOW_MARGIN),
+                v.getDurationNanos(PROBE_INTERVAL)));
     }
 
     @Override

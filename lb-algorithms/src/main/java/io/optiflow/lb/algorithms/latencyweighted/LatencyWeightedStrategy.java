@@ -1,5 +1,6 @@
 package io.optiflow.lb.algorithms.latencyweighted;
 
+import io.optiflow.lb.algorithms.support.BackendIndex;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
@@ -9,6 +10,7 @@ import io.optiflow.lb.api.spi.RandomSource;
 import io.optiflow.lb.api.spi.Strategy;
 import io.optiflow.lb.api.spi.Ticker;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +29,9 @@ final class LatencyWeightedStrategy implements Strategy {
      * (so their completions still release a slot). Replaced, never mutated, by the writer.
      */
     private volatile Map<String, BackendState> states = Map.of();
+    /** The current snapshot's states by the identity of its backends (the feedback's usual case). */
+    private volatile Current current = new Current(BackendIndex.of(BackendSet.of(List.of())),
+            new BackendState[0]);
     private BackendSet lastSet;
     private Picker lastPicker;
 
@@ -65,9 +70,10 @@ final class LatencyWeightedStrategy implements Strategy {
             }
         }
         states = next;
+        current = new Current(BackendIndex.of(healthy), byIndex);
         lastSet = healthy;
         lastPicker = n == 0 ? Picker.NO_BACKEND
-                : new LatencyWeightedPicker(backends, byIndex, ticker, random, config.exploration());
+                : new LatencyWeightedPicker(backends, byIndex, ticker, random, config, now);
         return lastPicker;
     }
 
@@ -76,11 +82,21 @@ final class LatencyWeightedStrategy implements Strategy {
         return feedback;
     }
 
+    private record Current(BackendIndex index, BackendState[] states) {
+    }
+
+    /** The state of {@code backend}: by identity in the current snapshot, else by id; null when unknown. */
+    private BackendState state(Backend backend) {
+        Current cur = current;
+        int i = cur.index.indexOf(backend);
+        return i >= 0 ? cur.states[i] : states.get(backend.id());
+    }
+
     private final class Feedback implements LoadFeedback {
 
         @Override
         public void onStart(Backend backend) {
-            BackendState s = states.get(backend.id());
+            BackendState s = state(backend);
             if (s != null) {
                 s.onStart(ticker); // reads the clock only when no pick of this backend is waiting to start
             }
@@ -93,7 +109,7 @@ final class LatencyWeightedStrategy implements Strategy {
 
         @Override
         public void onComplete(Backend backend, long latencyNanos, Outcome outcome, long nowNanos) {
-            BackendState s = states.get(backend.id());
+            BackendState s = state(backend);
             if (s == null) {
                 return; // a backend we no longer know
             }

@@ -1,5 +1,6 @@
 package io.optiflow.lb.algorithms.leastconnections;
 
+import io.optiflow.lb.algorithms.support.PaddedCursor;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.RequestContext;
@@ -34,14 +35,14 @@ final class LeastConnectionsPicker implements Picker {
     private final AtomicInteger[] inFlight;
     private final int size;
     /** Where the next scan starts, in [0, size); moved only by a tie, to just after its winner. */
-    private final AtomicInteger cursor;
+    private final PaddedCursor cursor;
 
     LeastConnectionsPicker(BackendSet backends, int[] weights, AtomicInteger[] inFlight, int start) {
         this.backends = backends;
         this.weights = weights;
         this.inFlight = inFlight;
         this.size = backends.size();
-        this.cursor = new AtomicInteger(start);
+        this.cursor = new PaddedCursor(start);
     }
 
     @Override
@@ -53,7 +54,7 @@ final class LeastConnectionsPicker implements Picker {
         // locals: the JIT may not hoist field loads over the counters' volatile reads
         AtomicInteger[] counts = inFlight;
         int[] ws = weights;
-        int start = cursor.get();
+        int start = (int) cursor.get();
         int best = start;
         int bestLoad = counts[start].get();
         int bestWeight = ws[start];
@@ -86,7 +87,7 @@ final class LeastConnectionsPicker implements Picker {
         }
         if (tied) {
             // release store: a hint for the next pick, no ordering with anything else is needed
-            cursor.lazySet(best + 1 == n ? 0 : best + 1);
+            cursor.setOpaque(best + 1 == n ? 0 : best + 1);
         }
         return backends.get(best);
     }

@@ -1,10 +1,10 @@
 package io.optiflow.lb.algorithms.roundrobin;
 
+import io.optiflow.lb.algorithms.support.PaddedCursor;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.RequestContext;
 import io.optiflow.lb.api.spi.Picker;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** One shared counter over an immutable snapshot: one atomic increment per pick. */
 final class RoundRobinPicker implements Picker {
@@ -12,12 +12,12 @@ final class RoundRobinPicker implements Picker {
     private final BackendSet backends;
     private final int size;
     /** A long so it never wraps in practice: an int wrapping would skip part of the rotation once. */
-    private final AtomicLong next;
+    private final PaddedCursor next;
 
     RoundRobinPicker(BackendSet backends, long start) {
         this.backends = backends;
         this.size = backends.size();
-        this.next = new AtomicLong(start);
+        this.next = new PaddedCursor(start);
     }
 
     @Override

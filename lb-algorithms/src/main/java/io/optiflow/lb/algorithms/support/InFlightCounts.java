@@ -5,6 +5,7 @@ import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
 import io.optiflow.lb.api.Outcome;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,13 +28,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backend can be lost. Both undercount briefly and heal as requests drain; neither drives a count negative.
  *
  * <p>Threading: {@link #update} by the strategy's one writer; {@link #onStart}, {@link #onComplete} and
- * {@link #inFlight} from any thread, lock-free and allocation-free (one volatile read, one {@code HashMap.get} on
- * a String whose hash is cached, one atomic).
+ * {@link #inFlight} from any thread, lock-free and allocation-free (one volatile read, the backend found by
+ * identity in the current snapshot ({@link BackendIndex}) or else by id ({@code HashMap.get} on a String whose
+ * hash is cached), one atomic). Counters are {@link PaddedCounter}s: one cache line each.
  */
 public final class InFlightCounts implements LoadFeedback {
 
     /** Published whole, never mutated after publication. */
     private volatile Map<String, AtomicInteger> byId = new HashMap<>();
+    /** The current snapshot's counters by the identity of its backends; published with {@link #byId}. */
+    private volatile Current current = new Current(BackendIndex.of(BackendSet.of(List.of())),
+            new AtomicInteger[0]);
+
+    private record Current(BackendIndex index, AtomicInteger[] counters) {
+    }
 
     /**
      * The counters of {@code snapshot}, index-aligned with it; publishes the id lookup for feedback. Writer only.
@@ -45,7 +53,7 @@ public final class InFlightCounts implements LoadFeedback {
         for (int i = 0; i < counters.length; i++) {
             String id = snapshot.get(i).id();
             AtomicInteger c = old.get(id);
-            counters[i] = c != null ? c : new AtomicInteger();
+            counters[i] = c != null ? c : new PaddedCounter();
             next.put(id, counters[i]);
         }
         for (Map.Entry<String, AtomicInteger> e : old.entrySet()) {
@@ -55,12 +63,20 @@ public final class InFlightCounts implements LoadFeedback {
             }
         }
         byId = next;
+        current = new Current(BackendIndex.of(snapshot), counters);
         return counters;
+    }
+
+    /** The counter of {@code backend}: by identity in the current snapshot, else by id; null when unknown. */
+    private AtomicInteger counter(Backend backend) {
+        Current cur = current;
+        int i = cur.index.indexOf(backend);
+        return i >= 0 ? cur.counters[i] : byId.get(backend.id());
     }
 
     @Override
     public void onStart(Backend backend) {
-        AtomicInteger c = byId.get(backend.id());
+        AtomicInteger c = counter(backend);
         if (c != null) {
             c.incrementAndGet();
         }
@@ -68,7 +84,7 @@ public final class InFlightCounts implements LoadFeedback {
 
     @Override
     public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
-        AtomicInteger c = byId.get(backend.id());
+        AtomicInteger c = counter(backend);
         if (c == null) {
             return;
         }

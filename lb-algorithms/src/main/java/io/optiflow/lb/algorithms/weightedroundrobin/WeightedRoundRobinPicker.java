@@ -1,10 +1,10 @@
 package io.optiflow.lb.algorithms.weightedroundrobin;
 
+import io.optiflow.lb.algorithms.support.PaddedCursor;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.RequestContext;
 import io.optiflow.lb.api.spi.Picker;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** One shared counter walking a precomputed sequence of snapshot indices: one atomic increment per pick. */
 final class WeightedRoundRobinPicker implements Picker {
@@ -13,13 +13,13 @@ final class WeightedRoundRobinPicker implements Picker {
     private final int[] sequence;
     private final int length;
     /** A long so it never wraps in practice: an int wrapping would break the cycle once. */
-    private final AtomicLong next;
+    private final PaddedCursor next;
 
     WeightedRoundRobinPicker(BackendSet backends, int[] sequence, long start) {
         this.backends = backends;
         this.sequence = sequence;
         this.length = sequence.length;
-        this.next = new AtomicLong(start);
+        this.next = new PaddedCursor(start);
     }
 
     @Override

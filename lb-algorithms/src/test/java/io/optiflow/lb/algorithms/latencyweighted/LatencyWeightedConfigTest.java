@@ -18,23 +18,27 @@ class LatencyWeightedConfigTest {
     @Test
     void parseConfig_empty_defaults() {
         LatencyWeightedConfig c = provider.parseConfig(Map.of()).config();
-        assertEquals(new LatencyWeightedConfig(2_000_000_000L, 30_000_000L, 1_000_000_000L, 0.0, 10, 0.0), c);
+        assertEquals(new LatencyWeightedConfig(2_000_000_000L, 30_000_000L, 1_000_000_000L, 0.0, 10, 0.0, 5.0,
+                5_000_000L, 250_000_000L), c);
     }
 
     @Test
     void parseConfig_everyKeyGiven_typedValues() {
         ConfigResult<LatencyWeightedConfig> r = provider.parseConfig(Map.of("decay", "2s", "default-rtt", "5ms",
-                "failure-penalty", "250ms", "rate-limit", "12.5", "burst", "3", "exploration", "0.01"));
-        assertEquals(new LatencyWeightedConfig(2_000_000_000L, 5_000_000L, 250_000_000L, 12.5, 3, 0.01),
-                r.config());
+                "failure-penalty", "250ms", "rate-limit", "12.5", "burst", "3", "exploration", "0.01",
+                "slow-ratio", "3", "slow-margin", "2ms", "probe-interval", "1s"));
+        assertEquals(new LatencyWeightedConfig(2_000_000_000L, 5_000_000L, 250_000_000L, 12.5, 3, 0.01, 3.0,
+                2_000_000L, 1_000_000_000L), r.config());
     }
 
     @Test
     void parseConfig_boundsInclusive_valid() {
         assertTrue(provider.parseConfig(Map.of("decay", "10ms", "default-rtt", "1us", "failure-penalty", "0ns",
-                "rate-limit", "0", "burst", "1", "exploration", "0")).isValid());
+                "rate-limit", "0", "burst", "1", "exploration", "0", "slow-ratio", "0", "slow-margin", "0ns",
+                "probe-interval", "1ms")).isValid());
         assertTrue(provider.parseConfig(Map.of("decay", "10m", "default-rtt", "1m", "failure-penalty", "1h",
-                "rate-limit", "1000000000", "burst", "1000000", "exploration", "0.5")).isValid());
+                "rate-limit", "1000000000", "burst", "1000000", "exploration", "0.5", "slow-ratio", "1000",
+                "slow-margin", "1h", "probe-interval", "1h")).isValid());
     }
 
     @ParameterizedTest
@@ -52,6 +56,9 @@ class LatencyWeightedConfigTest {
         "burst|2.5|burst: '2.5' (expected: an integer from 1 to 1000000)",
         "exploration|0.6|exploration: '0.6' (expected: a number from 0 to 0.5)",
         "exploration|-0.1|exploration: '-0.1' (expected: a number from 0 to 0.5)",
+        "slow-ratio|-1|slow-ratio: '-1' (expected: a number from 0 to 1000)",
+        "slow-margin|-1ms|slow-margin: '-1ms' (expected: a duration such as 250ms or 10s from 0ns to 1h)",
+        "probe-interval|0ms|probe-interval: '0ms' (expected: a duration such as 250ms or 10s from 1ms to 1h)",
     })
     void parseConfig_badValue_errorNamesKeyValueAndExpectation(String key, String value, String message) {
         ConfigResult<LatencyWeightedConfig> r = provider.parseConfig(Map.of(key, value));
@@ -70,7 +77,7 @@ class LatencyWeightedConfigTest {
     void parseConfig_unknownKey_errorListsTheKnownOnes() {
         ConfigResult<LatencyWeightedConfig> r = provider.parseConfig(Map.of("choices", "3"));
         assertEquals(List.of("choices: unknown attribute (expected: one of decay, default-rtt, failure-penalty, "
-                + "rate-limit, burst, exploration)"), r.errors());
+                + "rate-limit, burst, exploration, slow-ratio, slow-margin, probe-interval)"), r.errors());
     }
 
     @Test

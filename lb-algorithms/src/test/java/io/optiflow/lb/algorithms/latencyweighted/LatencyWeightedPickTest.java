@@ -2,6 +2,7 @@ package io.optiflow.lb.algorithms.latencyweighted;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
@@ -34,9 +35,12 @@ class LatencyWeightedPickTest {
     private final Backend b2 = TestBackends.backend(2);
     private final Backend b3 = TestBackends.backend(3);
 
-    /** A strategy with decay 10s (the figures in the comments assume it) and {@code raw} on top. */
+    /**
+     * A strategy with decay 10s (the figures in the comments assume it), the slow-backend rule off (these tests
+     * are about the cost; the rule has its own below) and {@code raw} on top.
+     */
     private Strategy strategy(Map<String, String> raw) {
-        Map<String, String> config = new HashMap<>(Map.of("decay", "10s"));
+        Map<String, String> config = new HashMap<>(Map.of("decay", "10s", "slow-ratio", "0"));
         config.putAll(raw);
         LatencyWeightedProvider p = new LatencyWeightedProvider();
         return p.newStrategy(p.parseConfig(config).config(), TestContexts.context(ticker, random));
@@ -346,5 +350,108 @@ class LatencyWeightedPickTest {
         complete(fb, b2, 300, Outcome.SUCCESS); // b2 idle at 300 ms
         // b1 has waited 100 ms: 100 x 2 = 200 ms < 300 ms (dated by the dropped pick it would be 200 x 2 = 400 ms)
         assertEquals(b1, pick(picker, 0, 0));
+    }
+
+    // ------------------------------------------------------------------ a backend far slower than the others
+
+    /** b1 answers in 20 ms, b2 and b3 in 1 ms but carry 30 requests each: by cost alone b1 (20) beats 1 x 31. */
+    private LoadFeedback slowB1AndBusyFastOnes(Strategy s) {
+        LoadFeedback fb = s.feedback();
+        complete(fb, b1, 20, Outcome.SUCCESS);
+        complete(fb, b2, 1, Outcome.SUCCESS);
+        complete(fb, b3, 1, Outcome.SUCCESS);
+        for (int i = 0; i < 30; i++) {
+            fb.onStart(b2);
+            fb.onStart(b3);
+        }
+        return fb;
+    }
+
+    @Test
+    void pick_farSlowerBackend_replacedByOneNotSlowUntilItsProbeIsDue() {
+        Strategy s = strategy(Map.of("slow-ratio", "5", "slow-margin", "5ms", "probe-interval", "250ms"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = slowB1AndBusyFastOnes(s);
+        ticker.advanceMillis(10); // the split is worked out again: b1 (20 ms) is above max(5 x 1, 1 + 5) ms
+
+        random.thenInts(0, 0, 1); // b1 vs b2; b1 is replaced by the second not-slow backend, b3
+        assertEquals(b3, picker.pick(RequestContext.EMPTY)); // b3 vs b2 tie: the first
+        assertEquals(0, random.remaining());
+
+        ticker.advanceMillis(250); // no answer from b1 for 260 ms, and it is idle: its probe is due
+        assertEquals(b1, pick(picker, 0, 0));
+        fb.onStart(b1); // the probe is in flight: no second one
+        random.thenInts(0, 0, 0);
+        assertEquals(b2, picker.pick(RequestContext.EMPTY));
+    }
+
+    @Test
+    void pick_slowRuleOff_costAloneLetsTheSlowBackendWin() {
+        Strategy s = strategy(Map.of("slow-ratio", "0"));
+        Picker picker = s.update(TestBackends.of(3));
+        slowB1AndBusyFastOnes(s);
+        ticker.advanceMillis(10);
+        assertEquals(b1, pick(picker, 0, 0)); // 20 ms x 1 < 1 ms x 31
+    }
+
+    @Test
+    void pick_slowBackendThatGotFast_winsItsShareBackWithinSeconds() {
+        Strategy s = strategy(Map.of("decay", "2s", "slow-ratio", "5", "slow-margin", "5ms",
+                "probe-interval", "250ms"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = slowB1AndBusyFastOnes(s);
+        // From now on b1 answers in 1 ms, like the others; it gets only probes until its average says so.
+        int probes = 0;
+        int back = -1;
+        for (int t = 1; t <= 40 && back < 0; t++) {
+            ticker.advanceMillis(250);
+            complete(fb, b2, 1, Outcome.SUCCESS);
+            complete(fb, b3, 1, Outcome.SUCCESS);
+            assertEquals(b1, pick(picker, 0, 0), "b1's probe is due (or it won on cost)");
+            fb.onStart(b1);
+            fb.onComplete(b1, MS, Outcome.SUCCESS);
+            // It just answered, so no probe is due: still slow, it is replaced (third draw: b3); else it wins.
+            random.thenInts(0, 0, 1);
+            PickResult r = picker.pick(RequestContext.EMPTY);
+            if (b1.equals(r)) {
+                back = t;
+            } else {
+                assertEquals(b3, r);
+                probes++;
+            }
+        }
+        assertTrue(probes >= 4, "slow for at least a second first: " + probes + " probes");
+        assertTrue(back > 0 && back * 250 <= 5_000, "back within 5 s: " + (back * 250) + " ms");
+    }
+
+    @Test
+    void pick_contextCarriesTime_usedInsteadOfTheTicker() {
+        Strategy s = strategy(Map.of("slow-ratio", "5", "probe-interval", "250ms"));
+        Picker picker = s.update(TestBackends.of(3));
+        slowB1AndBusyFastOnes(s);
+        ticker.advanceMillis(10);
+        // The ticker says 10 ms (no probe due); the caller's reading says 300 ms: the probe goes.
+        random.thenInts(0, 0);
+        assertEquals(b1, picker.pick(new RequestContext() {
+            @Override
+            public String method() {
+                return "GET";
+            }
+
+            @Override
+            public String path() {
+                return "/";
+            }
+
+            @Override
+            public long hashKey() {
+                return 0;
+            }
+
+            @Override
+            public long nowNanos() {
+                return 300 * MS;
+            }
+        }));
     }
 }

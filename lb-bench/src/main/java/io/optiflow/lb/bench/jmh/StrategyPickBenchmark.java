@@ -107,8 +107,39 @@ public class StrategyPickBenchmark {
     @State(Scope.Thread)
     public static class Cursor {
         int next;
-        /** The proxy's clock reading at a completion; refreshed once per round of contexts (not strategy cost). */
+        /**
+         * The proxy's clock reading (it reads the clock once per attempt, before the pick, and once at the end);
+         * refreshed once per round of contexts (not strategy cost).
+         */
         long now = System.nanoTime();
+        /** The context of the current operation, with {@link #now} as its pick time: the proxy's shape. */
+        final TimedContext context = new TimedContext();
+    }
+
+    /** A request context that carries the caller's clock reading, as the proxy's does. One per thread, reused. */
+    static final class TimedContext implements RequestContext {
+        RequestContext request;
+        long now;
+
+        @Override
+        public String method() {
+            return request.method();
+        }
+
+        @Override
+        public String path() {
+            return request.path();
+        }
+
+        @Override
+        public long hashKey() {
+            return request.hashKey();
+        }
+
+        @Override
+        public long nowNanos() {
+            return now;
+        }
     }
 
     @Benchmark
@@ -123,8 +154,9 @@ public class StrategyPickBenchmark {
     }
 
     /**
-     * The same with the older three-argument {@code onComplete} (no completion time): a strategy that needs the
-     * time then reads its own clock. Run alone to see what passing the time saves:
+     * The same with the older forms: a context without the pick time and the three-argument {@code onComplete}
+     * (no completion time): a strategy that needs the time then reads its own clock. Run alone to see what passing
+     * the time saves:
      * {@code -p strategy=latency-weighted 'StrategyPickBenchmark.pickAndFeedback(OlderForm)?$'}.
      */
     @Benchmark
@@ -144,7 +176,10 @@ public class StrategyPickBenchmark {
         if (i == 0) {
             cursor.now = System.nanoTime();
         }
-        PickResult r = picker.pick(contexts[i]);
+        TimedContext ctx = cursor.context;
+        ctx.request = contexts[i];
+        ctx.now = cursor.now;
+        PickResult r = picker.pick(ctx);
         if (r.isBackend()) {
             Backend b = r.backend();
             feedback.onStart(b);

@@ -2,6 +2,7 @@ package io.optiflow.lb.bench.scorecard;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -64,7 +65,7 @@ final class PickCost {
             rows.add(new Row(label, Integer.parseInt(r.getParams().getParam("backends")), primary.getScore(),
                     primary.getScoreError(), bytes));
         }
-        rows.sort(java.util.Comparator.comparingInt(Row::backends));
+        rows.sort(Comparator.comparingInt(Row::backends));
         return rows;
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The scorecard's command line, parsed once. A bad argument is an {@link IllegalArgumentException} whose message
@@ -138,7 +139,9 @@ record ScorecardArgs(String strategy, Path plugin, Map<String, String> config, P
             return "defaults";
         }
         List<String> kv = new ArrayList<>();
-        new java.util.TreeMap<>(config).forEach((k, v) -> kv.add(k + "=" + v));
+        for (Map.Entry<String, String> e : new TreeMap<>(config).entrySet()) {
+            kv.add(e.getKey() + "=" + e.getValue());
+        }
         return String.join(", ", kv);
     }
 }

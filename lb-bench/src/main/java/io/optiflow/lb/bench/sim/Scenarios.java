@@ -263,6 +263,53 @@ public final class Scenarios {
         return new Report(withNote(md, strategies), figures);
     }
 
+    // ---------------------------------------------------------------- f) one backend 20 ms slower, closed loop
+
+    static final int ANCHORS_BACKENDS = 3;
+    static final int ANCHORS_SLOW = 2;
+    static final int ANCHORS_REQUESTS = 100_000;
+
+    /**
+     * The slow phase of anchors.sh as a model: 64 clients in a closed loop over three backends that answer in
+     * N(1.5 ms, 0.5 ms), with 1 % of requests taking uniform [4, 10) ms (the tail of a saturated machine, which a
+     * peak estimate remembers), and the third backend 20 ms slower than that on every request.
+     */
+    static Workload anchorsSlowWorkload() {
+        ServiceTime fast = ServiceTime.normal(1_500_000L, 500_000L).withTail(0.01, 4 * MS, 10 * MS);
+        return Workload.closedLoop(ANCHORS_BACKENDS, Integer.MAX_VALUE, fast.slowerBy(ANCHORS_SLOW, 20 * MS), 64,
+                ANCHORS_REQUESTS);
+    }
+
+    /** Figures per strategy (median over seeds): the slow backend's share (%), p50, p99 and p99.9 (ms). */
+    public static Report anchorsSlowBackend(Strategies strategies) {
+        return anchorsSlowBackend(strategies, Map.of());
+    }
+
+    /** The same with {@code lwConfig} for latency-weighted (for tuning its defaults). */
+    public static Report anchorsSlowBackend(Strategies strategies, Map<String, String> lwConfig) {
+        Map<String, double[]> figures = new LinkedHashMap<>();
+        StringBuilder md = new StringBuilder();
+        md.append("| strategy | slow backend's share | p50 ms | p99 ms | p99.9 ms |\n");
+        md.append("|---|---:|---:|---:|---:|\n");
+        for (Strategies.Entry e : strategies.entries()) {
+            long[] seeds = strategies.seeds();
+            double[][] perSeed = new double[4][seeds.length];
+            for (int s = 0; s < seeds.length; s++) {
+                SimResult r = run(e.provider(), configFor(e, lwConfig), anchorsSlowWorkload(), seeds[s]);
+                long all = r.sent(0, Integer.MAX_VALUE);
+                perSeed[0][s] = 100.0 * r.sent(ANCHORS_SLOW, 0, Integer.MAX_VALUE) / Math.max(1, all);
+                perSeed[1][s] = r.percentileMillis(0.50);
+                perSeed[2][s] = r.percentileMillis(0.99);
+                perSeed[3][s] = r.percentileMillis(0.999);
+            }
+            double[] f = {median(perSeed[0]), median(perSeed[1]), median(perSeed[2]), median(perSeed[3])};
+            figures.put(e.label(), f);
+            md.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.1f | %.1f | %.1f |%n", e.cell(), f[0], f[1],
+                    f[2], f[3]));
+        }
+        return new Report(withNote(md, strategies), figures);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A candidate's own config; for the built-ins, {@code lwConfig} for latency-weighted and defaults for the rest. */

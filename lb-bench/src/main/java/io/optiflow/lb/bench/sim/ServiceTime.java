@@ -24,6 +24,19 @@ public interface ServiceTime {
         return (b, t, r) -> Math.max(0L, Math.round(meanNanos + sdNanos * r.nextGaussian()));
     }
 
+    /** This service time, except that a share {@code probability} of requests takes uniform [min, max) instead. */
+    default ServiceTime withTail(double probability, long minNanos, long maxNanos) {
+        ServiceTime normal = this;
+        return (b, t, r) -> r.nextDouble() < probability ? minNanos + (long) (r.nextDouble() * (maxNanos - minNanos))
+                : normal.sampleNanos(b, t, r);
+    }
+
+    /** This service time plus {@code extraNanos} for backend {@code index}, always. */
+    default ServiceTime slowerBy(int index, long extraNanos) {
+        ServiceTime normal = this;
+        return (b, t, r) -> normal.sampleNanos(b, t, r) + (b == index ? extraNanos : 0L);
+    }
+
     /** {@code slow} for backend {@code index} while {@code from <= start < to}; this service time otherwise. */
     default ServiceTime withSlowSpell(int index, long from, long to, ServiceTime slow) {
         ServiceTime normal = this;

@@ -30,6 +30,8 @@ public final class SimulationReport {
         out.append(Scenarios.rateLimits(s).markdown()).append('\n');
         out.append("### e) Fast failures: b01 fails half its requests in 1 ms, the others answer in 50 ms\n\n");
         out.append(Scenarios.fastFailures(s).markdown()).append('\n');
+        out.append("### f) One of 3 backends 20 ms slower, closed loop of 64 (anchors.sh's slow phase as a model)\n\n");
+        out.append(Scenarios.anchorsSlowBackend(s).markdown()).append('\n');
         System.out.print(out);
         System.err.printf(Locale.ROOT, "simulated in %.1f s of wall time%n", (System.nanoTime() - t0) / 1e9);
     }

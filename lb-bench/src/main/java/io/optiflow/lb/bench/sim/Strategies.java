@@ -2,6 +2,7 @@ package io.optiflow.lb.bench.sim;
 
 import io.optiflow.lb.api.spi.StrategyProvider;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class Strategies {
         if (count < 1 || count > Scenarios.SEEDS.length) {
             throw new IllegalArgumentException("seeds: " + count + " (expected: 1 to " + Scenarios.SEEDS.length + ")");
         }
-        return new Strategies(found, missing, candidate, java.util.Arrays.copyOf(Scenarios.SEEDS, count));
+        return new Strategies(found, missing, candidate, Arrays.copyOf(Scenarios.SEEDS, count));
     }
 
     /** The rows of every table: the built-ins found, in {@link #BUILT_IN} order, then the candidate if any. */

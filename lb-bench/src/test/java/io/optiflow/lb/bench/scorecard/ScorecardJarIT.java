@@ -3,8 +3,10 @@ package io.optiflow.lb.bench.scorecard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,7 @@ class ScorecardJarIT {
 
     private Path run(String name, String... args) throws Exception {
         Path log = dir.resolve(name + ".log");
-        List<String> cmd = new java.util.ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
@@ -70,7 +72,7 @@ class ScorecardJarIT {
     private static String readQuietly(Path p) {
         try {
             return Files.readString(p);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(no log: " + e + ")";
         }
     }

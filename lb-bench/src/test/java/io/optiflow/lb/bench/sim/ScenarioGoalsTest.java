@@ -98,4 +98,18 @@ class ScenarioGoalsTest {
         // Offered 1,000/s against 5 x 100/s: about half must be turned away, or the limit is not what binds.
         assertTrue(lw[2] >= 45.0 && lw[2] <= 55.0, "rejected " + lw[2] + "% (expected: 50% +- 5 points)");
     }
+
+    @Test
+    void anchorsSlowBackend_latencyWeighted_wellUnderOnePercentToTheSlowOneAndP99UnderFiveMs() {
+        Report r = Scenarios.anchorsSlowBackend(strategies);
+        System.out.println("f) One backend 20 ms slower, closed loop\n" + r.markdown());
+        double[] lw = figures(r, LW);
+        assertTrue(lw[0] < 0.5, "slow backend's share " + lw[0] + "% (expected: well under 1%, below 0.5%)");
+        assertTrue(lw[2] < 5.0, "p99 " + lw[2] + " ms (expected: under 5 ms, the fast backends' own tail)");
+        double[] lc = r.of("least-connections");
+        if (lc != null) {
+            assertTrue(lc[0] > 1.0, "least-connections sent " + lc[0] + "% to the slow backend (expected: over 1%, "
+                    + "as HAProxy leastconn does; if not, the scenario does not test what it says)");
+        }
+    }
 }

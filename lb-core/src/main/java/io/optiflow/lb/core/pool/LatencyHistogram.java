@@ -36,8 +36,13 @@ final class LatencyHistogram {
 
     /** Records one latency. Lock-free, allocation-free. */
     void record(long latencyNanos) {
+        record(latencyNanos, ticker.read());
+    }
+
+    /** Records one latency that ended at {@code nowNanos} (the caller's reading of the ticker's clock). */
+    void record(long latencyNanos, long nowNanos) {
         long micros = latencyNanos <= 0 ? 0 : latencyNanos / 1_000;
-        long w = Math.floorDiv(ticker.read(), halfNanos);
+        long w = Math.floorDiv(nowNanos, halfNanos);
         int slot = (int) (w & 1);
         long held = windows.get(slot);
         if (held < w && windows.compareAndSet(slot, held, w)) {

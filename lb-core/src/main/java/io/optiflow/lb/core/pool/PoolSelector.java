@@ -95,7 +95,7 @@ final class PoolSelector implements Selector {
                 }
             }
             if (outcome != Outcome.IGNORED) {
-                s.latency.record(latencyNanos);
+                s.latency.record(latencyNanos, nowNanos);
             }
         }
         g.feedback.onComplete(backend, latencyNanos, outcome, nowNanos);

@@ -2,36 +2,30 @@ package io.optiflow.lb.dashboard.charts;
 
 import io.optiflow.lb.core.stats.ServiceHistory;
 import io.optiflow.lb.core.stats.ServiceSample;
+import io.optiflow.lb.dashboard.live.PerTick;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Pictures drawn once per sample and shared by every open page: a picture is a pure function of the sampler's
- * snapshot, so the second to tenth dashboard showing a service reuse the first one's SVG text instead of drawing it
- * again. Keeps only the newest picture per key.
+ * Pictures drawn once per sample and shared by every open page ({@link PerTick}): a picture is a pure function of the
+ * sampler's snapshot, so the second to tenth dashboard showing a service reuse the first one's SVG text instead of
+ * drawing it again.
  */
 public final class Drawings {
-
-    private record Drawn(long sequence, String svg) {
-    }
-
-    private static final Map<String, Drawn> LATEST = new ConcurrentHashMap<>();
 
     private Drawings() {
     }
 
     /** The picture {@code key} of snapshot {@code sequence}: drawn by {@code draw} the first time, then shared. */
     public static String of(String key, long sequence, Supplier<String> draw) {
-        Drawn d = LATEST.get(key);
-        if (d != null && d.sequence() == sequence) {
-            return d.svg();
-        }
-        String svg = draw.get();
-        LATEST.put(key, new Drawn(sequence, svg));
-        return svg;
+        return PerTick.of("svg/" + key, sequence, draw);
+    }
+
+    /** {@link #colours(ServiceHistory)} of service {@code service} at snapshot {@code sequence}, shared. */
+    public static Map<String, Integer> colours(String service, long sequence, ServiceHistory history) {
+        return PerTick.of("colours/" + service, sequence, () -> colours(history));
     }
 
     /**
@@ -47,6 +41,6 @@ public final class Drawings {
         for (String id : ids) {
             out.put(id, out.size());
         }
-        return out;
+        return Map.copyOf(out);
     }
 }

@@ -42,7 +42,7 @@ public final class TimeChart extends Div {
     public void draw(ServiceHistory history, long sequence) {
         String key = kind + "/" + history.latest().name();
         getElement().setProperty("innerHTML", Drawings.of(key, sequence, () -> svg(history,
-                Drawings.colours(history))));
+                Drawings.colours(history.latest().name(), sequence, history))));
     }
 
     private String svg(ServiceHistory history, Map<String, Integer> colours) {
@@ -111,10 +111,12 @@ public final class TimeChart extends Div {
 
     private static String path(List<double[]> points, double max, double plotH, String colour, String cls,
                                String title) {
-        StringBuilder d = new StringBuilder();
+        // Whole units: a unit is about a pixel at the chart's width, and 300 points per line are sent to every
+        // open page each second, so the decimals would be a third of the bytes for nothing to see.
+        StringBuilder d = new StringBuilder(points.size() * 8);
         for (double[] p : points) {
             double y = TOP + plotH - plotH * Math.min(1, p[1] / max);
-            d.append(d.length() == 0 ? "M" : " L").append(Svg.n(p[0])).append(' ').append(Svg.n(y));
+            d.append(d.length() == 0 ? "M" : "L").append(Math.round(p[0])).append(' ').append(Math.round(y));
         }
         return "<path class=\"" + cls + "\" stroke=\"" + colour + "\" d=\"" + d + "\"><title>" + Svg.escape(title)
                 + "</title></path>";

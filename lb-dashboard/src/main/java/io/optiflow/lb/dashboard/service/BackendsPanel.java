@@ -25,7 +25,8 @@ import java.util.Locale;
 /**
  * The backends grid ({@code backends-grid}): settings, health and live figures, with in-place weight editing and
  * the actions drain, disable, enable, reset to config and remove (those that take capacity away ask first), and a
- * form to add a backend. Rows are drawn by Lit templates, so a row being edited survives the once-a-second redraw.
+ * form to add a backend. Rows are drawn by Lit templates, so a row being edited survives the once-a-second redraw,
+ * and keep their keys across redraws ({@link BackendRows}), so an action clicked just before one is not lost.
  */
 final class BackendsPanel extends Div {
 
@@ -35,7 +36,7 @@ final class BackendsPanel extends Div {
     private final Grid<BackendSample> grid = new Grid<>();
     private final TextField url = new TextField();
     private final IntegerField weight = new IntegerField();
-    private double serviceRps;
+    private final BackendRows rows = new BackendRows();
 
     BackendsPanel(ControlPlane control, String service, Operations ops) {
         this.control = control;
@@ -45,6 +46,7 @@ final class BackendsPanel extends Div {
         grid.setId("backends-grid");
         grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
+        grid.setItems(rows.provider()); // one provider for the page's life: row keys survive redraws
         columns();
         add(new H3("Backends"), grid, addForm()); // the grid scrolls sideways by itself, URL column frozen
     }
@@ -71,7 +73,7 @@ final class BackendsPanel extends Div {
                 .setAutoWidth(true).setFlexGrow(0);
         grid.addColumn(b -> DisplayFormats.rate(b.requestsPerSecond())).setHeader("req/s").setKey("rps")
                 .setTextAlign(ColumnTextAlign.END).setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(b -> DisplayFormats.percent(serviceRps <= 0 ? 0 : b.requestsPerSecond() / serviceRps))
+        grid.addColumn(b -> DisplayFormats.percent(rows.share(b)))
                 .setHeader("Share").setKey("share").setTextAlign(ColumnTextAlign.END).setAutoWidth(true)
                 .setFlexGrow(0);
         grid.addColumn(b -> DisplayFormats.latencyMillis(b.p50Ms()) + " / " + DisplayFormats.latencyMillis(b.p99Ms()))
@@ -128,8 +130,7 @@ final class BackendsPanel extends Div {
     }
 
     void draw(ServiceSample s) {
-        serviceRps = s.requestsPerSecond();
-        grid.setItems(s.backends());
+        rows.update(s.backends(), s.requestsPerSecond());
     }
 
     private void setWeight(BackendSample b, String text) {
@@ -162,7 +163,7 @@ final class BackendsPanel extends Div {
     }
 
     private String capacityNote(BackendSample b) {
-        long others = grid.getListDataView().getItems().filter(o -> !o.id().equals(b.id()) && o.available())
+        long others = rows.rows().stream().filter(o -> !o.id().equals(b.id()) && o.available())
                 .count();
         return others == 0 ? "No other backend is taking traffic: the service will refuse requests."
                 : others + " other backend" + (others == 1 ? "" : "s") + " will take its traffic.";

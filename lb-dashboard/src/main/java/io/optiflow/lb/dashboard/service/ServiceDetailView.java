@@ -119,10 +119,10 @@ public class ServiceDetailView extends Div implements HasUrlParameter<String>, H
                 + " backends taking traffic" + (s.troubles().isEmpty() ? "" : " · " + String.join(", ", s.troubles())));
         headline.getElement().getClassList().set("bad", s.inTrouble());
         flow.draw(s, snapshot.sequence());
-        strategy.draw(s);
+        strategy.draw(s, snapshot.sequence());
         requests.draw(h.get(), snapshot.sequence());
         latency.draw(h.get(), snapshot.sequence());
-        drawLegend(s, Drawings.colours(h.get()));
+        drawLegend(s, Drawings.colours(name, snapshot.sequence(), h.get()));
         backends.draw(s);
     }
 

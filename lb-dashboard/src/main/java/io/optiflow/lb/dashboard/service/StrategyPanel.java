@@ -17,6 +17,7 @@ import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.registry.StrategyDescriptor;
 import io.optiflow.lb.core.stats.ServiceSample;
 import io.optiflow.lb.dashboard.actions.Operations;
+import io.optiflow.lb.dashboard.live.PerTick;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,12 +82,10 @@ final class StrategyPanel extends Div {
         add(new H3("Strategy"), select, description, form, errors, actions);
     }
 
-    /** Follows the registry and the strategy in force; keeps what the operator is editing. */
-    void draw(ServiceSample s) {
-        List<String> names = new ArrayList<>();
-        for (StrategyDescriptor d : control.strategies()) {
-            names.add(d.name());
-        }
+    /** Follows the registry and the strategy in force (snapshot {@code sequence}); keeps what is being edited. */
+    void draw(ServiceSample s, long sequence) {
+        List<String> names = PerTick.of("strategy-names", sequence, () -> control.strategies().stream()
+                .map(StrategyDescriptor::name).toList()); // once a second for every open page
         if (!names.equals(known)) {
             String chosen = select.getValue();
             known = List.copyOf(names);

@@ -45,6 +45,7 @@ public class GracefulShutdown {
     ProxyServer proxy;
 
     private volatile ShutdownSettings settings;
+    private volatile boolean stopping;
 
     void onStart(@Observes StartupEvent event) {
         try {
@@ -70,8 +71,17 @@ public class GracefulShutdown {
         return settings;
     }
 
+    /**
+     * Whether a shutdown has begun (the drain delay or the drain itself). The load balancer's own readiness check is
+     * DOWN from then on, whatever {@code quarkus.shutdown.delay-enabled} (which Quarkus' shutdown check needs) says.
+     */
+    public boolean isStopping() {
+        return stopping;
+    }
+
     /** Runs before the other shutdown observers (ProxyServer's close among them): the drain of the data plane. */
     void drain(@Observes @Priority(1) ShutdownEvent event) throws Exception {
+        stopping = true;
         DataPlane plane = proxy.dataPlane();
         ShutdownSettings s = settings;
         if (plane == null || s == null) {
@@ -95,6 +105,7 @@ public class GracefulShutdown {
     }
 
     void onDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        stopping = true;
         LOG.infof("Readiness is DOWN; lb.shutdown.drain-delay=%s before the data plane stops accepting",
                 Durations.format(settings.drainDelayNanos()));
     }

@@ -51,6 +51,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 }, classNames = {
         // package-private; its VarHandles are looked up by field name
         "io.optiflow.lb.algorithms.latencyweighted.BackendState",
+        "io.optiflow.lb.algorithms.latencyweighted.LatencyWeightedPicker",
+        "io.optiflow.lb.algorithms.support.PaddedCursorValue",
 })
 public final class NativeRegistrations {
 

@@ -30,6 +30,10 @@ public interface LbConfig {
 
     Shutdown shutdown();
 
+    /** What {@code /q/health/ready} requires besides a running load balancer. */
+    @WithName("health")
+    Readiness readiness();
+
     /** Where runtime changes are kept: this replica's data folder, or a store shared by replicas. */
     State state();
 
@@ -241,6 +245,18 @@ public interface LbConfig {
         /** The longest requests in flight (after the listener closed) may take to complete before the exit. */
         @WithDefault("30s")
         String timeout();
+    }
+
+    /** Readiness is about this load balancer serving; per-service backend health is detail (docs/deployment.md). */
+    interface Readiness {
+        /**
+         * Also DOWN while any service has no backend that can take traffic: for a deployment with one service,
+         * where an LB without backends is as good as none. Off by default: on Kubernetes it would take the whole LB
+         * out of its Service, and every other service with it, when one service's backends are down.
+         */
+        @WithName("ready-requires-backends")
+        @WithDefault("false")
+        boolean requiresBackends();
     }
 
     interface Service {

@@ -5,11 +5,13 @@ import io.optiflow.lb.api.spi.Ticker;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.pool.ServicePool;
 import io.optiflow.lb.core.stats.StatsSampler;
+import io.optiflow.lb.dashboard.cluster.RateLimitRedis;
 import io.optiflow.lb.server.bootstrap.CoreProducer;
 import io.optiflow.lb.server.config.InvalidConfigException;
 import io.optiflow.lb.server.config.LbConfig;
 import io.optiflow.lb.server.metrics.LbMetrics;
 import io.optiflow.lb.server.metrics.ServiceMetrics;
+import io.optiflow.lb.server.ratelimit.ClusterRateLimits;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -54,6 +56,14 @@ public class DashboardProducer {
         }
         sampler.start(core.scheduler());
         return sampler;
+    }
+
+    /** The Cluster page's view of the cluster rate limits' Redis (what readiness detail rate-limit-redis says). */
+    @Produces
+    @Singleton
+    RateLimitRedis rateLimitRedis(ClusterRateLimits limits) {
+        return () -> limits.isActive() ? new RateLimitRedis.Status(true, limits.isUp(), limits.since(),
+                limits.replicas(), limits.problem()) : RateLimitRedis.Status.NOT_IN_USE;
     }
 
     /** {@code lb.dashboard.history} in whole seconds (it bounds the samples kept, also of backends since gone). */

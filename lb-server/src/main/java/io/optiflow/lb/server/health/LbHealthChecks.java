@@ -5,6 +5,8 @@ import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.control.DiscoveryStatus;
 import io.optiflow.lb.core.pool.ServicePool;
 import io.optiflow.lb.server.bootstrap.ConfiguredServices;
+import io.optiflow.lb.server.bootstrap.GracefulShutdown;
+import io.optiflow.lb.server.config.LbConfig;
 import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.proxy.ProxyServer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,19 +41,29 @@ public final class LbHealthChecks {
     }
 
     /**
-     * DOWN while any service has no backend that can take traffic, naming those services; except a
-     * registration-only service that has no member yet: its instances may not have started, and they may need this
-     * server ready to reach its admin API and register.
+     * Ready = this load balancer can serve: its control plane started (the producer starts it or start-up fails) and
+     * its data plane listens, and no shutdown has begun. A service without a backend that can take traffic is named
+     * under {@code no-healthy-backend} but does not make the LB unready: on Kubernetes that would take the whole LB
+     * out of its Service and stop every other service too. {@code lb.health.ready-requires-backends=true} (one-service
+     * deployments) makes it so, except for a registration-only service that has no member yet (its instances may
+     * need this server ready to reach its admin API and register): named under {@code waiting-for-registrations}.
+     * Discovery sources are detail too: a failing source keeps the last good set.
      */
     @Readiness
     @ApplicationScoped
-    public static class BackendsReadiness implements HealthCheck {
+    public static class LoadBalancerReadiness implements HealthCheck {
 
         @Inject
         ControlPlane controlPlane;
 
         @Inject
         ProxyServer proxy;
+
+        @Inject
+        GracefulShutdown shutdown;
+
+        @Inject
+        LbConfig config;
 
         @Inject
         ConfiguredServices configured;
@@ -68,15 +80,25 @@ public final class LbHealthChecks {
                             .add(pool.name());
                 }
             }
-            HealthCheckResponseBuilder b = HealthCheckResponse.named("backends")
-                    .status(without.isEmpty() && proxy.isListening()).withData("services", services);
+            boolean requiresBackends = config.readiness().requiresBackends();
+            boolean stopping = shutdown.isStopping();
+            boolean listening = proxy.isListening();
+            boolean up = listening && !stopping && (!requiresBackends || without.isEmpty());
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("load-balancer").status(up)
+                    .withData("data-plane", stopping ? "stopping" : listening ? "listening" : "not listening")
+                    .withData("services", services)
+                    .withData("ready-requires-backends", requiresBackends);
             if (!without.isEmpty()) {
                 b.withData("no-healthy-backend", String.join(", ", without));
             }
             if (!waiting.isEmpty()) {
                 b.withData("waiting-for-registrations", String.join(", ", waiting));
             }
-            // a failing source keeps the last good set, so it is a detail, not a reason to be unready
+            addDiscovery(b);
+            return b.build();
+        }
+
+        private void addDiscovery(HealthCheckResponseBuilder b) {
             for (DiscoveryStatus d : controlPlane.discovery().statuses()) {
                 b.withData("discovery." + d.service(), d.failing()
                         ? "failing (" + d.lastError() + "); keeping " + d.backends() + " backend(s), last success "
@@ -84,7 +106,6 @@ public final class LbHealthChecks {
                         : d.lastSuccess() == null ? "waiting for a first answer"
                         : "ok, " + d.backends() + " backend(s), last success " + d.lastSuccess());
             }
-            return b.build();
         }
 
         private boolean registrationOnly(String service) {

@@ -68,6 +68,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void responseDone(boolean keepAlive) {
         detach();
         if (keepAlive && pooled) {
+            resumeReading();
             pool.release(this);
         } else {
             channel.close();
@@ -80,10 +81,23 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (!keepAlive || !pooled) {
             channel.close();
         } else if (ended) {
+            resumeReading();
             pool.release(this);
         } else {
+            resumeReading();
             discarding = true;
             loop.watch(this);
+        }
+    }
+
+    /**
+     * Reads on again. A response paused for a slow client (auto-read off) can end within the same read, before the
+     * client drains; pooled with reads still off, the connection would never read its next response (the request
+     * waited for the timeout) nor notice the backend closing it.
+     */
+    private void resumeReading() {
+        if (!channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
         }
     }
 

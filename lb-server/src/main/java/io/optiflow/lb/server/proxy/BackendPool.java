@@ -48,6 +48,24 @@ final class BackendPool {
         }
     }
 
+    /**
+     * A new connection for {@code x}, never an idle one: after a kept-alive connection turned out closed by the
+     * backend, the other idle ones are likely closed too (the backend closed them all, or closes after every
+     * response) and their close may not have been read yet. At the limit, the oldest idle connection is closed to
+     * make room (the limit is exceeded by one until its close is processed); with none idle, {@code x} waits.
+     */
+    void acquireFresh(Exchange x) {
+        if (open >= max) {
+            BackendConnection oldest = idle.pollFirst();
+            if (oldest == null) {
+                waiting.addLast(x);
+                return;
+            }
+            oldest.channel.close();
+        }
+        connect(x, true);
+    }
+
     /** A connection of its own for a protocol upgrade; it is closed, never pooled, when the tunnel ends. */
     void acquireDedicated(Exchange x) {
         connect(x, false);
@@ -86,6 +104,9 @@ final class BackendPool {
                 c.reportClosed();
                 x.onConnectFailed(c, done.cause());
             }
+            // A connect completes outside any channel's read cycle: nothing else flushes what was written now
+            // (the request head, or the client's 503) before the loop's next tick.
+            loop.flushDirty();
         });
     }
 

@@ -51,6 +51,8 @@ final class Exchange implements RequestContext {
     private BackendPool pool;
     private BackendConnection conn;
     private long startNanos;
+    /** The clock reading of the current pick: handed to the picker, then the attempt's start. */
+    private long pickNanos;
     private boolean attemptOpen;
     private boolean staleRetried;
     /** Request body parts received before a backend connection was ready. */
@@ -99,6 +101,11 @@ final class Exchange implements RequestContext {
         return hashKey;
     }
 
+    @Override
+    public long nowNanos() {
+        return pickNanos;
+    }
+
     long timeoutMillis() {
         return route.settings.timeoutMillis();
     }
@@ -143,6 +150,7 @@ final class Exchange implements RequestContext {
     void start() {
         started = true;
         loop.requestStarted();
+        pickNanos = System.nanoTime();
         PickResult first = selector.pick(this);
         if (!first.isBackend()) {
             if (first == Rejection.RATE_LIMITED) {
@@ -170,7 +178,7 @@ final class Exchange implements RequestContext {
         meters.started();
         attemptOpen = true;
         staleRetried = false;
-        startNanos = System.nanoTime();
+        startNanos = pickNanos; // read just before the pick that chose b
         pool = loop.pool(b);
         if (upgrade) {
             pool.acquireDedicated(this);
@@ -208,6 +216,7 @@ final class Exchange implements RequestContext {
             return null;
         }
         // A picker may return a tried backend again (round robin wraps, hashing sticks): ask a few times.
+        pickNanos = System.nanoTime();
         for (int i = 0; i < 2 + tried.length; i++) {
             PickResult r = selector.pick(this);
             if (!r.isBackend()) {
@@ -408,7 +417,7 @@ final class Exchange implements RequestContext {
             if (c.reused && !bodySent && !staleRetried && !clientGone) {
                 // A kept-alive connection the backend had closed meanwhile: once more on a fresh one.
                 staleRetried = true;
-                pool.acquire(this);
+                pool.acquireFresh(this);
                 return;
             }
             endAttempt(Outcome.FAILURE);

@@ -85,7 +85,8 @@ final class CredentialsFile {
         return password;
     }
 
-    private static void writeAtomically(Path file, byte[] content) throws IOException {
+    /** Writes {@code file} with mode 600 from its first byte, fsynced, renamed atomically (also the session key). */
+    static void writeAtomically(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
@@ -93,7 +94,7 @@ final class CredentialsFile {
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
                 : new FileAttribute<?>[0];
         // Mode 600 from the moment the file exists: no window in which others can read the hash.
-        Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp", attrs);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp", attrs);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.dashboard.Browser;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 /**
  * The packaged server ({@code target/quarkus-app/quarkus-run.jar}, built by {@code quarkus:build} before failsafe runs)
@@ -161,6 +163,32 @@ class AdminPersistenceIT {
         assertFalse(log.contains(password), "the password was printed again at a later start");
         assertTrue(log.contains(file.toAbsolutePath().toString()), "a later start does not say where the password"
                 + " came from:\n" + log);
+    }
+
+    @Test
+    void dashboardLogin_acrossARestart_staysLoggedInAndTheSessionKeyIsNeverLogged() throws Exception {
+        List<String> args = serviceArgs(backend());
+        Process first = start("session1", args, true);
+        try (Browser browser = new Browser("http://127.0.0.1:" + adminPort, 1280, 800)) {
+            browser.login("admin", PASSWORD); // the first form login: where Quarkus would log a temporary key
+            Path file = dataDir.resolve("session-key");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            String key = Files.readAllLines(file).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .findFirst().orElseThrow();
+            first.destroyForcibly();
+            assertTrue(first.waitFor(10, TimeUnit.SECONDS));
+
+            start("session2", args, true); // new ports; cookies are per host, not per port
+            browser.driver().get("http://127.0.0.1:" + adminPort + "/");
+            browser.await("the overview, still logged in after the restart (not the login page)", d -> !d
+                    .findElements(By.cssSelector(".overview")).isEmpty());
+            for (String run : List.of("session1", "session2")) {
+                String log = Files.readString(root.resolve(run + ".log"));
+                assertFalse(log.contains("Encryption key was not specified"), run + " logged a temporary key:\n"
+                        + log);
+                assertFalse(log.contains(key), run + " logged the session key");
+            }
+        }
     }
 
     // --- helpers ---

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * A real Redis ({@code /usr/bin/redis-server}, Debian's redis-server) on a free loopback port, without persistence,
  * for tests; {@link #stop} and {@link #start} keep the port. Stopped by its own PID only.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
     private static final Path REDIS = Path.of("/usr/bin/redis-server");
 
@@ -24,10 +24,15 @@ final class RedisProcess implements AutoCloseable {
     private Process process;
 
     RedisProcess(Path dir) throws Exception {
+        this(dir, PackagedReplica.freePort());
+    }
+
+    /** On a port chosen before (a server configured with it may be started first, with Redis down). */
+    public RedisProcess(Path dir, int port) throws Exception {
         if (!Files.isExecutable(REDIS)) {
             throw new IllegalStateException(REDIS + " is missing: install Debian's redis-server (.ci/packages)");
         }
-        this.port = PackagedReplica.freePort();
+        this.port = port;
         this.log = dir.resolve("redis.log");
         start();
     }
@@ -36,7 +41,7 @@ final class RedisProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    synchronized void start() throws Exception {
+    public synchronized void start() throws Exception {
         process = new ProcessBuilder(List.of(REDIS.toString(), "--port", Integer.toString(port), "--bind",
                 "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -68,7 +73,7 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
-    synchronized void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -113,7 +113,7 @@ class RegistrationApiTest {
     /** The services readiness names as waiting for registrations (null: none). */
     private static String waitingForRegistrations() {
         return new JsonPath(asViewer().get("/q/health/ready").then().extract().asString())
-                .getString("checks.find { it.name == 'backends' }.data.'waiting-for-registrations'");
+                .getString("checks.find { it.name == 'load-balancer' }.data.'waiting-for-registrations'");
     }
 
     @Test

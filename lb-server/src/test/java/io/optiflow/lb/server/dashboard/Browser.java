@@ -24,7 +24,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Headless Debian chromium driven by Selenium, with a fresh profile each time. Screenshots go to
  * {@code target/dashboard-screenshots/}.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -33,7 +33,7 @@ final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final String base;
 
-    Browser(String baseUrl, int width, int height) {
+    public Browser(String baseUrl, int width, int height) {
         this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         try {
             profile = Files.createTempDirectory("optiflow-chromium");
@@ -56,11 +56,11 @@ final class Browser implements AutoCloseable {
                 "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
-    void open(String path) {
+    public void open(String path) {
         driver.get(base + path);
     }
 
@@ -68,11 +68,16 @@ final class Browser implements AutoCloseable {
         return java.net.URI.create(driver.getCurrentUrl()).getPath();
     }
 
-    <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).withMessage(what).until(condition);
+    /**
+     * Waits until {@code condition} returns a value. An element the page redrew while the condition looked at it
+     * (stale) means: look again, as a person would.
+     */
+    public <T> T await(String what, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, WAIT).withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
-    WebElement await(By by) {
+    public WebElement await(By by) {
         return await("element " + by, d -> {
             var found = d.findElements(by);
             return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
@@ -94,7 +99,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Logs in through the login page; waits until the overview is shown. */
-    void login(String user, String password) {
+    public void login(String user, String password) {
         open("/login");
         typeLogin(user, password);
         await(By.cssSelector(".overview"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.admin.TestBackend;
 import io.optiflow.lb.server.proxy.ProxyServer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -109,24 +110,47 @@ class DashboardServiceTest {
     /** Opens the strategy select and clicks the item {@code name}. */
     private void choose(String name) {
         browser.click(browser.await(By.id("strategy-select")));
-        WebElement item = browser.await("item " + name + " in the strategy select", d -> d.findElements(
-                By.cssSelector("vaadin-select-item")).stream().filter(e -> e.getText().trim().equals(name))
-                .findFirst().orElse(null));
-        item.click();
+        browser.await("item " + name + " in the strategy select", d -> {
+            WebElement item = d.findElements(By.cssSelector("vaadin-select-item")).stream()
+                    .filter(e -> e.getText().trim().equals(name)).findFirst().orElse(null);
+            if (item == null) {
+                return null;
+            }
+            item.click(); // in the wait: the list may be redrawn (a plug-in appearing) between finding and clicking
+            return true;
+        });
         browser.await("the select to show " + name, d -> String.valueOf(browser.js(
                 "return document.getElementById('strategy-select').innerText")).contains(name));
     }
 
     /** Clicks a backend's action button and, when asked, confirms. */
     private void act(String action, String id, boolean confirm) {
+        clickAction(action, id);
+        if (confirm) {
+            answer("confirm");
+        }
+    }
+
+    private void clickAction(String action, String id) {
         browser.click(browser.await(By.cssSelector("vaadin-button.act-" + action + "[data-backend='" + id
                 + "']")));
-        if (confirm) {
-            WebElement ok = browser.await("the confirm button", d -> d.findElements(
-                    By.cssSelector("[slot='confirm-button']")).stream().filter(WebElement::isDisplayed)
-                    .findFirst().orElse(null));
-            browser.click(ok);
-        }
+    }
+
+    /** The open confirmation's text (header and message), once it is shown. */
+    private String confirmation() {
+        return (String) browser.await("a confirmation to be shown", d -> browser.js("var c = Array.from(document"
+                + ".querySelectorAll('vaadin-confirm-dialog')).find(e => e.opened); return c ? (c.header || '')"
+                + " + ' ' + (c.message || '') + ' ' + c.textContent : null;"));
+    }
+
+    /** Clicks the open confirmation's {@code confirm} or {@code cancel} button. */
+    private void answer(String button) {
+        WebElement b = browser.await("the " + button + " button", d -> d.findElements(
+                By.cssSelector("[slot='" + button + "-button']")).stream().filter(WebElement::isDisplayed)
+                .findFirst().orElse(null));
+        browser.click(b);
+        browser.await("the confirmation to close", d -> d.findElements(By.cssSelector("vaadin-confirm-dialog"
+                + "[opened]")).isEmpty());
     }
 
     /** Requests each shop backend took over about two seconds of traffic, by the admin API's counters. */
@@ -200,6 +224,69 @@ class DashboardServiceTest {
         assertTrue(spread().get(drained) > 0, "an enabled backend takes traffic again");
         List<String> actions = api().get("/api/v1/audit?limit=5").then().extract().jsonPath().getList("action");
         assertTrue(actions.contains("backend.update"), actions::toString);
+    }
+
+    @Test
+    void disableThenReset_inTheGrid_asksFirstThenTheBackendIsAsConfigured() throws Exception {
+        openShop(DashboardLoginTest.OPERATOR, DashboardLoginTest.OPERATOR_PASSWORD);
+        String id = shop.get(2);
+        clickAction("disable", id);
+        String asked = confirmation();
+        assertTrue(asked.contains("Disable " + id) && asked.contains("2 other backends will take its traffic"),
+                asked);
+        answer("confirm");
+        awaitApi("the API to report DISABLED", () -> "DISABLED".equals(backend(id).getString("state")));
+        assertEquals(List.of("state"), backend(id).getList("overridden"));
+
+        act("reset", id, false); // back to the config: takes no capacity away, so nothing to confirm
+        awaitApi("the API to report the configured state", () -> backend(id).getList("overridden").isEmpty());
+        JsonPath b = backend(id);
+        assertEquals("ENABLED", b.getString("state"));
+        assertEquals(1, b.getInt("weight"));
+        assertEquals("backend.reset", api().get("/api/v1/audit?limit=1").then().extract().jsonPath()
+                .getString("[0].action"));
+        browser.await("the grid's Reset to be disabled again (nothing overridden)", d -> Boolean.TRUE.equals(
+                browser.js("return document.querySelector(\"vaadin-button.act-reset[data-backend='" + id
+                        + "']\").disabled")));
+    }
+
+    @Test
+    void addThenRemove_inTheGrid_theNewBackendTakesTrafficAndLeavesOnlyWhenConfirmed() throws Exception {
+        try (TestBackend extra = new TestBackend()) {
+            String id = extra.id();
+            try {
+                openShop(DashboardLoginTest.OPERATOR, DashboardLoginTest.OPERATOR_PASSWORD);
+                browser.await(By.cssSelector("#backend-url input")).sendKeys(extra.url());
+                browser.await(By.cssSelector("#backend-weight input")).sendKeys("2");
+                browser.click(browser.await(By.id("backend-add")));
+                awaitApi("the API to list the added backend", () -> api().get("/api/v1/services/shop/backends/"
+                        + id).statusCode() == 200);
+                assertEquals("runtime", backend(id).getString("origin"));
+                assertEquals(2, backend(id).getInt("weight"));
+                long before = backend(id).getLong("requests");
+                awaitApi("the added backend to take traffic", () -> backend(id).getLong("requests") > before);
+                browser.await("the grid to show the added backend", d -> !d.findElements(By.cssSelector(
+                        "vaadin-button.act-remove[data-backend='" + id + "']")).isEmpty() && Long.valueOf(
+                        shop.size() + 1).equals(browser.js("return document.getElementById('backends-grid').size")));
+
+                clickAction("remove", id);
+                assertTrue(confirmation().contains("3 other backends will take its traffic"), confirmation());
+                answer("cancel");
+                Thread.sleep(500);
+                assertEquals(200, api().get("/api/v1/services/shop/backends/" + id).statusCode(),
+                        "cancelled: still there");
+
+                act("remove", id, true);
+                awaitApi("the API to forget the removed backend", () -> api().get(
+                        "/api/v1/services/shop/backends/" + id).statusCode() == 404);
+                browser.await("the grid to drop the removed backend", d -> Long.valueOf(shop.size()).equals(
+                        browser.js("return document.getElementById('backends-grid').size"))); // rows are reused
+                assertEquals("backend.remove", api().get("/api/v1/audit?limit=1").then().extract().jsonPath()
+                        .getString("[0].action"));
+            } finally {
+                api().delete("/api/v1/services/shop/backends/" + id); // whatever happened above
+            }
+        }
     }
 
     @Test

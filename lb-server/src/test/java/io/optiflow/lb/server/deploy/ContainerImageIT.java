@@ -33,6 +33,8 @@ class ContainerImageIT {
     private static final Set<String> SMALL_BASES = Set.of("registry.access.redhat.com/ubi9/openjdk-17-runtime",
             "registry.access.redhat.com/ubi9/ubi-minimal");
     private static final String PROBE = "src/main/docker/probe";
+    static final String TRAIN = "src/main/docker/appcds-train";
+    private static final String TRAIN_IN_IMAGE = "/deployments/bin/appcds-train";
 
     private static Dockerfile dockerfile(String name) throws IOException {
         return Dockerfile.read(DOCKER.resolve(name));
@@ -119,12 +121,40 @@ class ContainerImageIT {
     }
 
     @Test
-    void jvmImage_flags_gcAndHeapFromTheContainerLimit() throws IOException {
+    void jvmImage_flags_asThePerformanceWorkMeasured() throws IOException {
         Map<String, String> env = dockerfile("Dockerfile.jvm").env();
-        assertTrue(env.getOrDefault("GC_CONTAINER_OPTIONS", "").matches(".*-XX:\\+Use\\w+GC.*"),
-                "the JVM image names its GC: " + env);
+        // docs/benchmarks.md, "Which runtime and GC flags for the container image"
+        assertEquals("-XX:+UseG1GC", env.get("GC_CONTAINER_OPTIONS"), "G1 with its default settings (the base"
+                + " would choose ParallelGC; no other collector or pause goal was measured)");
+        List<String> opts = Dockerfile.words(env.getOrDefault("JAVA_OPTS_APPEND", ""));
+        assertTrue(opts.contains("-Dio.netty.recycler.maxCapacityPerThread=0"), "Netty's recycler off: " + opts);
+        assertTrue(opts.contains("-XX:+ExitOnOutOfMemoryError"), opts.toString());
         assertTrue(env.containsKey("JAVA_MAX_MEM_RATIO"), "the heap follows the container's memory limit: " + env);
-        assertTrue(env.getOrDefault("JAVA_OPTS_APPEND", "").contains("-XX:+ExitOnOutOfMemoryError"), env.toString());
+    }
+
+    @Test
+    void jvmImage_appCds_archiveTrainedInTheImageAfterTheJarsOnTheJarItRuns() throws IOException {
+        Dockerfile d = dockerfile("Dockerfile.jvm");
+        Map<String, String> env = d.env();
+        String archive = Dockerfile.words(env.getOrDefault("JAVA_OPTS_APPEND", "")).stream()
+                .filter(o -> o.startsWith("-XX:SharedArchiveFile=")).map(o -> o.substring(o.indexOf('=') + 1))
+                .findFirst().orElse(null);
+        assertNotNull(archive, "JAVA_OPTS_APPEND names no -XX:SharedArchiveFile: " + env);
+        List<Dockerfile.Instruction> training = d.all("RUN").stream()
+                .filter(r -> r.args().contains(TRAIN_IN_IMAGE)).toList();
+        assertEquals(1, training.size(), "one RUN of " + TRAIN_IN_IMAGE + " expected: " + d.all("RUN"));
+        // the archive is only accepted for the JAR files, at the paths, that the training start ran
+        assertTrue(training.get(0).args().contains(TRAIN_IN_IMAGE + " " + archive + " " + env.get("JAVA_APP_JAR")),
+                training.get(0) + " (expected: " + TRAIN_IN_IMAGE + " <the SharedArchiveFile> <JAVA_APP_JAR>)");
+        int trainedAt = d.instructions().indexOf(training.get(0));
+        for (int i = trainedAt + 1; i < d.instructions().size(); i++) {
+            String keyword = d.instructions().get(i).keyword();
+            assertFalse(keyword.equals("COPY") || keyword.equals("ADD"), "a " + keyword + " after the training"
+                    + " would change what the archive was made of: " + d.instructions().get(i));
+        }
+        assertTrue(d.copies().contains(List.of(TRAIN, TRAIN_IN_IMAGE)), "Dockerfile.jvm must copy " + TRAIN
+                + " to " + TRAIN_IN_IMAGE);
+        assertTrue(Files.isExecutable(Path.of(TRAIN)), TRAIN + " must be executable (COPY keeps the mode)");
     }
 
     @ParameterizedTest

@@ -172,24 +172,64 @@ class KubernetesManifestIT {
 
     @Test
     void serviceAccount_rbac_getListWatchEndpointSlicesAndNothingElse() {
-        JsonNode sa = one("ServiceAccount");
-        String account = sa.at("/metadata/name").asText();
-        assertEquals(account, pod.path("serviceAccountName").asText(), "the pod must run as " + account);
+        String account = serviceAccount();
         assertTrue(ofKind("ClusterRole").isEmpty() && ofKind("ClusterRoleBinding").isEmpty(),
                 "no cluster-wide rights: " + names());
-        JsonNode binding = one("RoleBinding");
-        assertEquals(1, binding.path("subjects").size(), binding.toString());
-        assertEquals("ServiceAccount", binding.at("/subjects/0/kind").asText());
-        assertEquals(account, binding.at("/subjects/0/name").asText());
-        JsonNode role = one("Role");
-        assertEquals(role.at("/metadata/name").asText(), binding.at("/roleRef/name").asText());
-        assertEquals("Role", binding.at("/roleRef/kind").asText());
+        JsonNode role = roleWithRulesOn("endpointslices");
         JsonNode rules = role.path("rules");
         assertEquals(1, rules.size(), "rules: " + rules);
         assertEquals(List.of("discovery.k8s.io"), texts(rules.at("/0/apiGroups")));
         assertEquals(List.of("endpointslices"), texts(rules.at("/0/resources")));
         assertEquals(Set.of("get", "list", "watch"), Set.copyOf(texts(rules.at("/0/verbs"))));
         assertTrue(rules.at("/0/resourceNames").isMissingNode() && rules.at("/0/nonResourceURLs").isMissingNode());
+        assertBoundTo(role, account);
+    }
+
+    @Test
+    void stateStoreRbac_exactlyTheKubernetesStoresVerbsOnItsOneConfigMap_shippedEmpty() {
+        // cluster mode's Kubernetes store (docs/cluster.md): lb.state.kubernetes.config-map defaults to this name
+        String configMap = "optiflow-lb-state";
+        List<JsonNode> maps = ofKind("ConfigMap");
+        assertEquals(1, maps.size(), "one ConfigMap (the state store's) expected: " + names());
+        assertEquals(configMap, maps.get(0).at("/metadata/name").asText());
+        // shipped empty: applying the manifests again must not reset what the replicas wrote
+        JsonNode data = maps.get(0).path("data");
+        assertTrue(data.isMissingNode() || data.isEmpty(), "the state ConfigMap must ship without data: " + data);
+        assertTrue(maps.get(0).path("binaryData").isMissingNode(), maps.get(0).toString());
+
+        JsonNode role = roleWithRulesOn("configmaps");
+        JsonNode rules = role.path("rules");
+        assertEquals(1, rules.size(), "rules: " + rules);
+        assertEquals(List.of(""), texts(rules.at("/0/apiGroups")), "configmaps are in the core API group");
+        assertEquals(List.of("configmaps"), texts(rules.at("/0/resources")));
+        assertEquals(List.of(configMap), texts(rules.at("/0/resourceNames")), "that one ConfigMap, no other");
+        // watch of one named object = list/watch with a field selector; update = replace on resourceVersion;
+        // patch = the heartbeat keys. No create (the ConfigMap ships with the manifests), no delete.
+        assertEquals(List.of("get", "list", "watch", "update", "patch"), texts(rules.at("/0/verbs")));
+        assertBoundTo(role, serviceAccount());
+    }
+
+    @Test
+    void rbac_everyRoleBoundToThePodsAccount_noCreateDeleteOrWildcard() {
+        String account = serviceAccount();
+        assertEquals(2, ofKind("Role").size(), "Roles: EndpointSlices (discovery), the state ConfigMap: " + names());
+        for (JsonNode binding : ofKind("RoleBinding")) {
+            assertEquals("Role", binding.at("/roleRef/kind").asText(), binding.toString());
+            assertEquals(1, binding.path("subjects").size(), binding.toString());
+            assertEquals("ServiceAccount", binding.at("/subjects/0/kind").asText(), binding.toString());
+            assertEquals(account, binding.at("/subjects/0/name").asText(), binding.toString());
+        }
+        for (JsonNode role : ofKind("Role")) {
+            for (JsonNode rule : role.path("rules")) {
+                for (String field : List.of("apiGroups", "resources", "verbs", "resourceNames")) {
+                    assertFalse(texts(rule.path(field)).contains("*"), "wildcard in " + role);
+                }
+                List<String> verbs = texts(rule.path("verbs"));
+                for (String verb : List.of("create", "delete", "deletecollection", "escalate", "bind", "impersonate")) {
+                    assertFalse(verbs.contains(verb), verb + " granted by " + role);
+                }
+            }
+        }
     }
 
     @Test
@@ -250,6 +290,39 @@ class KubernetesManifestIT {
 
     private static String defaultOf(Class<?> mapping, String method) throws NoSuchMethodException {
         return mapping.getMethod(method).getAnnotation(WithDefault.class).value();
+    }
+
+    private static String serviceAccount() {
+        String account = one("ServiceAccount").at("/metadata/name").asText();
+        assertEquals(account, pod.path("serviceAccountName").asText(), "the pod must run as " + account);
+        return account;
+    }
+
+    private static JsonNode roleWithRulesOn(String resource) {
+        List<JsonNode> hits = new ArrayList<>();
+        for (JsonNode role : ofKind("Role")) {
+            for (JsonNode rule : role.path("rules")) {
+                if (texts(rule.path("resources")).contains(resource)) {
+                    hits.add(role);
+                    break;
+                }
+            }
+        }
+        assertEquals(1, hits.size(), "one Role with rules on " + resource + " expected: " + names());
+        return hits.get(0);
+    }
+
+    private static void assertBoundTo(JsonNode role, String account) {
+        String name = role.at("/metadata/name").asText();
+        List<JsonNode> bindings = ofKind("RoleBinding").stream()
+                .filter(b -> b.at("/roleRef/kind").asText().equals("Role")
+                        && b.at("/roleRef/name").asText().equals(name)).toList();
+        assertEquals(1, bindings.size(), "one RoleBinding of Role " + name + " expected: " + names());
+        JsonNode subjects = bindings.get(0).path("subjects");
+        assertEquals(1, subjects.size(), bindings.get(0).toString());
+        assertEquals("ServiceAccount", subjects.at("/0/kind").asText());
+        assertEquals(account, subjects.at("/0/name").asText());
+        assertEquals("rbac.authorization.k8s.io", bindings.get(0).at("/roleRef/apiGroup").asText());
     }
 
     private static List<JsonNode> ofKind(String kind) {

@@ -1,22 +1,13 @@
 package io.optiflow.lb.server.proxy;
 
+import static io.optiflow.lb.server.proxy.RawHttp.readHead;
+import static io.optiflow.lb.server.proxy.RawHttp.readResponse;
+import static io.optiflow.lb.server.proxy.RawHttp.send;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.optiflow.lb.api.spi.Ticker;
-import io.optiflow.lb.core.ThreadLocalRandomSource;
-import io.optiflow.lb.core.config.BackendSpec;
-import io.optiflow.lb.core.config.HealthPolicy;
-import io.optiflow.lb.core.config.ServiceSpec;
-import io.optiflow.lb.core.control.ControlPlane;
-import io.optiflow.lb.core.registry.StrategyRegistry;
-import io.optiflow.lb.server.config.ProxySettings;
-import io.optiflow.lb.server.config.ServiceSettings;
-import io.optiflow.lb.server.metrics.LbMetrics;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,16 +15,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,8 +37,7 @@ class DataPlaneShutdownTest {
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
     private final BlockingQueue<byte[]> tunnelReceived = new LinkedBlockingQueue<>();
     private ServerSocket backend;
-    private ScheduledExecutorService scheduler;
-    private ControlPlane controlPlane;
+    private StandaloneDataPlane standalone;
     private DataPlane plane;
     private int port;
 
@@ -62,30 +47,15 @@ class DataPlaneShutdownTest {
         Thread acceptor = new Thread(this::acceptLoop, "test-backend");
         acceptor.setDaemon(true);
         acceptor.start();
-        scheduler = Executors.newSingleThreadScheduledExecutor();
-        controlPlane = new ControlPlane(StrategyRegistry.create(Files.createTempDirectory("lb-plugins")),
-                Files.createTempDirectory("lb-data"), Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler,
-                Clock.systemUTC());
-        HealthPolicy noChecks = new HealthPolicy(false, "/", 5_000_000_000L, 2_000_000_000L, 2, 3, 0,
-                30_000_000_000L, 300_000_000_000L, 50);
-        ServiceSpec spec = new ServiceSpec("svc", List.of(new BackendSpec("127.0.0.1:" + backend.getLocalPort(), "http",
-                "127.0.0.1", backend.getLocalPort(), 1)), "round-robin", Map.of(), noChecks);
-        controlPlane.start(List.of(spec));
-        ServiceSettings settings = new ServiceSettings(spec, null, "/", 30_000, 0, 20, 0, 0, 0, 0,
-                ServiceSettings.HashKey.CLIENT_IP);
-        ServiceRoute route = new ServiceRoute(settings, controlPlane.pool("svc").orElseThrow(),
-                LbMetrics.standalone(new SimpleMeterRegistry()).service("svc"), System.nanoTime());
-        plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, 1),
-                new RoutingTable(List.of(route)));
-        port = plane.start();
+        standalone = new StandaloneDataPlane(List.of(backend.getLocalPort()), 30_000, 1);
+        plane = standalone.plane;
+        port = standalone.port;
     }
 
     @AfterEach
     void stop() throws IOException {
         releaseSlow.countDown();
-        plane.close(Duration.ofSeconds(2));
-        controlPlane.close();
-        scheduler.shutdownNow();
+        standalone.close();
         backend.close();
     }
 
@@ -145,39 +115,6 @@ class DataPlaneShutdownTest {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(5000);
         return s;
-    }
-
-    private static void send(Socket s, String text) throws IOException {
-        OutputStream out = s.getOutputStream();
-        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-    }
-
-    /** Reads one response head and its Content-Length body (none for 101). */
-    private static String readResponse(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        String head = readHead(in);
-        int len = 0;
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                len = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return head + new String(in.readNBytes(len), StandardCharsets.ISO_8859_1);
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) >= 0) {
-            b.write(c);
-            byte[] a = b.toByteArray();
-            int n = a.length;
-            if (n >= 4 && a[n - 4] == '\r' && a[n - 3] == '\n' && a[n - 2] == '\r' && a[n - 1] == '\n') {
-                break;
-            }
-        }
-        return b.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

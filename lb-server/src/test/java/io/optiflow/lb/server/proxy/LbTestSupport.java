@@ -97,6 +97,17 @@ final class LbTestSupport {
         }
     }
 
+    /** {@code GET /q/health/ready} on the admin plane, as the operator. */
+    static HttpResponse<String> readiness() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + "/q/health/ready"))
+                    .header("authorization", basicAuth()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("GET /q/health/ready failed: " + e, e);
+        }
+    }
+
     static String basicAuth() {
         return "Basic " + Base64.getEncoder().encodeToString("admin:test-operator-pw".getBytes(StandardCharsets.UTF_8));
     }

@@ -13,6 +13,7 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.optiflow.lb.core.state.ReplicaCodec;
 import io.optiflow.lb.core.state.ReplicaStatus;
@@ -164,12 +165,15 @@ final class EtcdStateStore implements StateStore {
             return;
         }
         watchListener = listener;
-        watch(listener, build(settings)); // a client of its own: a new one watches reliably after a break
+        watch(listener, build(settings), 0); // a client of its own: a new one watches reliably after a break
     }
 
-    private void watch(StoreListener listener, Client wc) {
+    /** Watches from {@code fromRevision} (0: from now), so that nothing after a state already read is missed. */
+    private void watch(StoreListener listener, Client wc, long fromRevision) {
         watchClient = wc;
-        watcher = wc.getWatchClient().watch(stateKey, Watch.listener(response -> {
+        WatchOption from = fromRevision > 0 ? WatchOption.builder().withRevision(fromRevision).build()
+                : WatchOption.DEFAULT;
+        watcher = wc.getWatchClient().watch(stateKey, from, Watch.listener(response -> {
             for (WatchEvent e : response.getEvents()) {
                 if (e.getEventType() == WatchEvent.EventType.PUT) {
                     KeyValue v = e.getKeyValue();
@@ -193,18 +197,30 @@ final class EtcdStateStore implements StateStore {
         }
         closeWatch();
         rewatch.schedule(() -> {
-            Client wc = build(settings);
+            Client wc = null;
             try {
-                await(wc.getKVClient().get(stateKey), "check the connection", false);
+                wc = build(settings);
+                GetResponse now = await(wc.getKVClient().get(stateKey), "check the connection", false);
                 rewatching.set(false);
-                watch(listener, wc);
+                // from just after what etcd answered: a write between this check and the watch is still heard
+                watch(listener, wc, now.getHeader().getRevision() + 1);
                 listener.watchLost(null); // events between the break and now: the listener reads the state again
-            } catch (RuntimeException e) {
-                wc.close();
+            } catch (RuntimeException e) { // an exception here would end the retries silently: try again
+                if (wc != null) {
+                    closeQuietly(wc);
+                }
                 rewatching.set(false);
                 rewatch(listener);
             }
         }, 1, TimeUnit.SECONDS);
+    }
+
+    private static void closeQuietly(Client c) {
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "closing an etcd client that could not connect", e);
+        }
     }
 
     private void closeWatch() {
