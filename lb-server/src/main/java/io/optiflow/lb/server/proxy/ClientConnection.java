@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -41,8 +42,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final DataPlane plane;
     private final RequestChecks checks;
     private Channel ch;
+    /** This connection's deadlines (HTTP/1.1: the connection's timer; HTTP/2: the stream's own). */
+    private ClientTimer timer;
+    /** HTTP/2: the timer of the connection the stream belongs to (it counts open streams). */
+    private ClientTimer connectionTimer;
     String peerIp = "unknown";
     boolean trustedPeer;
+    /** Whether the client came over the HTTPS listener. */
+    boolean tls;
     private String forwardedHost;
     private String forwardedValue;
 
@@ -75,6 +82,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             peerIp = a.getAddress().getHostAddress();
             trustedPeer = plane.isTrusted(a.getAddress().getAddress());
         }
+        tls = (http2 && ch.parent() != null ? ch.parent() : ch).pipeline().get(SslHandler.class) != null;
+        if (http2) {
+            timer = new ClientTimer(loop, this);
+            connectionTimer = ch.parent() == null ? null : ch.parent().pipeline().get(ClientTimer.class);
+            if (connectionTimer != null) {
+                connectionTimer.streamOpened();
+            }
+        } else {
+            timer = ch.pipeline().get(ClientTimer.class);
+            if (timer == null) { // a pipeline built without one (tests): deadlines of its own, never swept
+                timer = new ClientTimer(loop, this);
+            }
+            timer.http1(this);
+        }
         super.channelActive(ctx);
     }
 
@@ -94,7 +115,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (forwardedValue == null || !java.util.Objects.equals(host, forwardedHost)) {
             forwardedHost = host;
             forwardedValue = "for=" + (peerIp.indexOf(':') >= 0 ? "\"[" + peerIp + "]\"" : peerIp)
-                    + (host != null ? ";host=\"" + host + "\"" : "") + ";proto=http";
+                    + (host != null ? ";host=\"" + host + "\"" : "") + (tls ? ";proto=https" : ";proto=http");
         }
         return forwardedValue;
     }
@@ -110,6 +131,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (tunnel != null) {
             onTunnelRead(msg);
             return;
+        }
+        if (http2 && msg instanceof HttpContent c) {
+            timer.onBytes(c.content().readableBytes()); // HTTP/1.1 bytes are counted before the decoder
         }
         if (queued != null && !queued.isEmpty()) {
             queued.addLast(msg);
@@ -134,6 +158,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 c.release();
                 if (c instanceof LastHttpContent) {
                     discardingBody = false;
+                    timer.bodyReceived();
+                    if (current == null) {
+                        timer.idle();
+                    }
                 }
                 return;
             }
@@ -149,6 +177,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!x.requestEnded() && msg instanceof HttpContent c) {
+            if (c instanceof LastHttpContent) {
+                timer.bodyReceived();
+            }
             x.onRequestContent(c);
             return;
         }
@@ -181,6 +212,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             reject(status, checks.message);
             return;
         }
+        timer.headReceived(!(req instanceof LastHttpContent) && (http2 || checks.hasBody));
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
         keepAlive = http2 || HttpUtil.isKeepAlive(req);
         closeAfterResponse = !keepAlive || plane.isDraining();
@@ -203,8 +235,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void startExchange(Exchange x) {
+    /**
+     * Starts {@code x} when its service has a slot free (and nobody waits for one), else queues it (body parts that
+     * arrive meanwhile wait in the exchange; reading pauses); a full queue is answered 503 at once.
+     */
+    void startExchange(Exchange x, Admission admission) {
         current = x;
+        if (admission.queued() == 0 && admission.tryEnter()) {
+            x.start();
+            return;
+        }
+        QueuedStart q = new QueuedStart(x, this, admission);
+        x.queued(q);
+        setReading(false);
+        if (!q.enqueue()) {
+            x.refuse(503, "Service '" + x.serviceName() + "' is at its limit of requests in flight and of"
+                    + " requests waiting; retry later.", 1);
+        }
+    }
+
+    /** A queued exchange got its slot (on this loop). */
+    void startAdmitted(Exchange x) {
+        if (x.endedUnstarted() || current != x) {
+            x.startAbandoned();
+            return;
+        }
         x.start();
     }
 
@@ -225,6 +280,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (http2) {
+            timer.stop();
+            if (connectionTimer != null) {
+                connectionTimer.streamClosed();
+            }
+        }
         closing = true;
         releaseQueued();
         Exchange x = tunnel != null ? tunnel : current;
@@ -255,6 +316,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (on != reading) {
             reading = on;
             ch.config().setAutoRead(on);
+            timer.readingPaused(!on);
         }
     }
 
@@ -302,6 +364,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         drainQueued();
         if (current == null && (queued == null || queued.isEmpty())) {
             setReading(true);
+        }
+        if (current == null && !discardingBody) {
+            timer.idle();
         }
     }
 
@@ -353,6 +418,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         drainQueued();
+        if (current == null && !discardingBody) {
+            timer.idle();
+        }
     }
 
     void sendError(int status, String message, long retryAfterSeconds, boolean close) {
@@ -394,13 +462,39 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (closing || tunnel != null) {
             return;
         }
-        if (current == null && !discardingBody) {
-            closing = true;
-            releaseQueued();
-            ch.close();
-        } else {
+        if (!closeIdle()) {
             closeAfterResponse = true;
         }
+    }
+
+    /** Closes the connection if no request is in progress on it (idle timeout); whether it did. */
+    boolean closeIdle() {
+        if (closing || tunnel != null || current != null || discardingBody) {
+            return false;
+        }
+        closing = true;
+        releaseQueued();
+        ch.close();
+        return true;
+    }
+
+    /**
+     * The request body stalled or crawled (slow POST): 408 if the answer has not begun, else cut; then closed (an
+     * HTTP/2 stream is reset after its 408: otherwise it would stay half-open, and its connection busy, for good).
+     */
+    void bodyTimedOut(String message) {
+        Exchange x = current;
+        if (x != null) {
+            closeAfterResponse = true;
+            x.onClientTimedOut(message);
+            if (http2) {
+                abort(); // the 408 goes out first, then RST_STREAM
+                return;
+            }
+        } else {
+            abort(); // the answer went out before the body ended; the rest of it never came
+        }
+        loop.flushDirty();
     }
 
     /** Shutdown: a tunnel gets a WebSocket close frame (1001, going away) both ways, then closes. */
