@@ -1,11 +1,12 @@
 package io.optiflow.lb.blackbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.optiflow.lb.blackbox.harness.AdminApi;
 import io.optiflow.lb.blackbox.harness.Fixture;
 import io.optiflow.lb.blackbox.harness.LbProcess;
 import io.optiflow.lb.blackbox.harness.ScriptedBackend;
@@ -82,6 +83,11 @@ class TlsIT {
                 .property("lb.services.stranger.match.path-prefix", "/stranger")
                 .property("lb.services.stranger.health.enabled", "false")
                 .property("lb.services.stranger.retry.attempts", "0")
+                // health checks over TLS: the trusted backend passes them, the untrusted one goes DOWN
+                .property("lb.services.checked.backends", tlsBackend.url() + "," + untrustedBackend.url())
+                .property("lb.services.checked.match.path-prefix", "/checked")
+                .property("lb.services.checked.health.interval", "100ms")
+                .property("lb.services.checked.health.fall", "2")
                 .property("lb.proxy.tls.port", Integer.toString(tlsPort))
                 .property("lb.proxy.tls.cert-file", certs.resolve("live.crt").toString())
                 .property("lb.proxy.tls.key-file", certs.resolve("live.key").toString())
@@ -131,12 +137,17 @@ class TlsIT {
                 assertEquals(p, s.getSession().getProtocol());
             }
         }
-        // The JVM's client refuses TLS 1.0/1.1 itself; openssl can offer them (at security level 0).
+        // The JVM's client refuses TLS 1.0/1.1 itself; openssl can offer them (at security level 0). The same command
+        // with -tls1_2 shows that a refusal is the server's doing.
+        String accepted = openssl("s_client", "-connect", "127.0.0.1:" + tlsPort(), "-tls1_2", "-cipher",
+                "DEFAULT@SECLEVEL=0");
+        assertTrue(accepted.contains("Protocol  : TLSv1.2") && !accepted.contains("Cipher is (NONE)"),
+                "openssl could not connect with TLS 1.2:\n" + accepted);
         for (String flag : List.of("-tls1", "-tls1_1")) {
             String out = openssl("s_client", "-connect", "127.0.0.1:" + tlsPort(), flag, "-cipher",
                     "DEFAULT@SECLEVEL=0");
-            assertFalse(out.contains("Protocol  : TLSv1.1") || out.contains("Protocol  : TLSv1\n")
-                    || out.matches("(?s).*Cipher is [A-Z].*"), flag + " was accepted:\n" + out);
+            assertTrue(out.contains("alert protocol version") && out.contains("Cipher is (NONE)"),
+                    flag + " was not refused with a protocol_version alert:\n" + out);
         }
     }
 
@@ -174,22 +185,56 @@ class TlsIT {
     }
 
     @Test
+    void healthChecks_ofHttpsBackends_verifiedLikeRequests_untrustedOneGoesDown() throws Exception {
+        long before = tlsBackend.requests();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String untrusted = null;
+        while (System.nanoTime() < deadline && !"DOWN".equals(untrusted)) {
+            Thread.sleep(100);
+            untrusted = health("checked", untrustedBackend.id());
+        }
+        assertEquals("DOWN", untrusted, "health of the backend with an untrusted certificate");
+        assertEquals("UP", health("checked", tlsBackend.id()), "health of the backend with a trusted certificate");
+        assertTrue(tlsBackend.requests() >= before + 2, "health checks did not reach the trusted https backend ("
+                + (tlsBackend.requests() - before) + " requests)");
+        assertEquals(0, untrustedBackend.requests(), "a health check reached a backend whose certificate failed");
+    }
+
+    @Test
     void adminPlane_onHttpsOnly_servesWithCredentialsOverTls_andNothingInPlainText() throws Exception {
-        HttpClient https = HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(5))
-                .build();
-        String auth = "Basic " + Base64.getEncoder().encodeToString((LbProcess.OPERATOR + ":"
-                + LbProcess.OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + lb.adminTlsPort()
-                + "/api/v1/services")).header("Authorization", auth).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = adminGet("/api/v1/services");
         assertEquals(200, r.statusCode(), r.body());
         assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + lb.adminPort() + "/api/v1/services")).header("Authorization", auth)
+                "http://127.0.0.1:" + lb.adminPort() + "/api/v1/services")).header("Authorization", ADMIN_AUTH)
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()),
                 "the admin plane answered in plain text");
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static final String ADMIN_AUTH = "Basic " + Base64.getEncoder().encodeToString((LbProcess.OPERATOR + ":"
+            + LbProcess.OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8));
+
+    /** GET on the admin plane's HTTPS port as the operator. */
+    private static HttpResponse<String> adminGet(String path) throws Exception {
+        HttpClient https = HttpClient.newBuilder().sslContext(ca.clientContext()).connectTimeout(Duration.ofSeconds(5))
+                .build();
+        return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + lb.adminTlsPort() + path))
+                .header("Authorization", ADMIN_AUTH).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The health the admin API reports for backend {@code id} of {@code service}. */
+    private static String health(String service, String id) throws Exception {
+        HttpResponse<String> r = adminGet("/api/v1/services/" + service);
+        assertEquals(200, r.statusCode(), r.body());
+        for (JsonNode b : AdminApi.parse(r.body()).path("backends")) {
+            if (id.equals(b.path("id").asText())) {
+                return b.path("health").asText();
+            }
+        }
+        throw new AssertionError("no backend " + id + " in " + r.body());
+    }
 
     private static X509Certificate peer(String sniName) throws Exception {
         try (SSLSocket s = socket(sniName, "TLSv1.3")) {
