@@ -94,7 +94,8 @@ class SlowClientsIT {
             assertNotNull(r, "no answer to a dribbled head within 30 s");
             assertEquals(408, r.status(), r.toString());
             assertEquals("close", r.header("Connection"));
-            assertTrue(millis >= LIMIT_MILLIS - 100 && millis < LIMIT_MILLIS + SLACK_MILLIS, "cut after " + millis + " ms");
+            assertTrue(millis >= LIMIT_MILLIS - 100 && millis < LIMIT_MILLIS + SLACK_MILLIS,
+                    "cut after " + millis + " ms");
             assertTrue(c.closedByPeer(2_000), "the connection stayed open after the 408");
         }
     }

@@ -134,7 +134,8 @@ public class ActiveHealthChecker {
     private CompletionStage<Boolean> check(BackendSpec target, HealthPolicy policy) {
         long timeoutMs = Math.max(1, policy.timeoutNanos() / 1_000_000L);
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
-                .setPort(target.port()).setSsl("https".equals(target.scheme())).setURI(policy.path()).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
+                .setPort(target.port()).setSsl("https".equals(target.scheme())).setURI(policy.path())
+                .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
                 .putHeader("user-agent", "optiflow-lb-health-check");
         return client.request(o)
                 .compose(r -> r.send())
