@@ -32,6 +32,11 @@ public final class Fixture implements AutoCloseable {
         return thing;
     }
 
+    /** A plain {@link ScriptedBackend}, closed with the fixture. */
+    public ScriptedBackend backend() {
+        return add(ScriptedBackend.start());
+    }
+
     /** Builds a server whose files live in this fixture's folder; {@link #add} what it starts. */
     public LbProcess.Builder server() {
         return LbProcess.builder(root);

@@ -36,6 +36,7 @@ public final class LbProcess implements AutoCloseable {
     private final int adminPort;
     private final int proxyPort;
     private final Path dataDir;
+    private int adminTlsPort = -1;
 
     private LbProcess(Process process, Path log, int adminPort, int proxyPort, Path dataDir) {
         this.process = process;
@@ -69,6 +70,7 @@ public final class LbProcess implements AutoCloseable {
         private String name = "lb";
         private Path dataDir;
         private boolean generatedPassword;
+        private int adminTlsPort = -1;
 
         private Builder(Path root) {
             this.root = root;
@@ -96,6 +98,19 @@ public final class LbProcess implements AutoCloseable {
         /** A JVM option (heap size, GC) of the server's JVM. */
         public Builder jvmArg(String arg) {
             jvmArgs.add(arg);
+            return this;
+        }
+
+        /**
+         * The admin plane on HTTPS only (Quarkus' own settings: {@code quarkus.http.ssl.*}, plain HTTP disabled), on
+         * a free port of its own: {@link LbProcess#adminTlsPort}.
+         */
+        public Builder adminTls(Path certFile, Path keyFile) {
+            adminTlsPort = freePort();
+            props.put("quarkus.http.ssl-port", Integer.toString(adminTlsPort));
+            props.put("quarkus.http.ssl.certificate.files", certFile.toString());
+            props.put("quarkus.http.ssl.certificate.key-files", keyFile.toString());
+            props.put("quarkus.http.insecure-requests", "disabled");
             return this;
         }
 
@@ -134,7 +149,8 @@ public final class LbProcess implements AutoCloseable {
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
                 LbProcess lb = new LbProcess(p, logFile, admin, proxy, dataDir);
-                lb.awaitListening();
+                lb.adminTlsPort = adminTlsPort;
+                lb.awaitListening(adminTlsPort > 0 ? adminTlsPort : admin);
                 return lb;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -142,7 +158,7 @@ public final class LbProcess implements AutoCloseable {
         }
     }
 
-    private void awaitListening() {
+    private void awaitListening(int adminListener) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
         // Quarkus opens the admin port after the start-up observers ran, the data plane's included.
         while (System.nanoTime() < deadline) {
@@ -150,7 +166,7 @@ public final class LbProcess implements AutoCloseable {
                 throw new IllegalStateException("the server exited with " + process.exitValue() + " during start-up:\n"
                         + tail(6000));
             }
-            if (accepts(adminPort) && accepts(proxyPort)) {
+            if (accepts(adminListener) && accepts(proxyPort)) {
                 return;
             }
             sleep(50);
@@ -170,6 +186,11 @@ public final class LbProcess implements AutoCloseable {
 
     public int adminPort() {
         return adminPort;
+    }
+
+    /** The HTTPS port of the admin plane ({@link Builder#adminTls}), or -1. */
+    public int adminTlsPort() {
+        return adminTlsPort;
     }
 
     public int proxyPort() {

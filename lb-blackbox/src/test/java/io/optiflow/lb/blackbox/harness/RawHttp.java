@@ -100,6 +100,26 @@ public final class RawHttp implements AutoCloseable {
         return new Response(statusLine, status, headers, body);
     }
 
+    /** Whether the server sent something or closed within {@code waitMillis} (nothing is consumed). */
+    public boolean answerWaiting(int waitMillis) throws IOException {
+        int old = socket.getSoTimeout();
+        socket.setSoTimeout(waitMillis);
+        try {
+            in.mark(1);
+            int b = in.read();
+            if (b >= 0) {
+                in.reset();
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        } finally {
+            socket.setSoTimeout(old);
+        }
+    }
+
     /** Whether the server closed the connection (reads EOF within the timeout; false if still open). */
     public boolean closedByPeer(int waitMillis) throws IOException {
         int old = socket.getSoTimeout();

@@ -11,6 +11,9 @@ import java.util.Map;
  */
 public record BackendSpec(String id, String scheme, String host, int port, int weight) {
 
+    /** The label that marks a backend reached over TLS ({@code scheme=https}). */
+    public static final String SCHEME_LABEL = "scheme";
+
     public BackendSpec {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("id: '" + id + "' (expected: host:port)");
@@ -141,7 +144,15 @@ public record BackendSpec(String id, String scheme, String host, int port, int w
 
     /** The backend a strategy sees. */
     public Backend toBackend() {
-        return new Backend(id, host, port, weight, Map.of());
+        return new Backend(id, host, port, weight, labels());
+    }
+
+    /**
+     * The labels a backend of this spec carries: {@code scheme=https} for an https:// backend (the proxy speaks TLS
+     * to it), none for http://.
+     */
+    public Map<String, String> labels() {
+        return "https".equals(scheme) ? Map.of(SCHEME_LABEL, "https") : Map.of();
     }
 
     /** {@code url;weight=N}: the text {@link #parse} reads back. */

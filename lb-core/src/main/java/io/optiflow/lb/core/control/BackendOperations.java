@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Backend changes: add, re-weight / drain / disable / enable, reset to the configured values, remove. A configured
@@ -167,8 +168,19 @@ final class BackendOperations {
     static BackendEntry entry(BackendSpec base, String origin, Map<String, String> labels, BackendOverride o) {
         Integer w = o == null ? null : o.weight();
         AdminState s = o == null ? null : o.state();
-        Backend b = new Backend(base.id(), base.host(), base.port(), w == null ? base.weight() : w, labels);
+        Backend b = new Backend(base.id(), base.host(), base.port(), w == null ? base.weight() : w,
+                withScheme(labels, base));
         return new BackendEntry(b, base.url(), origin, s == null ? AdminState.ENABLED : s, w != null, s != null);
+    }
+
+    /** {@code labels} plus the spec's own ({@code scheme=https} for an https:// backend). */
+    private static Map<String, String> withScheme(Map<String, String> labels, BackendSpec base) {
+        if (base.labels().isEmpty()) {
+            return labels;
+        }
+        Map<String, String> all = new TreeMap<>(labels);
+        all.putAll(base.labels());
+        return all;
     }
 
     /** {@code current}'s entry rebuilt on {@code base} with overrides {@code o} (origin and labels kept). */

@@ -124,6 +124,115 @@ public interface LbConfig {
         /** How many server instances (event loops) accept data-plane connections; 0 = one per core. */
         @WithDefault("0")
         int instances();
+
+        // --- defences against slow and greedy clients (docs/configuration.md, "Slow clients and overload")
+
+        /** Time for a whole request head, from the first byte (from accept for a new connection): 408, closed. */
+        @WithName("request-header-timeout")
+        @WithDefault("10s")
+        String requestHeaderTimeout();
+
+        /** No byte of a request body for this long: 408 (or cut, once the answer has begun). */
+        @WithName("request-body-idle-timeout")
+        @WithDefault("20s")
+        String requestBodyIdleTimeout();
+
+        /** Bytes per second a body must average over each request-body-idle-timeout; slower: cut. 0: off. */
+        @WithName("request-body-min-rate")
+        @WithDefault("500")
+        int requestBodyMinRate();
+
+        /** A connection with no request in progress is closed after this long (HTTP/1.1 keep-alive, HTTP/2). */
+        @WithName("idle-timeout")
+        @WithDefault("60s")
+        String idleTimeout();
+
+        /** Client connections open at once; more are answered 503 and closed. */
+        @WithName("max-connections")
+        @WithDefault("10000")
+        int maxConnections();
+
+        /** Requests in flight per service; beyond it requests wait in a bounded queue. */
+        @WithName("max-in-flight-per-service")
+        @WithDefault("10000")
+        int maxInFlightPerService();
+
+        /** Requests that may wait per service when it is at its in-flight cap; more: 503 with Retry-After. */
+        @WithName("queue-per-service")
+        @WithDefault("1000")
+        int queuePerService();
+
+        /** Longest wait in that queue: then 503 with Retry-After. */
+        @WithName("queue-timeout")
+        @WithDefault("2s")
+        String queueTimeout();
+
+        Http2 http2();
+
+        /** The HTTPS listener of the data plane; on when cert-file and key-file are set. */
+        Tls tls();
+
+        /** TLS to backends with https:// URLs. */
+        @WithName("backend-tls")
+        BackendTls backendTls();
+    }
+
+    interface Tls {
+        /** Port of the HTTPS listener (beside lb.proxy.port). */
+        @WithDefault("8443")
+        int port();
+
+        /** The default certificate chain, PEM. */
+        @WithName("cert-file")
+        Optional<String> certFile();
+
+        /** Its private key, PEM (PKCS#8, unencrypted). */
+        @WithName("key-file")
+        Optional<String> keyFile();
+
+        /** More certificates, chosen by the SNI host name (quoted in keys: lb.proxy.tls.sni."a.example".cert-file). */
+        Map<String, SniCertificate> sni();
+
+        /** How often the certificate files are checked for changes (reloaded without a restart). */
+        @WithName("reload-interval")
+        @WithDefault("10s")
+        String reloadInterval();
+    }
+
+    interface SniCertificate {
+        @WithName("cert-file")
+        Optional<String> certFile();
+
+        @WithName("key-file")
+        Optional<String> keyFile();
+    }
+
+    interface BackendTls {
+        /** CA certificates (PEM) that backends' certificates must chain to; default: the JVM's trust store. */
+        @WithName("ca-file")
+        Optional<String> caFile();
+    }
+
+    interface Http2 {
+        /** Streams a client may have open at once on one connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
+        @WithName("max-concurrent-streams")
+        @WithDefault("100")
+        int maxConcurrentStreams();
+
+        /** Stream resets (RST_STREAM) a client may send per window before it is disconnected (rapid reset). */
+        @WithName("max-resets")
+        @WithDefault("200")
+        int maxResets();
+
+        /** The window of {@code max-resets}. */
+        @WithName("reset-window")
+        @WithDefault("30s")
+        String resetWindow();
+
+        /** Time for the client to acknowledge the proxy's SETTINGS; then the connection is closed. */
+        @WithName("settings-timeout")
+        @WithDefault("10s")
+        String settingsTimeout();
     }
 
     /** What SIGTERM does (docs/deployment.md): readiness DOWN, then stop accepting, then finish what is in flight. */

@@ -14,8 +14,18 @@ import java.util.List;
  * @param maxConnectionsPerBackend keep-alive pool size per backend
  * @param connectTimeoutMillis     connect timeout to a backend
  * @param instances                server instances (event loops)
+ * @param limits                   timeouts and caps against slow and greedy clients
+ * @param tls                      the HTTPS listener and TLS to backends
  */
 public record ProxySettings(String host, int port, List<Cidr> trustedProxies, int maxHeaderCount, int maxHeaderSize,
                             int maxInitialLineLength, int maxConnectionsPerBackend, long connectTimeoutMillis,
-                            int instances) {
+                            int instances, ClientLimits limits, TlsSettings tls) {
+
+    /** Settings with the default {@link ClientLimits} and no TLS listener. */
+    public ProxySettings(String host, int port, List<Cidr> trustedProxies, int maxHeaderCount, int maxHeaderSize,
+                         int maxInitialLineLength, int maxConnectionsPerBackend, long connectTimeoutMillis,
+                         int instances) {
+        this(host, port, trustedProxies, maxHeaderCount, maxHeaderSize, maxInitialLineLength,
+                maxConnectionsPerBackend, connectTimeoutMillis, instances, ClientLimits.DEFAULTS, TlsSettings.NONE);
+    }
 }

@@ -88,12 +88,14 @@ public final class ServiceConfigs {
         range(errors, "lb.proxy.max-connections-per-backend", p.maxConnectionsPerBackend(), 1, 100_000);
         long connect = duration(errors, "lb.proxy.connect-timeout", p.connectTimeout(), 1_000_000L);
         range(errors, "lb.proxy.instances", p.instances(), 0, 256);
+        ClientLimits limits = ClientLimits.read(p, errors);
+        TlsSettings tls = TlsSettings.read(p, errors);
         if (!errors.isEmpty()) {
             throw new InvalidConfigException(errors);
         }
         int instances = p.instances() == 0 ? Runtime.getRuntime().availableProcessors() : p.instances();
         return new ProxySettings(p.host(), p.port(), List.copyOf(trusted), p.maxHeaderCount(), headerSize,
-                lineLength, p.maxConnectionsPerBackend(), connect / 1_000_000L, instances);
+                lineLength, p.maxConnectionsPerBackend(), connect / 1_000_000L, instances, limits, tls);
     }
 
     private static ServiceSettings service(String name, LbConfig.Service s, StrategyRegistry registry,

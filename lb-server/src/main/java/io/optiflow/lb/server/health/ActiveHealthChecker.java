@@ -11,9 +11,11 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,10 +55,16 @@ public class ActiveHealthChecker {
     private final List<Long> timers = new ArrayList<>();
     private HttpClient client;
 
-    public synchronized void start(ControlPlane controlPlane) {
+    /** Starts checking; https:// backends are verified against {@code backendCaFile} (null: the JVM's CAs). */
+    public synchronized void start(ControlPlane controlPlane, Path backendCaFile) {
         // A connection per check, as HAProxy does: nothing stays open to a backend that has left the pool, and a
         // check proves the backend still accepts connections.
-        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false).setMaxPoolSize(2));
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(false).setMaxPoolSize(2).setVerifyHost(true)
+                .setForceSni(true);
+        if (backendCaFile != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(backendCaFile.toString()));
+        }
+        client = vertx.createHttpClient(options);
         for (ServicePool pool : controlPlane.pools()) {
             HealthPolicy policy = pool.healthPolicy();
             if (!policy.activeEnabled()) {
@@ -126,7 +134,8 @@ public class ActiveHealthChecker {
     private CompletionStage<Boolean> check(BackendSpec target, HealthPolicy policy) {
         long timeoutMs = Math.max(1, policy.timeoutNanos() / 1_000_000L);
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
-                .setPort(target.port()).setURI(policy.path()).setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
+                .setPort(target.port()).setSsl("https".equals(target.scheme())).setURI(policy.path())
+                .setConnectTimeout(timeoutMs).setIdleTimeout(timeoutMs)
                 .putHeader("user-agent", "optiflow-lb-health-check");
         return client.request(o)
                 .compose(r -> r.send())

@@ -1,5 +1,7 @@
 package io.optiflow.lb.server.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.pool.ServicePool;
@@ -8,6 +10,7 @@ import jakarta.inject.Singleton;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,6 +56,34 @@ public class LbMetrics {
             s.addAll(all);
         }
         return all;
+    }
+
+    /**
+     * Binds the data plane's connection figures: {@code lb_connections_open} and {@code lb_connections_refused_total}
+     * (refused at {@code lb.proxy.max-connections}). Read at scrape time.
+     */
+    public <T> void bindConnections(T plane, ToDoubleFunction<T> open, ToDoubleFunction<T> refused) {
+        Gauge.builder("lb.connections.open", plane, open)
+                .description("Client connections open on the data plane").register(registry);
+        FunctionCounter.builder("lb.connections.refused", plane, refused)
+                .description("Client connections refused because lb.proxy.max-connections were open")
+                .register(registry);
+    }
+
+    /**
+     * Binds a service's in-flight cap figures: {@code lb_service_in_flight}, {@code lb_service_queued} and
+     * {@code lb_service_overloaded_total} (503 for the cap: queue full or waited too long). Read at scrape time.
+     */
+    public <T> void bindAdmission(String service, T admission, ToDoubleFunction<T> inFlight,
+                                  ToDoubleFunction<T> queued, ToDoubleFunction<T> refused) {
+        Gauge.builder("lb.service.in.flight", admission, inFlight).tag("service", service)
+                .description("Requests of the service in flight through this load balancer").register(registry);
+        Gauge.builder("lb.service.queued", admission, queued).tag("service", service)
+                .description("Requests waiting for a slot of the service (lb.proxy.max-in-flight-per-service)")
+                .register(registry);
+        FunctionCounter.builder("lb.service.overloaded", admission, refused).tag("service", service)
+                .description("Requests refused with 503 because the service was at its in-flight cap and queue")
+                .register(registry);
     }
 
     /**

@@ -18,15 +18,20 @@ final class BackendPool {
     private final String host;
     private final int port;
     private final int max;
+    private final boolean tls;
+    /** The Host a request gets when its client sent none (HTTP/1.0, HTTP/2 without :authority). */
+    final String authority;
     private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
     private int open;
 
-    BackendPool(LoopContext loop, String host, int port, int max) {
+    BackendPool(LoopContext loop, String host, int port, int max, boolean tls) {
         this.loop = loop;
         this.host = host;
         this.port = port;
         this.max = max;
+        this.tls = tls;
+        this.authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** Gives {@code x} a connection now ({@link Exchange#onConnected}), once connected, or when one comes free. */
@@ -83,6 +88,9 @@ final class BackendPool {
         Bootstrap b = plane.backendBootstrap().clone(loop.loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (tls) {
+                    ch.pipeline().addLast("tls", plane.backendTls().newHandler(ch.alloc(), host, port));
+                }
                 ch.pipeline().addLast("codec", new HttpClientCodec(plane.backendMaxInitialLine(),
                         plane.backendMaxHeaderSize(), DataPlane.MAX_CHUNK, false));
                 ch.pipeline().addLast("backend", c);

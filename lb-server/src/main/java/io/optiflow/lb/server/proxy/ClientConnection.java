@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -24,6 +25,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -41,8 +48,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final DataPlane plane;
     private final RequestChecks checks;
     private Channel ch;
+    /** This connection's deadlines (HTTP/1.1: the connection's timer; HTTP/2: the stream's own). */
+    private ClientTimer timer;
+    /** HTTP/2: the timer of the connection the stream belongs to (it counts open streams). */
+    private ClientTimer connectionTimer;
     String peerIp = "unknown";
     boolean trustedPeer;
+    /** Whether the client came over the HTTPS listener. */
+    boolean tls;
     private String forwardedHost;
     private String forwardedValue;
 
@@ -55,6 +68,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     boolean http10;
     private boolean closeAfterResponse;
     private boolean reading = true;
+    /** HTTP/2: this stream's request head came (a stream carries one request). */
+    private boolean headSeen;
 
     ClientConnection(LoopContext loop, DataPlane plane, boolean http2) {
         this.loop = loop;
@@ -75,6 +90,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             peerIp = a.getAddress().getHostAddress();
             trustedPeer = plane.isTrusted(a.getAddress().getAddress());
         }
+        tls = (http2 && ch.parent() != null ? ch.parent() : ch).pipeline().get(SslHandler.class) != null;
+        if (http2) {
+            timer = new ClientTimer(loop, this);
+            connectionTimer = ch.parent() == null ? null : ch.parent().pipeline().get(ClientTimer.class);
+            if (connectionTimer != null) {
+                connectionTimer.streamOpened();
+            }
+        } else {
+            timer = ch.pipeline().get(ClientTimer.class);
+            if (timer == null) { // a pipeline built without one (tests): deadlines of its own, never swept
+                timer = new ClientTimer(loop, this);
+            }
+            timer.http1(this);
+        }
         super.channelActive(ctx);
     }
 
@@ -94,7 +123,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (forwardedValue == null || !java.util.Objects.equals(host, forwardedHost)) {
             forwardedHost = host;
             forwardedValue = "for=" + (peerIp.indexOf(':') >= 0 ? "\"[" + peerIp + "]\"" : peerIp)
-                    + (host != null ? ";host=\"" + host + "\"" : "") + ";proto=http";
+                    + (host != null ? ";host=\"" + host + "\"" : "") + (tls ? ";proto=https" : ";proto=http");
         }
         return forwardedValue;
     }
@@ -110,6 +139,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (tunnel != null) {
             onTunnelRead(msg);
             return;
+        }
+        if (http2 && msg instanceof HttpRequest && headSeen) {
+            // HEADERS again on a stream whose request ended (RFC 9113 5.1: half-closed (remote)); the codec passes it
+            ReferenceCountUtil.release(msg);
+            resetStream(Http2Error.STREAM_CLOSED);
+            return;
+        }
+        if (http2 && msg instanceof HttpContent c) {
+            timer.onBytes(c.content().readableBytes()); // HTTP/1.1 bytes are counted before the decoder
         }
         if (queued != null && !queued.isEmpty()) {
             queued.addLast(msg);
@@ -134,6 +172,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 c.release();
                 if (c instanceof LastHttpContent) {
                     discardingBody = false;
+                    timer.bodyReceived();
+                    if (current == null) {
+                        timer.idle();
+                    }
                 }
                 return;
             }
@@ -145,10 +187,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 onRequestHead(req);
             } else {
                 ReferenceCountUtil.release(msg);
+                if (http2 && !headSeen) {
+                    // HEADERS without :method (the codec reads them as trailers): RFC 9113 8.3.1, malformed
+                    resetStream(Http2Error.PROTOCOL_ERROR);
+                }
             }
             return;
         }
         if (!x.requestEnded() && msg instanceof HttpContent c) {
+            if (c instanceof LastHttpContent) {
+                timer.bodyReceived();
+            }
             x.onRequestContent(c);
             return;
         }
@@ -161,6 +210,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequestHead(HttpRequest req) {
+        headSeen = true;
         if (req.decoderResult().isFailure()) {
             ReferenceCountUtil.release(req);
             Throwable cause = req.decoderResult().cause();
@@ -175,12 +225,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        if (http2 && !req.headers().contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text())) {
+            ReferenceCountUtil.release(req);
+            resetStream(Http2Error.PROTOCOL_ERROR); // RFC 9113 8.3.1: a request without :scheme is malformed
+            return;
+        }
         int status = checks.check(req, http2);
         if (status != 0) {
             ReferenceCountUtil.release(req);
             reject(status, checks.message);
             return;
         }
+        timer.headReceived(!(req instanceof LastHttpContent) && (http2 || checks.hasBody));
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
         keepAlive = http2 || HttpUtil.isKeepAlive(req);
         closeAfterResponse = !keepAlive || plane.isDraining();
@@ -203,8 +259,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void startExchange(Exchange x) {
+    /**
+     * Starts {@code x} when its service has a slot free (and nobody waits for one), else queues it (body parts that
+     * arrive meanwhile wait in the exchange; reading pauses); a full queue is answered 503 at once.
+     */
+    void startExchange(Exchange x, Admission admission) {
         current = x;
+        if (admission.queued() == 0 && admission.tryEnter()) {
+            x.start();
+            return;
+        }
+        QueuedStart q = new QueuedStart(x, this, admission);
+        x.queued(q);
+        setReading(false);
+        if (!q.enqueue()) {
+            x.refuse(503, "Service '" + x.serviceName() + "' is at its limit of requests in flight and of"
+                    + " requests waiting; retry later.", 1);
+        }
+    }
+
+    /** A queued exchange got its slot (on this loop). */
+    void startAdmitted(Exchange x) {
+        if (x.endedUnstarted() || current != x) {
+            x.startAbandoned();
+            return;
+        }
         x.start();
     }
 
@@ -225,6 +304,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (http2) {
+            timer.stop();
+            if (connectionTimer != null) {
+                connectionTimer.streamClosed();
+            }
+        }
         closing = true;
         releaseQueued();
         Exchange x = tunnel != null ? tunnel : current;
@@ -238,7 +323,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (http2 && !closing && ch != null) {
+            // A stream error (a frame in the wrong state, a content-length the DATA does not match, a request the
+            // codec cannot convert): the client must get RST_STREAM with its code. A plain close would say nothing
+            // for a stream whose request had ended (the stream channel only cancels streams still open).
+            Http2Exception e = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
+            resetStream(e != null ? e.error() : cause instanceof DecoderException ? Http2Error.PROTOCOL_ERROR
+                    : Http2Error.INTERNAL_ERROR);
+            return;
+        }
         ctx.close(); // resets and the like: channelInactive ends what is open
+    }
+
+    /** HTTP/2: ends this stream with RST_STREAM and {@code code}, then closes its channel. */
+    private void resetStream(Http2Error code) {
+        closing = true;
+        releaseQueued();
+        ch.writeAndFlush(new DefaultHttp2ResetFrame(code)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void releaseQueued() {
@@ -255,6 +356,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (on != reading) {
             reading = on;
             ch.config().setAutoRead(on);
+            timer.readingPaused(!on);
         }
     }
 
@@ -302,6 +404,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         drainQueued();
         if (current == null && (queued == null || queued.isEmpty())) {
             setReading(true);
+        }
+        if (current == null && !discardingBody) {
+            timer.idle();
         }
     }
 
@@ -353,6 +458,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         drainQueued();
+        if (current == null && !discardingBody) {
+            timer.idle();
+        }
     }
 
     void sendError(int status, String message, long retryAfterSeconds, boolean close) {
@@ -394,13 +502,39 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (closing || tunnel != null) {
             return;
         }
-        if (current == null && !discardingBody) {
-            closing = true;
-            releaseQueued();
-            ch.close();
-        } else {
+        if (!closeIdle()) {
             closeAfterResponse = true;
         }
+    }
+
+    /** Closes the connection if no request is in progress on it (idle timeout); whether it did. */
+    boolean closeIdle() {
+        if (closing || tunnel != null || current != null || discardingBody) {
+            return false;
+        }
+        closing = true;
+        releaseQueued();
+        ch.close();
+        return true;
+    }
+
+    /**
+     * The request body stalled or crawled (slow POST): 408 if the answer has not begun, else cut; then closed (an
+     * HTTP/2 stream is reset after its 408: otherwise it would stay half-open, and its connection busy, for good).
+     */
+    void bodyTimedOut(String message) {
+        Exchange x = current;
+        if (x != null) {
+            closeAfterResponse = true;
+            x.onClientTimedOut(message);
+            if (http2) {
+                abort(); // the 408 goes out first, then RST_STREAM
+                return;
+            }
+        } else {
+            abort(); // the answer went out before the body ended; the rest of it never came
+        }
+        loop.flushDirty();
     }
 
     /** Shutdown: a tunnel gets a WebSocket close frame (1001, going away) both ways, then closes. */

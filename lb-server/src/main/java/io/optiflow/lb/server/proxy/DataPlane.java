@@ -4,6 +4,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -17,19 +21,29 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsAckFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.optiflow.lb.server.config.Cidr;
+import io.optiflow.lb.server.config.ClientLimits;
 import io.optiflow.lb.server.config.ProxySettings;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The data plane on Netty: one listener, a few event loops, each owning the client connections it accepted and the
@@ -42,6 +56,9 @@ public final class DataPlane {
     static final String DECODER = "decoder";
     static final String ENCODER = "encoder";
     static final String CLIENT = "client";
+    private static final byte[] REFUSED = ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+            + "Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 50\r\n\r\n"
+            + "Too many connections to the load balancer; retry.\n").getBytes(StandardCharsets.US_ASCII);
     /** Largest body part handed on at once (bigger reads are split). */
     static final int MAX_CHUNK = 64 * 1024;
 
@@ -52,12 +69,23 @@ public final class DataPlane {
     private final Map<EventExecutor, LoopContext> loops = new IdentityHashMap<>();
     private final Bootstrap backendBootstrap;
     private final ChannelGroup connections = new DefaultChannelGroup("lb-clients", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final LongAdder refusedConnections = new LongAdder();
     private final int perLoopMaxConnections;
+    private final BackendTls backendTls;
+    private final ServerTls serverTls; // null without an HTTPS listener
     private volatile Channel serverChannel;
+    private volatile Channel tlsChannel;
+    private ScheduledFuture<?> tlsReload;
     private volatile boolean draining;
 
+    /**
+     * @throws IllegalArgumentException naming the key of a TLS file (certificate, key, CA) that is not usable
+     */
     DataPlane(ProxySettings settings, RoutingTable routes) {
         this.settings = settings;
+        this.backendTls = new BackendTls(settings.tls().backendCaFile());
+        this.serverTls = settings.tls().enabled() ? new ServerTls(settings.tls()) : null;
         this.router = new RequestRouter(routes);
         this.trusted = settings.trustedProxies();
         int n = Math.max(1, settings.instances());
@@ -87,14 +115,95 @@ public final class DataPlane {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // Extension point (issue 10): a max-connections cap refuses here; a TLS listener puts its
-                        // SslHandler (SNI, ALPN h2/http1.1) before the detector.
-                        connections.add(ch);
+                        if (!admit(ch)) {
+                            return;
+                        }
+                        LoopContext loop = loops.get(ch.eventLoop());
+                        ch.pipeline().addLast(ClientTimer.NAME, new ClientTimer(loop));
                         ch.pipeline().addLast("detect", new ProtocolDetector(DataPlane.this));
                     }
                 });
         serverChannel = b.bind(settings.host(), settings.port()).sync().channel();
+        if (serverTls != null) {
+            tlsChannel = b.clone().childHandler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    if (!admit(ch)) {
+                        return;
+                    }
+                    ch.pipeline().addLast(ClientTimer.NAME, new ClientTimer(loops.get(ch.eventLoop())));
+                    ch.pipeline().addLast("sni", new SniHandler(serverTls));
+                    ch.pipeline().addLast("alpn", new AlpnSwitch());
+                }
+            }).bind(settings.host(), settings.tls().port()).sync().channel();
+            long every = settings.tls().reloadMillis();
+            tlsReload = GlobalEventExecutor.INSTANCE.scheduleAtFixedRate(serverTls::reloadIfChanged, every, every,
+                    TimeUnit.MILLISECONDS);
+        }
         return ((java.net.InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** After the TLS handshake: HTTP/2 or HTTP/1.1, as ALPN settled (HTTP/1.1 without ALPN). */
+    private final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
+        AlpnSwitch() {
+            super(ApplicationProtocolNames.HTTP_1_1);
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                configureHttp2(ctx.pipeline(), ctx.name());
+            } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
+                configureHttp1(ctx.pipeline(), ctx.name());
+            } else {
+                throw new IllegalStateException("unexpected ALPN protocol: " + protocol);
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // scanners and wrong clients: not worth a warning each
+        }
+    }
+
+    /** The port of the HTTPS listener, or -1 when there is none. */
+    public int tlsPort() {
+        Channel t = tlsChannel;
+        return t == null || !t.isOpen() ? -1 : ((java.net.InetSocketAddress) t.localAddress()).getPort();
+    }
+
+    BackendTls backendTls() {
+        return backendTls;
+    }
+
+    /**
+     * Counts a new client connection in, or refuses it when {@code max-connections} are open: a plain 503 and
+     * close (the client learns why; nothing of it is read).
+     */
+    private boolean admit(Channel ch) {
+        if (openConnections.incrementAndGet() > settings.limits().maxConnections()) {
+            openConnections.decrementAndGet();
+            refusedConnections.increment();
+            if (ch.localAddress() instanceof java.net.InetSocketAddress a && a.getPort() == port()) {
+                ch.writeAndFlush(Unpooled.wrappedBuffer(REFUSED)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ch.close(); // the HTTPS listener: no plain text before a handshake
+            }
+            return false;
+        }
+        connections.add(ch);
+        ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
+        return true;
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Client connections refused since start because {@code max-connections} were open. */
+    public long refusedConnections() {
+        return refusedConnections.sum();
     }
 
     // ------------------------------------------------------------------ pipelines
@@ -108,8 +217,17 @@ public final class DataPlane {
 
     void configureHttp2(ChannelPipeline p, String after) {
         LoopContext loop = loops.get(p.channel().eventLoop());
-        Http2Settings initial = Http2Settings.defaultSettings().maxHeaderListSize(settings.maxHeaderSize());
-        p.addAfter(after, "h2", Http2FrameCodecBuilder.forServer().initialSettings(initial).build());
+        ClientLimits limits = settings.limits();
+        Http2Settings initial = Http2Settings.defaultSettings().maxHeaderListSize(settings.maxHeaderSize())
+                .maxConcurrentStreams(limits.http2MaxConcurrentStreams());
+        // Rapid reset (CVE-2023-44487): more RST_STREAMs than this per window and the connection gets GOAWAY.
+        int resetWindowSeconds = (int) Math.max(1, limits.http2ResetWindowMillis() / 1000);
+        p.addAfter(after, "h2", Http2FrameCodecBuilder.forServer().initialSettings(initial)
+                .decoderEnforceMaxRstFramesPerWindow(limits.http2MaxResets(), resetWindowSeconds).build());
+        ClientTimer timer = p.get(ClientTimer.class);
+        if (timer != null) {
+            timer.http2();
+        }
         p.addAfter("h2", "h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
@@ -117,6 +235,15 @@ public final class DataPlane {
                 ch.pipeline().addLast(CLIENT, new ClientConnection(loop, DataPlane.this, true));
             }
         }));
+        p.addAfter("h2-streams", "h2-settings-ack", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2SettingsAckFrame && timer != null) {
+                    timer.settingsAcknowledged();
+                }
+                ReferenceCountUtil.release(msg); // connection-level frames end here
+            }
+        });
     }
 
     // ------------------------------------------------------------------ shared state for the loops
@@ -184,6 +311,13 @@ public final class DataPlane {
     /** Closes the listener: no new connection is accepted; open ones go on. Completes when the port is released. */
     public CompletableFuture<Void> stopAccepting() {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        Channel t = tlsChannel;
+        if (t != null) {
+            t.close();
+        }
+        if (tlsReload != null) {
+            tlsReload.cancel(false);
+        }
         Channel s = serverChannel;
         if (s == null) {
             done.complete(null);

@@ -43,6 +43,8 @@ final class Exchange implements RequestContext {
     private final boolean hasBody;
     private final boolean expectContinue;
     private final boolean upgrade;
+    /** No Host from the client: each backend gets its own authority (a request goes on as HTTP/1.1). */
+    private final boolean hostless;
     private final Backend[] tried;
     private int triedCount;
 
@@ -68,6 +70,8 @@ final class Exchange implements RequestContext {
     private boolean tunnel;
     private boolean finished;
     private boolean clientGone;
+    private boolean started;
+    private QueuedStart queuedStart;
 
     Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, String path, long hashKey,
              boolean hasBody, boolean expectContinue, boolean upgrade) {
@@ -81,6 +85,7 @@ final class Exchange implements RequestContext {
         this.hasBody = hasBody;
         this.expectContinue = expectContinue;
         this.upgrade = upgrade;
+        this.hostless = !head.headers().contains(HttpHeaderNames.HOST);
         this.tried = new Backend[route.settings.retryAttempts() + 1];
     }
 
@@ -116,7 +121,37 @@ final class Exchange implements RequestContext {
         return tunnel;
     }
 
+    /** The service this request goes to. */
+    String serviceName() {
+        return route.name;
+    }
+
+    /** It waits for a slot of its service; {@link #start} comes when it gets one. */
+    void queued(QueuedStart q) {
+        this.queuedStart = q;
+    }
+
+    /** Whether it ended before it started (its client left while it waited for a slot). */
+    boolean endedUnstarted() {
+        return finished && !started;
+    }
+
+    /** The slot came after its client left: it goes back. */
+    void startAbandoned() {
+        route.admission.exit();
+    }
+
+    /** Answers a request that never started (its service is at capacity); the connection goes on. */
+    void refuse(int status, String message, long retryAfter) {
+        if (finished) {
+            return;
+        }
+        respondError(status, message, retryAfter);
+    }
+
+    /** Starts the request; it holds one of its service's slots ({@link Admission}) until it ends. */
     void start() {
+        started = true;
         loop.requestStarted();
         pickNanos = System.nanoTime();
         PickResult first = selector.pick(this);
@@ -222,6 +257,9 @@ final class Exchange implements RequestContext {
         conn = c;
         loop.watch(c);
         Channel ch = c.channel;
+        if (hostless) {
+            head.headers().set(HttpHeaderNames.HOST, c.pool.authority);
+        }
         ch.write(head, ch.voidPromise());
         if (!hasBody) {
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
@@ -429,8 +467,10 @@ final class Exchange implements RequestContext {
     // ------------------------------------------------------------------ WebSocket tunnel
 
     private void startTunnel(HttpResponse r) {
-        // A tunnel is no longer a request in flight (shutdown closes tunnels with a close frame instead).
+        // A tunnel is no longer a request in flight (shutdown closes tunnels with a close frame instead), nor does it
+        // hold a slot of its service.
         loop.requestEnded();
+        route.admission.exit();
         loop.tunnelOpened(this);
         tunnel = true;
         meters.record(101, -1);
@@ -491,6 +531,13 @@ final class Exchange implements RequestContext {
             return;
         }
         finished = true;
+        if (!started) { // still waiting for a slot of its service
+            releasePending();
+            if (queuedStart != null) {
+                queuedStart.cancel();
+            }
+            return;
+        }
         BackendConnection c = conn;
         conn = null;
         if (c != null) {
@@ -504,18 +551,47 @@ final class Exchange implements RequestContext {
         countEnd();
     }
 
+    /**
+     * The client's request body stalled or crawled: the backend's side is cancelled (its connection closed, as for a
+     * client that left) and the client gets 408 if nothing of the answer has gone out, else a cut.
+     */
+    void onClientTimedOut(String message) {
+        if (finished) {
+            return;
+        }
+        if (!started && queuedStart != null) {
+            queuedStart.cancel();
+        }
+        BackendConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.detach();
+            c.channel.close();
+        } else if (pool != null) {
+            pool.cancel(this);
+        }
+        endAttempt(Outcome.IGNORED);
+        respondError(408, message, 0);
+    }
+
     private void countEnd() {
+        if (!started) {
+            return;
+        }
         if (tunnel) {
             loop.tunnelClosed(this);
         } else {
             loop.requestEnded();
+            route.admission.exit();
         }
     }
 
     /** An answer of the proxy's own; {@code retryAfter} > 0 adds Retry-After. After headers went out: cut. */
     private void respondError(int status, String message, long retryAfter) {
         finished = true;
-        BackendMeters m = status == 503 || status == 429 || meters == null ? route.metrics.none() : meters;
+        // the proxy's own answers (no backend, rate limit, a client too slow) count for no backend
+        BackendMeters m = status == 503 || status == 429 || status == 408 || meters == null ? route.metrics.none()
+                : meters;
         m.record(status, -1);
         releasePending();
         if (responded) {

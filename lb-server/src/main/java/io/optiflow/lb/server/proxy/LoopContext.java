@@ -3,6 +3,7 @@ package io.optiflow.lb.server.proxy;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.core.config.BackendSpec;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +17,19 @@ final class LoopContext {
 
     /** Resolution of the coarse timer: backend silence is noticed within this much of its limit. */
     static final long TICK_MILLIS = 50;
+    /** Client-side deadlines (seconds long) are checked every this many ticks. */
+    static final int SWEEP_TICKS = 5;
+
+    /** Something on this loop with a deadline in ticks, checked by the loop's sweep (no timer of its own). */
+    interface Timed {
+        /** Acts if a deadline has passed at {@code tick}. */
+        void onSweep(long tick);
+
+        /** Its place in the sweep list; -1 when not in it. */
+        int sweepIndex();
+
+        void sweepIndex(int index);
+    }
 
     final EventLoop loop;
     final DataPlane plane;
@@ -24,6 +38,8 @@ final class LoopContext {
     private int dirtyCount;
     private BackendConnection[] busy = new BackendConnection[64];
     private int busyCount;
+    private Timed[] timed = new Timed[64];
+    private int timedCount;
     /** Ticks of {@link #TICK_MILLIS} since start: the coarse clock for timeouts, no clock read per event. */
     long tick;
     private volatile int inFlight;
@@ -42,7 +58,8 @@ final class LoopContext {
     BackendPool pool(Backend b) {
         BackendPool p = pools.get(b.id());
         if (p == null) {
-            p = new BackendPool(this, b.host(), b.port(), plane.perLoopMaxConnections());
+            p = new BackendPool(this, b.host(), b.port(), plane.perLoopMaxConnections(),
+                    "https".equals(b.labels().get(BackendSpec.SCHEME_LABEL)));
             pools.put(b.id(), p);
         }
         return p;
@@ -139,6 +156,31 @@ final class LoopContext {
         c.busyIndex = -1;
     }
 
+    /** Puts {@code t} on the sweep list (no-op when it is on it). */
+    void sweep(Timed t) {
+        if (t.sweepIndex() >= 0) {
+            return;
+        }
+        if (timedCount == timed.length) {
+            timed = java.util.Arrays.copyOf(timed, timedCount * 2);
+        }
+        t.sweepIndex(timedCount);
+        timed[timedCount++] = t;
+    }
+
+    /** Takes {@code t} off the sweep list. */
+    void unsweep(Timed t) {
+        int i = t.sweepIndex();
+        if (i < 0) {
+            return;
+        }
+        Timed last = timed[--timedCount];
+        timed[i] = last;
+        last.sweepIndex(i);
+        timed[timedCount] = null;
+        t.sweepIndex(-1);
+    }
+
     private void onTick() {
         long now = ++tick;
         // Backwards: a timeout unwatches its connection (swap with the last), which must not skip an entry.
@@ -149,6 +191,14 @@ final class LoopContext {
             BackendConnection c = busy[i];
             if ((now - c.lastTick) * TICK_MILLIS >= c.timeoutMillis()) {
                 c.timedOut();
+            }
+        }
+        if (now % SWEEP_TICKS == 0) {
+            // Backwards for the same reason: an expiry takes its entry off the list.
+            for (int i = timedCount - 1; i >= 0; i--) {
+                if (i < timedCount) {
+                    timed[i].onSweep(now);
+                }
             }
         }
         plane.onTick(this);

@@ -4,6 +4,7 @@ import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.pool.BackendView;
 import io.optiflow.lb.core.pool.ServicePool;
 import io.optiflow.lb.server.bootstrap.ConfiguredServices;
+import io.optiflow.lb.server.config.InvalidConfigException;
 import io.optiflow.lb.server.config.ProxySettings;
 import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.demo.DemoBackends;
@@ -66,10 +67,17 @@ public class ProxyServer {
         for (ServiceSettings s : configured.services()) {
             ServicePool pool = controlPlane.pool(s.name()).orElseThrow(() -> new IllegalStateException(
                     "the control plane has no pool for configured service '" + s.name() + "'"));
-            routes.add(new ServiceRoute(s, pool, metrics.service(s.name()), clusterLimits.limiter(s, now)));
+            routes.add(new ServiceRoute(s, pool, metrics.service(s.name()), clusterLimits.limiter(s, now),
+                    p.limits()));
         }
         RoutingTable table = new RoutingTable(routes);
-        DataPlane plane = new DataPlane(p, table);
+        DataPlane plane;
+        try {
+            plane = new DataPlane(p, table);
+        } catch (IllegalArgumentException e) { // a TLS file that is not usable, named by its key
+            LOG.error(e.getMessage());
+            throw new InvalidConfigException(List.of(e.getMessage()));
+        }
         try {
             actualPort = plane.start();
         } catch (Exception e) {
@@ -79,7 +87,11 @@ public class ProxyServer {
         }
         dataPlane = plane;
         listening = true;
-        healthChecker.start(controlPlane);
+        metrics.bindConnections(plane, DataPlane::openConnections, DataPlane::refusedConnections);
+        for (ServiceRoute r : routes) {
+            metrics.bindAdmission(r.name, r.admission, Admission::inFlight, Admission::queued, Admission::refused);
+        }
+        healthChecker.start(controlPlane, p.tls().backendCaFile());
         metrics.refresh(controlPlane);
         housekeepingTimer = vertx.setPeriodic(1000, t -> {
             metrics.refresh(controlPlane);
@@ -96,6 +108,10 @@ public class ProxyServer {
         });
         LOG.infof("Data plane listening on http://%s:%d (%d services, %d event loops)", p.host(), actualPort,
                 routes.size(), p.instances());
+        if (plane.tlsPort() > 0) {
+            LOG.infof("Data plane listening on https://%s:%d (ALPN h2, http/1.1; TLS 1.3, 1.2; %d SNI certificate(s))",
+                    p.host(), plane.tlsPort(), p.tls().sni().size());
+        }
         if (configured.services().stream().anyMatch(s -> s.name().equals(DemoBackends.SERVICE))) {
             demo.startLoad(actualPort);
         }

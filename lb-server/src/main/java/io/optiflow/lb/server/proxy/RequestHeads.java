@@ -27,6 +27,7 @@ final class RequestHeads {
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
 
     private RequestHeads() {
     }
@@ -69,7 +70,7 @@ final class RequestHeads {
         String xff = trusted ? k.xForwardedFor : null;
         h.set(X_FORWARDED_FOR, xff == null ? peerIp : xff + ", " + peerIp);
         String proto = trusted ? k.xForwardedProto : null;
-        h.set(X_FORWARDED_PROTO, proto == null ? HTTP : proto);
+        h.set(X_FORWARDED_PROTO, proto == null ? client.tls ? HTTPS : HTTP : proto);
         String xfh = trusted ? k.xForwardedHost : null;
         if (xfh != null) {
             h.set(X_FORWARDED_HOST, xfh);

@@ -54,7 +54,7 @@ final class RequestRouter {
         long hashKey = hashKey(route.settings.hashKey(), req, clientIp, path);
         RequestHeads.prepare(req, origin, k, webSocket, client);
         client.startExchange(new Exchange(client, route, req, path, hashKey, k.hasBody, k.expectContinue,
-                webSocket));
+                webSocket), route.admission);
     }
 
     /** Origin-form target ({@code /p?q}), also from absolute-form ({@code http://h/p?q}); null for anything else. */

@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.config.ClientLimits;
 import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.metrics.ServiceMetrics;
 import io.optiflow.lb.server.ratelimit.RateLimiter;
@@ -14,18 +15,26 @@ final class ServiceRoute {
     final ServiceMetrics metrics;
     final RateLimiter rateLimiter;
     final RetryBudget retryBudget;
+    /** The service's in-flight cap and wait queue, shared by all event loops. */
+    final Admission admission;
     final String pathPrefix;
     final boolean prefixEndsWithSlash;
 
     /** With the service's local rate limits. */
     ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, long nowNanos) {
         this(settings, pool, metrics, new RateLimiter(settings.rps(), settings.burst(), settings.clientRps(),
-                settings.clientBurst(), nowNanos));
+                settings.clientBurst(), nowNanos), ClientLimits.DEFAULTS);
     }
 
-    /** With the given limiter (cluster-wide ones come from ClusterRateLimits). */
-    ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, RateLimiter rateLimiter) {
+    /**
+     * With the given limiter (cluster-wide ones come from ClusterRateLimits) and the data plane's caps ({@code limits}:
+     * the service's in-flight cap and queue).
+     */
+    ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, RateLimiter rateLimiter,
+                 ClientLimits limits) {
         this.name = settings.name();
+        this.admission = new Admission(limits.maxInFlightPerService(), limits.queuePerService(),
+                limits.queueTimeoutMillis());
         this.settings = settings;
         this.pool = pool;
         this.metrics = metrics;

@@ -136,4 +136,30 @@ class ServiceConfigsTest {
         assertEquals(2, e.errors().size(), e.errors().toString());
         assertTrue(e.errors().get(0).startsWith("lb.proxy.trusted-proxies: 'gateway'"), e.errors().toString());
     }
+
+    @Test
+    void proxy_clientLimits_defaultsAndEachBadValueNamed() {
+        ClientLimits l = ServiceConfigs.proxy(config()).limits();
+        assertEquals(ClientLimits.DEFAULTS, l);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ServiceConfigs.proxy(config(
+                "lb.proxy.request-header-timeout", "soon", "lb.proxy.max-connections", "0",
+                "lb.proxy.queue-per-service", "-1", "lb.proxy.http2.max-resets", "0")));
+        String all = String.join("\n", e.errors());
+        assertTrue(all.contains("lb.proxy.request-header-timeout: 'soon' (expected: a duration"), all);
+        assertTrue(all.contains("lb.proxy.max-connections: 0 (expected: 1 or more)"), all);
+        assertTrue(all.contains("lb.proxy.queue-per-service: -1 (expected: 0 or more; 0 = no queue)"), all);
+        assertTrue(all.contains("lb.proxy.http2.max-resets: 0"), all);
+        assertEquals(4, e.errors().size(), all);
+    }
+
+    @Test
+    void proxy_tls_offByDefault_halfSetOrUnreadableFilesNamed() {
+        assertEquals(false, ServiceConfigs.proxy(config()).tls().enabled());
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ServiceConfigs.proxy(config(
+                "lb.proxy.tls.cert-file", "/no/such/cert.pem",
+                "lb.proxy.backend-tls.ca-file", "/no/such/ca.pem")));
+        String all = String.join("\n", e.errors());
+        assertTrue(all.contains("lb.proxy.tls.key-file: missing (expected: both cert-file and key-file, PEM)"), all);
+        assertTrue(all.contains("lb.proxy.backend-tls.ca-file: '/no/such/ca.pem' cannot be read"), all);
+    }
 }
