@@ -91,6 +91,7 @@ class AdminIT {
             assertEquals(401, r.status(), e + ": " + r);
             assertTrue(String.valueOf(r.header("WWW-Authenticate")).toLowerCase().startsWith("basic"), e + ": " + r);
         }
+        System.out.printf("AdminIT: %d admin endpoints without credentials: each 401%n", allEndpoints().size());
     }
 
     @Test
@@ -103,6 +104,7 @@ class AdminIT {
                     e.toString());
             assertEquals(401, raw(nextSource(), e, "Bearer " + LbProcess.OPERATOR_PASSWORD).status(), e.toString());
         }
+        System.out.printf("AdminIT: %d admin endpoints x 4 wrong credentials: each 401%n", allEndpoints().size());
     }
 
     @Test
@@ -117,6 +119,7 @@ class AdminIT {
             }
         }
         assertTrue(changes >= 6, "too few change endpoints in the OpenAPI document: " + endpoints);
+        System.out.printf("AdminIT: %d changes as a viewer: each 403, nothing changed%n", changes);
         assertEquals(before, stableView());
         for (JsonNode entry : lb.admin().json("/api/v1/audit?limit=1000")) {
             assertFalse(entry.get("actor").asText().equals(LbProcess.VIEWER), "a viewer's change was audited: " + entry);

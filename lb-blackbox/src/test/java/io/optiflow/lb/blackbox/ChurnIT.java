@@ -31,18 +31,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Backend churn leaks nothing: 10,000 backends join a service and leave it again, 1,000 at a time, each one
- * health-checked, metered, given strategy state (latency-weighted with a per-backend rate limit) and sent traffic
- * while it is there; every id is new, as with discovery in a cluster that keeps rescheduling. Nine rounds come and go
- * through file discovery (the pool-update path every discovery source uses), one through the admin API (the
- * control plane's persisted path). Afterwards the load balancer exports as many series as before and holds no more
- * live heap than before, beyond its bounded audit memory. The dashboard's history is set to 4 s and let run out
+ * Backend churn leaks nothing: 10,000 backends join a service and leave it again, each one health-checked, metered,
+ * given strategy state (latency-weighted with a per-backend rate limit) and sent traffic while it is there; every id
+ * is new, as with discovery in a cluster that keeps rescheduling. Three rounds of 3,000 come and go through file
+ * discovery (the pool-update path every discovery source uses), one of 1,000 through the admin API (the control
+ * plane's persisted path). Afterwards the load balancer exports as many series as before and holds no more live heap
+ * than before, beyond its bounded audit memory. The dashboard's history is set to its minimum, 2 s, and let run out
  * before each measurement: it keeps what it sampled (also of backends since gone) for that long, by design.
  */
 class ChurnIT {
 
-    private static final int ROUNDS = 10;
-    private static final int PER_ROUND = 1_000;
+    /** Rounds through discovery, and backends in each; one more round of {@link #ADMIN_ROUND} goes through the API. */
+    private static final int DISCOVERY_ROUNDS = 3;
+    private static final int PER_ROUND = 3_000;
+    private static final int ADMIN_ROUND = 1_000;
+    private static final int CHURNED = DISCOVERY_ROUNDS * PER_ROUND + ADMIN_ROUND;
+    /** A scrape with thousands of backends costs both sides: conditions on it are polled this often. */
+    private static final long SCRAPE_POLL_MILLIS = 250;
     private static final int WRITERS = 4;
     private static final String SERVICE = "churn";
     /**
@@ -54,6 +59,8 @@ class ChurnIT {
 
     private Path root;
     private IdBackend backend;
+    /** Backends handed out so far: every round gets ids never seen before. */
+    private int issued;
 
     @BeforeEach
     void setUp() {
@@ -86,10 +93,11 @@ class ChurnIT {
                 // per-backend strategy state too: EWMA and a token bucket per backend
                 .property(key + ".strategy", "latency-weighted")
                 .property(key + ".strategy-config.rate-limit", "1000")
-                .property(key + ".health.interval", "250ms")
+                // every backend checked once or twice while it is there, not a check storm
+                .property(key + ".health.interval", "1s")
                 .property(key + ".health.timeout", "2s")
                 .property(key + ".retry.attempts", "0")
-                .property("lb.dashboard.history", "4s").start();
+                .property("lb.dashboard.history", "2s").start();
              AutoCloseable cleanData = () -> TempDirs.delete(data)) {
             AdminApi admin = lb.admin();
             ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
@@ -99,10 +107,12 @@ class ChurnIT {
                 churnThroughDiscovery(lb, admin, discovered, 1);
                 HeapHistogram before = settledHeap(lb);
                 PrometheusText scrapeBefore = PrometheusText.scrape(admin);
-                churnThroughAdminApi(lb, admin, pool, 2, PER_ROUND);
-                for (int round = 3; round < ROUNDS + 2; round++) {
+                long start = System.nanoTime();
+                churnThroughAdminApi(lb, admin, pool, 2, ADMIN_ROUND);
+                for (int round = 3; round < DISCOVERY_ROUNDS + 3; round++) {
                     churnThroughDiscovery(lb, admin, discovered, round);
                 }
+                long churnMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 HeapHistogram after = settledHeap(lb);
                 PrometheusText scrapeAfter = PrometheusText.scrape(admin);
                 // The load balancer's own series; the JVM's may grow by themselves (a GC cause seen first, ...).
@@ -110,14 +120,14 @@ class ChurnIT {
                 int seriesAfter = scrapeAfter.count("lb_");
 
                 long growth = after.totalBytes() - before.totalBytes();
-                System.out.printf("ChurnIT: %,d backends added and removed; lb_* series %d -> %d (all: %d -> %d, new:"
-                        + " %s); live heap %,d -> %,d bytes (%+,d); most grown:%n%s%n", ROUNDS * PER_ROUND,
+                System.out.printf("ChurnIT: %,d backends added and removed in %,d ms; lb_* series %d -> %d (all: %d ->"
+                        + " %d, new: %s); live heap %,d -> %,d bytes (%+,d); most grown:%n%s%n", CHURNED, churnMillis,
                         seriesBefore, seriesAfter, scrapeBefore.size(), scrapeAfter.size(),
                         scrapeBefore.missingFrom(scrapeAfter), before.totalBytes(), after.totalBytes(), growth,
                         after.growthSince(before, 10));
                 assertEquals(seriesBefore, seriesAfter, "lb_* series after churn; new ones: "
                         + scrapeBefore.missingFrom(scrapeAfter));
-                assertTrue(growth < HEAP_ALLOWANCE, "live heap grew by " + growth + " bytes over " + ROUNDS * PER_ROUND
+                assertTrue(growth < HEAP_ALLOWANCE, "live heap grew by " + growth + " bytes over " + CHURNED
                         + " backends added and removed; most grown:\n" + after.growthSince(before, 15));
             } finally {
                 pool.shutdownNow();
@@ -125,17 +135,17 @@ class ChurnIT {
         }
     }
 
-    /** The live heap once the dashboard's 4 s of history have run out. */
+    /** The live heap once the dashboard's 2 s of history have run out. */
     private static HeapHistogram settledHeap(LbProcess lb) throws InterruptedException {
-        Thread.sleep(5_000);
+        Thread.sleep(3_000);
         return HeapHistogram.of(lb.pid());
     }
 
-    /** {@code count} backends never seen before, for round {@code round}: 127.a.b.c with the backend's port. */
-    private List<String> ids(int round, int count) {
+    /** {@code count} backends never seen before: 127.a.b.c with the backend's port. */
+    private List<String> ids(int count) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            int n = round * PER_ROUND + i; // 127.1.0.1 ...
+            int n = issued++; // 127.1.0.1 ...
             ids.add("127." + (1 + n / 62_500) + "." + (n / 250 % 250) + "." + (1 + n % 250) + ":" + backend.port());
         }
         return ids;
@@ -143,7 +153,7 @@ class ChurnIT {
 
     private void churnThroughAdminApi(LbProcess lb, AdminApi admin, ExecutorService pool, int round, int count)
             throws Exception {
-        List<String> ids = ids(round, count);
+        List<String> ids = ids(count);
         String base = "/api/v1/services/" + SERVICE + "/backends";
         inParallel(pool, ids, id -> admin.ok("POST", base, "{\"url\": \"http://" + id + "\"}", 201));
         whileThere(lb, admin, round, count);
@@ -153,7 +163,7 @@ class ChurnIT {
 
     private void churnThroughDiscovery(LbProcess lb, AdminApi admin, Path file, int round) throws Exception {
         StringBuilder json = new StringBuilder("[");
-        for (String id : ids(round, PER_ROUND)) {
+        for (String id : ids(PER_ROUND)) {
             json.append(json.length() == 1 ? "" : ",").append("{\"url\": \"http://").append(id).append("\"}");
         }
         write(file, json.append(']').toString());
@@ -165,7 +175,7 @@ class ChurnIT {
     /** Waits until every added backend is metered and health-checked, then sends traffic through them. */
     private void whileThere(LbProcess lb, AdminApi admin, int round, int count) throws Exception {
         long checksBefore = backend.requests();
-        Await.until("round " + round + ": every added backend metered", 30, () ->
+        Await.until("round " + round + ": every added backend metered", 30, SCRAPE_POLL_MILLIS, () ->
                 PrometheusText.scrape(admin).count("lb_backend_up", "service=\"" + SERVICE + "\"") == count + 1);
         Await.until("round " + round + ": every added backend health-checked", 30,
                 () -> backend.requests() - checksBefore >= count);
@@ -173,7 +183,7 @@ class ChurnIT {
     }
 
     private static void awaitGone(AdminApi admin, int round) {
-        Await.until("round " + round + ": meters of removed backends released", 30, () ->
+        Await.until("round " + round + ": meters of removed backends released", 30, SCRAPE_POLL_MILLIS, () ->
                 PrometheusText.scrape(admin).count("lb_backend_up", "service=\"" + SERVICE + "\"") == 1);
     }
 

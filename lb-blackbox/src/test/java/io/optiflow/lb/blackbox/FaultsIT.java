@@ -58,6 +58,9 @@ class FaultsIT {
                 .property("lb.services.flaky.match.path-prefix", "/flaky")
                 .property("lb.services.flaky.health.enabled", "false")
                 .property("lb.services.flaky.passive.consecutive-failures", "0")
+                // every GET to the bad backend is retried: half the requests (a retry budget of 20 % is there to
+                // keep a struggling service from a retry storm, and would pass the 503s on after its floor of 10)
+                .property("lb.services.flaky.retry.budget-percent", "100")
                 .property("lb.services.hang.backends", hang.url())
                 .property("lb.services.hang.match.path-prefix", "/hang")
                 .property("lb.services.hang.health.enabled", "false")

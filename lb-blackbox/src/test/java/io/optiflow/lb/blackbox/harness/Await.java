@@ -11,13 +11,18 @@ public final class Await {
 
     /** Waits until {@code condition} holds, at most {@code seconds}; fails the test naming {@code what}. */
     public static void until(String what, long seconds, BooleanSupplier condition) {
+        until(what, seconds, 10, condition);
+    }
+
+    /** As {@link #until(String, long, BooleanSupplier)}, polling every {@code pollMillis} (for costly checks). */
+    public static void until(String what, long seconds, long pollMillis, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + seconds + " s: " + what);
             }
             try {
-                Thread.sleep(10);
+                Thread.sleep(pollMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for: " + what, e);

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>anything else: 200 with its id, after reading and counting the request body.</li>
  * </ul>
  * {@link #misbehave} makes it answer every request with one status, or reset every connection, whatever the path.
- * WebSocket upgrades are accepted and echo every message. Every request is counted; requests cut by the proxy
+ * WebSocket upgrades are accepted and echo every message as it came (text as text, binary as binary). Every request is counted; requests cut by the proxy
  * (the connection closed before the answer) are counted as {@link #cancelled}.
  */
 public final class ScriptedBackend implements AutoCloseable {
@@ -78,7 +78,8 @@ public final class ScriptedBackend implements AutoCloseable {
         vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0)
                         .setHandle100ContinueAutomatically(true).setMaxWebSocketMessageSize(1 << 20))
                 .requestHandler(r -> self[0].handle(r))
-                .webSocketHandler(ws -> ws.handler(ws::write))
+                .webSocketHandler(ws -> ws.textMessageHandler(ws::writeTextMessage)
+                        .binaryMessageHandler(ws::writeBinaryMessage))
                 .listen().onComplete(ar -> {
                     if (ar.succeeded()) {
                         started.complete(ar.result());

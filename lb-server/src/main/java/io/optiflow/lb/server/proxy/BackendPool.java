@@ -19,6 +19,8 @@ final class BackendPool {
     private final int port;
     private final int max;
     private final boolean tls;
+    /** The Host a request gets when its client sent none (HTTP/1.0, HTTP/2 without :authority). */
+    final String authority;
     private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
     private int open;
@@ -29,6 +31,7 @@ final class BackendPool {
         this.port = port;
         this.max = max;
         this.tls = tls;
+        this.authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     /** Gives {@code x} a connection now ({@link Exchange#onConnected}), once connected, or when one comes free. */

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -24,6 +25,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -62,6 +68,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     boolean http10;
     private boolean closeAfterResponse;
     private boolean reading = true;
+    /** HTTP/2: this stream's request head came (a stream carries one request). */
+    private boolean headSeen;
 
     ClientConnection(LoopContext loop, DataPlane plane, boolean http2) {
         this.loop = loop;
@@ -132,6 +140,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             onTunnelRead(msg);
             return;
         }
+        if (http2 && msg instanceof HttpRequest && headSeen) {
+            // HEADERS again on a stream whose request ended (RFC 9113 5.1: half-closed (remote)); the codec passes it
+            ReferenceCountUtil.release(msg);
+            resetStream(Http2Error.STREAM_CLOSED);
+            return;
+        }
         if (http2 && msg instanceof HttpContent c) {
             timer.onBytes(c.content().readableBytes()); // HTTP/1.1 bytes are counted before the decoder
         }
@@ -173,6 +187,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 onRequestHead(req);
             } else {
                 ReferenceCountUtil.release(msg);
+                if (http2 && !headSeen) {
+                    // HEADERS without :method (the codec reads them as trailers): RFC 9113 8.3.1, malformed
+                    resetStream(Http2Error.PROTOCOL_ERROR);
+                }
             }
             return;
         }
@@ -192,6 +210,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequestHead(HttpRequest req) {
+        headSeen = true;
         if (req.decoderResult().isFailure()) {
             ReferenceCountUtil.release(req);
             Throwable cause = req.decoderResult().cause();
@@ -204,6 +223,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             } else {
                 reject(400, "Bad Request: " + cause.getMessage());
             }
+            return;
+        }
+        if (http2 && !req.headers().contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text())) {
+            ReferenceCountUtil.release(req);
+            resetStream(Http2Error.PROTOCOL_ERROR); // RFC 9113 8.3.1: a request without :scheme is malformed
             return;
         }
         int status = checks.check(req, http2);
@@ -299,7 +323,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (http2 && !closing && ch != null) {
+            // A stream error (a frame in the wrong state, a content-length the DATA does not match, a request the
+            // codec cannot convert): the client must get RST_STREAM with its code. A plain close would say nothing
+            // for a stream whose request had ended (the stream channel only cancels streams still open).
+            Http2Exception e = Http2CodecUtil.getEmbeddedHttp2Exception(cause);
+            resetStream(e != null ? e.error() : cause instanceof DecoderException ? Http2Error.PROTOCOL_ERROR
+                    : Http2Error.INTERNAL_ERROR);
+            return;
+        }
         ctx.close(); // resets and the like: channelInactive ends what is open
+    }
+
+    /** HTTP/2: ends this stream with RST_STREAM and {@code code}, then closes its channel. */
+    private void resetStream(Http2Error code) {
+        closing = true;
+        releaseQueued();
+        ch.writeAndFlush(new DefaultHttp2ResetFrame(code)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void releaseQueued() {

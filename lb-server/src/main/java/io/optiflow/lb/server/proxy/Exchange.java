@@ -43,6 +43,8 @@ final class Exchange implements RequestContext {
     private final boolean hasBody;
     private final boolean expectContinue;
     private final boolean upgrade;
+    /** No Host from the client: each backend gets its own authority (a request goes on as HTTP/1.1). */
+    private final boolean hostless;
     private final Backend[] tried;
     private int triedCount;
 
@@ -83,6 +85,7 @@ final class Exchange implements RequestContext {
         this.hasBody = hasBody;
         this.expectContinue = expectContinue;
         this.upgrade = upgrade;
+        this.hostless = !head.headers().contains(HttpHeaderNames.HOST);
         this.tried = new Backend[route.settings.retryAttempts() + 1];
     }
 
@@ -254,6 +257,9 @@ final class Exchange implements RequestContext {
         conn = c;
         loop.watch(c);
         Channel ch = c.channel;
+        if (hostless) {
+            head.headers().set(HttpHeaderNames.HOST, c.pool.authority);
+        }
         ch.write(head, ch.voidPromise());
         if (!hasBody) {
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());

@@ -71,6 +71,20 @@ final class RequestChecks {
         xForwardedProto = null;
         xForwardedHost = null;
         forwarded = null;
+        if (!http2 && req.protocolVersion() != HttpVersion.HTTP_1_1 && req.protocolVersion() != HttpVersion.HTTP_1_0) {
+            // The codec accepts any NAME/x.y (also "hTTP/1.1", "HTTP/0.1", "HTTP/2.0") and the request would go on
+            // as HTTP/1.1, without the checks HTTP/1.1 needs (Host).
+            return fail(400, "Bad Request: the version must be HTTP/1.1 or HTTP/1.0.");
+        }
+        if (!isToken(req.method().name())) {
+            return fail(400, "Bad Request: the method must be a token (letters, digits and !#$%&'*+-.^_`|~).");
+        }
+        if (!visibleAscii(req.uri())) {
+            // The codec passes bytes above 0x7f and control characters in the target; a backend reads them its own
+            // way (or, over HTTP/2, a CR LF in :path would split the request line written to the backend).
+            return fail(400, "Bad Request: the request target may hold visible ASCII characters only"
+                    + " (percent-encode the others).");
+        }
         HttpHeaders headers = req.headers();
         int count = 0;
         int hosts = 0;
@@ -189,6 +203,36 @@ final class RequestChecks {
             hasBody = false; // the stream ended with its headers
         }
         return 0;
+    }
+
+    private static boolean visibleAscii(String s) {
+        int n = s.length();
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 9110 token: one or more tchar. */
+    private static boolean isToken(String s) {
+        int n = s.length();
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alnum && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void flag(CharSequence name, String expected, int bit) {
