@@ -220,6 +220,39 @@ class SlowClientsIT {
     }
 
     @Test
+    void http2StreamBody_thatStops_is408AndTheStreamReset_theConnectionServesNextStreams() throws Exception {
+        int cancelledBefore = backend.cancelled();
+        try (H2Frames h2 = H2Frames.connect(lb.proxyPort())) {
+            h2.settingsAck();
+            h2.frame(H2Frames.HEADERS, 0x4, 1, POST_ROOT).frame(H2Frames.DATA, 0, 1, new byte[10]).flush();
+            h2.timeout((int) (LIMIT_MILLIS * 2 + SLACK_MILLIS));
+            H2Frames.Frame answer = next(h2, H2Frames.DATA, 1);
+            assertNotNull(answer, "no answer on the stalled stream");
+            String body = new String(answer.payload(), StandardCharsets.UTF_8);
+            assertTrue(body.startsWith("Request Timeout: no byte of the request body"), body);
+            assertNotNull(next(h2, H2Frames.RST_STREAM, 1), "the stalled stream was left half-open");
+            h2.get(3, "/after-stall").flush();
+            assertNotNull(next(h2, H2Frames.HEADERS, 3), "the connection no longer serves streams");
+        }
+        Await.until("the backend saw its request cancelled", 10, () -> backend.cancelled() > cancelledBefore);
+    }
+
+    @Test
+    void http2Client_openingMoreStreamsThanAllowed_getsTheExtraOneRefused() throws Exception {
+        try (H2Frames h2 = H2Frames.connect(lb.proxyPort())) {
+            h2.settingsAck();
+            int last = 1 + 2 * 100; // the 101st stream; 100 are allowed at once
+            for (int stream = 1; stream <= last; stream += 2) {
+                h2.get(stream, "/sleep/5000");
+            }
+            h2.flush();
+            H2Frames.Frame refused = next(h2, H2Frames.RST_STREAM, last);
+            assertNotNull(refused, "the 101st stream was not reset");
+            assertEquals(REFUSED_STREAM, refused.errorCode());
+        } // closing cancels the 100 sleeping ones
+    }
+
+    @Test
     void http2Client_resettingStreamsAsFastAsItOpensThem_isDisconnected() throws Exception {
         long before = backend.requests();
         try (H2Frames h2 = H2Frames.connect(lb.proxyPort())) {
@@ -251,6 +284,22 @@ class SlowClientsIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static final int REFUSED_STREAM = 0x7;
+
+    /** HPACK: :method POST, :scheme http, :path / (static table), :authority localhost (literal). */
+    private static final byte[] POST_ROOT = {(byte) 0x83, (byte) 0x86, (byte) 0x84, 0x01, 9, 'l', 'o', 'c', 'a', 'l',
+        'h', 'o', 's', 't'};
+
+    /** Reads frames until one of {@code type} on {@code stream}; null when the connection ended first. */
+    private static H2Frames.Frame next(H2Frames h2, int type, int stream) throws IOException {
+        for (;;) {
+            H2Frames.Frame f = h2.readUntil(type);
+            if (f == null || f.stream() == stream) {
+                return f;
+            }
+        }
+    }
 
     private Socket open(String start) throws IOException {
         Socket s = new Socket();

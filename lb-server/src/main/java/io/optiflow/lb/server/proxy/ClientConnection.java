@@ -518,12 +518,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    /** The request body stalled or crawled (slow POST): 408 if the answer has not begun, else cut; then closed. */
+    /**
+     * The request body stalled or crawled (slow POST): 408 if the answer has not begun, else cut; then closed (an
+     * HTTP/2 stream is reset after its 408: otherwise it would stay half-open, and its connection busy, for good).
+     */
     void bodyTimedOut(String message) {
         Exchange x = current;
         if (x != null) {
             closeAfterResponse = true;
             x.onClientTimedOut(message);
+            if (http2) {
+                abort(); // the 408 goes out first, then RST_STREAM
+                return;
+            }
         } else {
             abort(); // the answer went out before the body ended; the rest of it never came
         }
