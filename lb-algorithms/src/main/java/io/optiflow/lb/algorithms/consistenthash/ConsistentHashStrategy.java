@@ -1,6 +1,6 @@
 package io.optiflow.lb.algorithms.consistenthash;
 
-import io.optiflow.lb.algorithms.support.BackendIndex;
+import io.optiflow.lb.algorithms.support.BackendMap;
 import io.optiflow.lb.algorithms.support.PaddedCounter;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
@@ -32,12 +32,12 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
     /** Writer-owned. */
     private final Map<String, AtomicInteger> inFlightById = new HashMap<>();
     /**
-     * An immutable copy of {@link #inFlightById} for the request threads (a {@code HashMap} never modified after
-     * its volatile publication may be read concurrently; {@code get} allocates nothing).
+     * The counters for the request threads: the current snapshot's by backend identity, and an immutable copy of
+     * {@link #inFlightById} by id (a {@code HashMap} never modified after its volatile publication may be read
+     * concurrently; {@code get} allocates nothing).
      */
-    private volatile Map<String, AtomicInteger> published = Map.of();
-    /** The current snapshot's counters by the identity of its backends (the feedback's usual case). */
-    private volatile Current current = new Current(BackendIndex.of(BackendSet.of(List.of())), new AtomicInteger[0]);
+    private volatile BackendMap<AtomicInteger> published =
+            BackendMap.of(BackendSet.of(List.of()), new AtomicInteger[0], Map.of());
     private BackendSet last;
     /** The ring of {@code last}, or null; the next ring is derived from it. */
     private HashRing lastRing;
@@ -69,8 +69,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
                 it.remove();
             }
         }
-        published = new HashMap<>(inFlightById);
-        current = new Current(BackendIndex.of(healthy), inFlight);
+        published = BackendMap.of(healthy, inFlight, new HashMap<>(inFlightById));
         resyncTotal();
         if (healthy.isEmpty()) {
             lastRing = null;
@@ -104,19 +103,9 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
         return this;
     }
 
-    private record Current(BackendIndex index, AtomicInteger[] counters) {
-    }
-
-    /** The counter of {@code backend}: by identity in the current snapshot, else by id; null when unknown. */
-    private AtomicInteger counter(Backend backend) {
-        Current cur = current;
-        int i = cur.index.indexOf(backend);
-        return i >= 0 ? cur.counters[i] : published.get(backend.id());
-    }
-
     @Override
     public void onStart(Backend backend) {
-        AtomicInteger n = counter(backend);
+        AtomicInteger n = published.get(backend);
         if (n != null) { // unknown backend: ignored, as the SPI asks
             n.incrementAndGet();
             totalInFlight.increment();
@@ -127,7 +116,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
     public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
         // Every outcome, IGNORED included, releases the slot: IGNORED is how the core hands back the in-flight
         // requests it seeded this strategy with on a switch.
-        AtomicInteger n = counter(backend);
+        AtomicInteger n = published.get(backend);
         if (n == null) {
             return;
         }
@@ -143,7 +132,7 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
 
     /** In-flight requests this strategy counts for the backend id; for tests. */
     int inFlight(String id) {
-        AtomicInteger n = published.get(id);
+        AtomicInteger n = published.byId(id);
         return n == null ? 0 : n.get();
     }
 

@@ -6,12 +6,13 @@ import java.lang.invoke.VarHandle;
 
 /**
  * What the strategy knows about one backend, kept across snapshots: latency estimates, requests in flight and the
- * token bucket. Lock-free and allocation-free: the mutable state is fields of this one object (one or two cache
- * lines, instead of an atomic object per value), updated through {@link VarHandle}s; doubles are stored as raw
- * bits. The in-flight count and the token bucket are exact (atomic read-modify-writes); the latency estimates are
- * statistics and are updated with plain stores: two samples of one backend folded in at the same instant on two
- * threads may lose one of them, which moves an average by one sample's weight, while a compare-and-set loop per
- * estimate cost more than the rest of the feedback together.
+ * token bucket. Lock-free and allocation-free: the mutable state is fields of this one object (72 bytes, of which
+ * what a pick reads, in flight to busy-since, spans 44: one or two cache lines; an atomic object per value would be
+ * one line each), updated through {@link VarHandle}s; doubles are stored as raw bits. The constants come from the
+ * strategy's {@link Tuning}, passed in. The in-flight count and the token bucket are exact (atomic
+ * read-modify-writes); the latency estimates are statistics and are updated with plain stores: two samples of one
+ * backend folded in at the same instant on two threads may lose one of them, which moves an average by one sample's
+ * weight, while a compare-and-set loop per estimate cost more than the rest of the feedback together.
  */
 final class BackendState {
 
@@ -44,16 +45,6 @@ final class BackendState {
     }
 
     private final String id;
-    private final double defaultRtt;
-    private final double decayNanos;
-    /** 1 / decay, so that a decay weight costs a multiplication, not a division. */
-    private final double perDecayNanos;
-    /** Nanoseconds between two tokens (GCRA emission interval); 0 when there is no rate limit. */
-    private final long interval;
-    /** How far ahead of now the theoretical arrival time may run: burst * interval. */
-    private final long burstWindow;
-    /** The most a request still waiting counts for: longer-lived requests (streams, long polls) are not failures. */
-    private final long pendingCap;
 
     // Mutable state, only through the VarHandles above (published with this object through volatile fields).
     /** The stored estimate in nanoseconds, as double bits; NO_SAMPLE before the first sample. */
@@ -66,6 +57,7 @@ final class BackendState {
     private long meanBits = NO_SAMPLE;
     /** When the last sample was folded in; each sample claims the time since the previous one. */
     private long stamp;
+    /** Requests started and not completed (the int sits in the gap after the object header). */
     private int inFlight;
     /** When in-flight last went from 0 to 1. */
     private long busySince;
@@ -84,14 +76,8 @@ final class BackendState {
      */
     private long tat;
 
-    BackendState(String id, LatencyWeightedConfig config, long now) {
+    BackendState(String id, long now) {
         this.id = id;
-        this.defaultRtt = config.defaultRttNanos();
-        this.decayNanos = config.decayNanos();
-        this.perDecayNanos = 1.0 / config.decayNanos();
-        this.interval = config.rateLimit() > 0 ? Math.max(1L, Math.round(1e9 / config.rateLimit())) : 0L;
-        this.burstWindow = interval * config.burst();
-        this.pendingCap = Math.max(config.failurePenaltyNanos(), config.defaultRttNanos());
         this.stamp = now;
         this.busySince = now;
         this.tat = now;
@@ -106,7 +92,8 @@ final class BackendState {
     }
 
     /**
-     * Load cost: estimate times (in flight + 1), per unit of weight.
+     * Load cost: estimate times (in flight + 1). The picker compares it per unit of weight, cross-multiplied (two
+     * multiplications where a division per cost took longer than the rest of the comparison).
      *
      * <p>While the backend is idle its estimate relaxes toward the default by the time since its last sample, so
      * a backend that was slow once is tried again. While requests are in flight it does not: no answer yet from a
@@ -115,7 +102,7 @@ final class BackendState {
      * {@code decay}, costs 0: it wins its next draw and is measured afresh; without that probe a backend whose
      * default-rtt is above what the others answer in would never be tried at low load.
      */
-    double cost(long now, int weight) {
+    double cost(long now, Tuning t) {
         int f = (int) IN_FLIGHT.getAcquire(this);
         double e = Double.longBitsToDouble((long) EWMA_BITS.getAcquire(this));
         long s = (long) STAMP.getAcquire(this);
@@ -123,18 +110,18 @@ final class BackendState {
             // Busy with no answer since max(last sample, busy since): the oldest request still waiting has taken
             // at least that long, so the estimate is at least that (up to pendingCap). A backend that stops
             // answering is avoided before its first slow answer arrives.
-            long waiting = Math.min(pendingCap, now - Math.max(s, (long) BUSY_SINCE.getAcquire(this)));
-            double est = e != e ? defaultRtt : e;
-            return (waiting > est ? waiting : est) * (f + 1) / weight;
+            long waiting = Math.min(t.pendingCap, now - Math.max(s, (long) BUSY_SINCE.getAcquire(this)));
+            double est = e != e ? t.defaultRtt : e;
+            return (waiting > est ? waiting : est) * (f + 1);
         }
         if (e != e) { // NaN: never sampled
             return 0.0;
         }
         long age = now - s;
-        if (age >= decayNanos) {
+        if (age >= t.decayNanos) {
             return 0.0;
         }
-        return age <= 0 ? e / weight : (defaultRtt + (e - defaultRtt) * Decay.expNeg(age * perDecayNanos)) / weight;
+        return age <= 0 ? e : t.defaultRtt + (e - t.defaultRtt) * Decay.expNeg(age * t.perDecayNanos);
     }
 
     /** The typical latency in nanoseconds; NaN before the first sample. */
@@ -190,12 +177,12 @@ final class BackendState {
      * since the previous sample. The typical latency: every sample decays in by that time. Plain stores (see the
      * class comment).
      */
-    void sample(double rtt, long now) {
+    void sample(double rtt, long now, Tuning t) {
         long prev = (long) STAMP.getOpaque(this);
         double w = 1.0;
         if (now > prev) {
             STAMP.setOpaque(this, now);
-            w = Decay.expNeg((now - prev) * perDecayNanos);
+            w = Decay.expNeg((now - prev) * t.perDecayNanos);
         }
         double e = Double.longBitsToDouble((long) EWMA_BITS.getOpaque(this));
         double next = e != e || rtt > e ? rtt : e * w + rtt * (1.0 - w);
@@ -205,14 +192,15 @@ final class BackendState {
     }
 
     /** Takes a token if the backend is under its rate; always true without a limit. */
-    boolean tryAcquire(long now) {
+    boolean tryAcquire(long now, Tuning tuning) {
+        long interval = tuning.interval;
         if (interval == 0L) {
             return true;
         }
         while (true) {
             long t = (long) TAT.getVolatile(this);
             long next = (t - now > 0 ? t : now) + interval;
-            if (next - now > burstWindow) {
+            if (next - now > tuning.burstWindow) {
                 return false;
             }
             if (TAT.compareAndSet(this, t, next)) {

@@ -44,6 +44,7 @@ final class LatencyWeightedPicker implements Picker {
     private final int[] weights;
     private final Ticker ticker;
     private final RandomSource random;
+    private final Tuning tuning;
     private final double exploration;
     private final double slowRatio;
     private final double slowMargin;
@@ -59,7 +60,7 @@ final class LatencyWeightedPicker implements Picker {
     private volatile long notSlowView;
 
     LatencyWeightedPicker(Backend[] backends, BackendState[] states, Ticker ticker, RandomSource random,
-                          LatencyWeightedConfig config, long now) {
+                          LatencyWeightedConfig config, Tuning tuning, long now) {
         this.backends = backends;
         this.states = states;
         this.weights = new int[backends.length];
@@ -68,6 +69,7 @@ final class LatencyWeightedPicker implements Picker {
         }
         this.ticker = ticker;
         this.random = random;
+        this.tuning = tuning;
         this.exploration = config.exploration();
         this.slowRatio = config.slowRatio();
         this.slowMargin = config.slowMarginNanos();
@@ -114,10 +116,11 @@ final class LatencyWeightedPicker implements Picker {
                 j = notSlow(j);
             }
         }
-        // A tie goes to the first draw, which is itself uniform, so ties favour no backend.
+        // A tie goes to the first draw, which is itself uniform, so ties favour no backend. Cost per unit of
+        // weight, cross-multiplied: cost(j) / w(j) < cost(i) / w(i).
         int best = i;
         int other = j;
-        if (states[j].cost(now, weights[j]) < states[i].cost(now, weights[i])) {
+        if (states[j].cost(now, tuning) * weights[i] < states[i].cost(now, tuning) * weights[j]) {
             best = j;
             other = i;
         }
@@ -140,7 +143,7 @@ final class LatencyWeightedPicker implements Picker {
     /** Takes a token of backend {@code k} if it has one, and dates its coming start by this pick. */
     private boolean take(int k, long now) {
         BackendState s = states[k];
-        if (!s.tryAcquire(now)) {
+        if (!s.tryAcquire(now, tuning)) {
             return false;
         }
         s.picked(now);

@@ -1,6 +1,6 @@
 package io.optiflow.lb.algorithms.latencyweighted;
 
-import io.optiflow.lb.algorithms.support.BackendIndex;
+import io.optiflow.lb.algorithms.support.BackendMap;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
@@ -20,23 +20,24 @@ import java.util.Map;
 final class LatencyWeightedStrategy implements Strategy {
 
     private final LatencyWeightedConfig config;
+    private final Tuning tuning;
     private final Ticker ticker;
     private final RandomSource random;
     private final Feedback feedback = new Feedback();
 
     /**
-     * States the feedback may meet: the current backends, plus removed ones that still have requests in flight
-     * (so their completions still release a slot). Replaced, never mutated, by the writer.
+     * States the feedback may meet: the current backends (by identity, the usual case, or by id), plus removed ones
+     * that still have requests in flight (so their completions still release a slot). Replaced, never mutated, by
+     * the writer.
      */
-    private volatile Map<String, BackendState> states = Map.of();
-    /** The current snapshot's states by the identity of its backends (the feedback's usual case). */
-    private volatile Current current = new Current(BackendIndex.of(BackendSet.of(List.of())),
-            new BackendState[0]);
+    private volatile BackendMap<BackendState> states =
+            BackendMap.of(BackendSet.of(List.of()), new BackendState[0], Map.of());
     private BackendSet lastSet;
     private Picker lastPicker;
 
     LatencyWeightedStrategy(LatencyWeightedConfig config, Ticker ticker, RandomSource random) {
         this.config = config;
+        this.tuning = new Tuning(config);
         this.ticker = ticker;
         this.random = random;
     }
@@ -46,7 +47,7 @@ final class LatencyWeightedStrategy implements Strategy {
         if (lastPicker != null && healthy.equals(lastSet)) {
             return lastPicker; // nothing changed: keep the picker
         }
-        Map<String, BackendState> previous = states;
+        Map<String, BackendState> previous = states.values();
         Map<String, BackendState> next = new HashMap<>();
         int n = healthy.size();
         Backend[] backends = new Backend[n];
@@ -56,7 +57,7 @@ final class LatencyWeightedStrategy implements Strategy {
             Backend b = healthy.get(i);
             BackendState s = previous.get(b.id());
             if (s == null) {
-                s = new BackendState(b.id(), config, now);
+                s = new BackendState(b.id(), now);
             }
             backends[i] = b;
             byIndex[i] = s;
@@ -69,11 +70,10 @@ final class LatencyWeightedStrategy implements Strategy {
                 next.put(s.id(), s);
             }
         }
-        states = next;
-        current = new Current(BackendIndex.of(healthy), byIndex);
+        states = BackendMap.of(healthy, byIndex, next);
         lastSet = healthy;
         lastPicker = n == 0 ? Picker.NO_BACKEND
-                : new LatencyWeightedPicker(backends, byIndex, ticker, random, config, now);
+                : new LatencyWeightedPicker(backends, byIndex, ticker, random, config, tuning, now);
         return lastPicker;
     }
 
@@ -82,21 +82,11 @@ final class LatencyWeightedStrategy implements Strategy {
         return feedback;
     }
 
-    private record Current(BackendIndex index, BackendState[] states) {
-    }
-
-    /** The state of {@code backend}: by identity in the current snapshot, else by id; null when unknown. */
-    private BackendState state(Backend backend) {
-        Current cur = current;
-        int i = cur.index.indexOf(backend);
-        return i >= 0 ? cur.states[i] : states.get(backend.id());
-    }
-
     private final class Feedback implements LoadFeedback {
 
         @Override
         public void onStart(Backend backend) {
-            BackendState s = state(backend);
+            BackendState s = states.get(backend);
             if (s != null) {
                 s.onStart(ticker); // reads the clock only when no pick of this backend is waiting to start
             }
@@ -109,7 +99,7 @@ final class LatencyWeightedStrategy implements Strategy {
 
         @Override
         public void onComplete(Backend backend, long latencyNanos, Outcome outcome, long nowNanos) {
-            BackendState s = state(backend);
+            BackendState s = states.get(backend);
             if (s == null) {
                 return; // a backend we no longer know
             }
@@ -121,7 +111,7 @@ final class LatencyWeightedStrategy implements Strategy {
             if (outcome == Outcome.FAILURE) {
                 rtt = Math.max(rtt, config.failurePenaltyNanos());
             }
-            s.sample(rtt, nowNanos); // the proxy's reading: no clock read here
+            s.sample(rtt, nowNanos, tuning); // the proxy's reading: no clock read here
         }
     }
 }

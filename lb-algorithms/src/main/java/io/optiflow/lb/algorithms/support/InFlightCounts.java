@@ -28,26 +28,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backend can be lost. Both undercount briefly and heal as requests drain; neither drives a count negative.
  *
  * <p>Threading: {@link #update} by the strategy's one writer; {@link #onStart}, {@link #onComplete} and
- * {@link #inFlight} from any thread, lock-free and allocation-free (one volatile read, the backend found by
- * identity in the current snapshot ({@link BackendIndex}) or else by id ({@code HashMap.get} on a String whose
- * hash is cached), one atomic). Counters are {@link PaddedCounter}s: one cache line each.
+ * {@link #inFlight} from any thread, lock-free and allocation-free (one volatile read, the counter found by the
+ * backend's identity in the current snapshot or else by id ({@link BackendMap}), one atomic). Counters are
+ * {@link PaddedCounter}s: one cache line each.
  */
 public final class InFlightCounts implements LoadFeedback {
 
     /** Published whole, never mutated after publication. */
-    private volatile Map<String, AtomicInteger> byId = new HashMap<>();
-    /** The current snapshot's counters by the identity of its backends; published with {@link #byId}. */
-    private volatile Current current = new Current(BackendIndex.of(BackendSet.of(List.of())),
-            new AtomicInteger[0]);
-
-    private record Current(BackendIndex index, AtomicInteger[] counters) {
-    }
+    private volatile BackendMap<AtomicInteger> byBackend =
+            BackendMap.of(BackendSet.of(List.of()), new AtomicInteger[0], Map.of());
 
     /**
      * The counters of {@code snapshot}, index-aligned with it; publishes the id lookup for feedback. Writer only.
      */
     public AtomicInteger[] update(BackendSet snapshot) {
-        Map<String, AtomicInteger> old = byId;
+        Map<String, AtomicInteger> old = byBackend.values();
         Map<String, AtomicInteger> next = new HashMap<>(Math.max(16, (snapshot.size() + old.size()) * 2));
         AtomicInteger[] counters = new AtomicInteger[snapshot.size()];
         for (int i = 0; i < counters.length; i++) {
@@ -62,21 +57,13 @@ public final class InFlightCounts implements LoadFeedback {
                 next.put(e.getKey(), e.getValue());
             }
         }
-        byId = next;
-        current = new Current(BackendIndex.of(snapshot), counters);
+        byBackend = BackendMap.of(snapshot, counters, next);
         return counters;
-    }
-
-    /** The counter of {@code backend}: by identity in the current snapshot, else by id; null when unknown. */
-    private AtomicInteger counter(Backend backend) {
-        Current cur = current;
-        int i = cur.index.indexOf(backend);
-        return i >= 0 ? cur.counters[i] : byId.get(backend.id());
     }
 
     @Override
     public void onStart(Backend backend) {
-        AtomicInteger c = counter(backend);
+        AtomicInteger c = byBackend.get(backend);
         if (c != null) {
             c.incrementAndGet();
         }
@@ -84,7 +71,7 @@ public final class InFlightCounts implements LoadFeedback {
 
     @Override
     public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
-        AtomicInteger c = counter(backend);
+        AtomicInteger c = byBackend.get(backend);
         if (c == null) {
             return;
         }
@@ -98,13 +85,13 @@ public final class InFlightCounts implements LoadFeedback {
 
     /** Requests in flight on the backend with this id; 0 for an unknown one. */
     public int inFlight(String backendId) {
-        AtomicInteger c = byId.get(backendId);
+        AtomicInteger c = byBackend.byId(backendId);
         return c == null ? 0 : c.get();
     }
 
     /** Ids with a counter, current or draining; for tests and diagnostics (allocates). */
     public Set<String> trackedIds() {
-        return Set.copyOf(byId.keySet());
+        return Set.copyOf(byBackend.values().keySet());
     }
 
     /**

@@ -72,6 +72,8 @@ public class StrategyPickBenchmark {
     private RequestContext[] contexts;
     /** Per-context latency, so latency-aware strategies see backends that differ (1 to 4.9 ms). */
     private long[] latencies;
+    /** Per context, the backend a pick chose in set-up (for {@link #feedbackOnly}). */
+    private Backend[] picked;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -95,6 +97,16 @@ public class StrategyPickBenchmark {
             contexts[i] = RequestContext.of("/bench/" + i, RequestContext.hash("client-" + i));
             latencies[i] = 1_000_000L + (i % 40) * 100_000L;
         }
+        picked = new Backend[CONTEXTS];
+        for (int i = 0; i < CONTEXTS; i++) {
+            PickResult r = picker.pick(contexts[i]);
+            if (!r.isBackend()) {
+                throw new IllegalStateException(strategy + ": no backend for context " + i + ": " + r);
+            }
+            picked[i] = r.backend();
+            feedback.onStart(picked[i]);
+            feedback.onComplete(picked[i], latencies[i], Outcome.SUCCESS);
+        }
     }
 
     @TearDown(Level.Trial)
@@ -114,6 +126,22 @@ public class StrategyPickBenchmark {
         long now = System.nanoTime();
         /** The context of the current operation, with {@link #now} as its pick time: the proxy's shape. */
         final TimedContext context = new TimedContext();
+
+        /** The next context index; refreshes {@link #now} once per round of contexts. */
+        int advance() {
+            int i = next++ & (CONTEXTS - 1);
+            if (i == 0) {
+                now = System.nanoTime();
+            }
+            return i;
+        }
+
+        /** {@code request} with {@link #now} as its pick time. */
+        RequestContext timed(RequestContext request) {
+            context.request = request;
+            context.now = now;
+            return context;
+        }
     }
 
     /** A request context that carries the caller's clock reading, as the proxy's does. One per thread, reused. */
@@ -171,15 +199,28 @@ public class StrategyPickBenchmark {
         return r;
     }
 
+    /**
+     * The pick alone (a load-aware strategy then sees an idle pool throughout): with {@link #feedbackOnly}, where
+     * the time of {@link #pickAndFeedback} goes. Run alone: {@code 'StrategyPickBenchmark.(pickOnly|feedbackOnly)$'}.
+     */
+    @Benchmark
+    public PickResult pickOnly(Cursor cursor) {
+        return picker.pick(cursor.timed(contexts[cursor.advance()]));
+    }
+
+    /** {@code onStart} and the four-argument {@code onComplete} alone, on the backends picks chose in set-up. */
+    @Benchmark
+    public Backend feedbackOnly(Cursor cursor) {
+        int i = cursor.advance();
+        Backend b = picked[i];
+        feedback.onStart(b);
+        feedback.onComplete(b, latencies[i], Outcome.SUCCESS, cursor.now);
+        return b;
+    }
+
     private PickResult pickAndReport(Cursor cursor) {
-        int i = cursor.next++ & (CONTEXTS - 1);
-        if (i == 0) {
-            cursor.now = System.nanoTime();
-        }
-        TimedContext ctx = cursor.context;
-        ctx.request = contexts[i];
-        ctx.now = cursor.now;
-        PickResult r = picker.pick(ctx);
+        int i = cursor.advance();
+        PickResult r = picker.pick(cursor.timed(contexts[i]));
         if (r.isBackend()) {
             Backend b = r.backend();
             feedback.onStart(b);

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The one persistence-and-audit path every control-plane change goes through: it holds the runtime state (the
@@ -38,6 +39,8 @@ final class ChangeJournal {
 
     /** Audit entries kept in memory (the store keeps all). */
     static final int AUDIT_MEMORY = 10_000;
+    /** Tries of a change that another replica's change to other services overtook. */
+    static final int STALE_TRIES = 3;
     private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
 
     /** Held by every change from validation to commit, and by every adoption of another replica's state. */
@@ -51,6 +54,8 @@ final class ChangeJournal {
     private final StoreHealth health;
     private final CopyOnWriteArrayList<Consumer<AuditEntry>> listeners = new CopyOnWriteArrayList<>();
     private final ArrayDeque<AuditEntry> auditLog = new ArrayDeque<>(); // guarded by itself
+    /** Other replicas' changes adopted by a failed write, told to listeners when the change is over. */
+    private final List<AuditEntry> unpublished = new ArrayList<>(); // guarded by lock
     private RuntimeState state = RuntimeState.EMPTY; // guarded by lock
     private String version = StoredState.ABSENT_VERSION; // guarded by lock
     private volatile long revision; // written under lock
@@ -217,6 +222,7 @@ final class ChangeJournal {
      * @throws StaleWriteException    when another replica changed only other services first: the newer state is
      *                                applied, and the same change may be tried again on it
      * @throws IllegalStateException  when the store failed otherwise: nothing is acknowledged that is not stored
+     * @see #retrying
      */
     void commit(String service, RuntimeState next, AuditEntry entry, Runnable apply, Runnable undo) {
         if (!open) {
@@ -236,6 +242,9 @@ final class ChangeJournal {
             undoQuietly(undo);
             ServiceState mine = state.service(service);
             AuditEntry theirs = adoptLocked(e.current());
+            if (theirs != null) {
+                unpublished.add(theirs);
+            }
             if (theirs == null || !mine.equals(state.service(service))) {
                 throw conflict(service, theirs);
             }
@@ -252,6 +261,41 @@ final class ChangeJournal {
         version = written;
         revision = nextRevision;
         remember(entry);
+    }
+
+    /**
+     * Runs a change (which takes {@link #lock} and calls {@link #commit}) and runs it again when another replica's
+     * change to other services overtook it; then tells listeners of what a failed write adopted. Every change goes
+     * through here; call it without holding {@link #lock}.
+     *
+     * @throws AdminException CONFLICT when other services kept changing for {@link #STALE_TRIES} tries
+     */
+    <T> T retrying(Supplier<T> change) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return change.get();
+            } catch (StaleWriteException e) {
+                if (attempt >= STALE_TRIES) {
+                    throw new AdminException(AdminException.Kind.CONFLICT, "the shared state kept changing on other"
+                            + " replicas while this change was being made (" + attempt + " tries); nothing was changed"
+                            + " (expected: retry)");
+                }
+            } finally {
+                publishAdopted();
+            }
+        }
+    }
+
+    private void publishAdopted() {
+        List<AuditEntry> adopted;
+        synchronized (lock) {
+            if (unpublished.isEmpty()) {
+                return;
+            }
+            adopted = List.copyOf(unpublished);
+            unpublished.clear();
+        }
+        adopted.forEach(this::published);
     }
 
     private AdminException unavailable() {

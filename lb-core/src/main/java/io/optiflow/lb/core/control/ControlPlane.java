@@ -59,9 +59,6 @@ public final class ControlPlane implements AutoCloseable {
     public static final int AUDIT_MEMORY = ChangeJournal.AUDIT_MEMORY;
     private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
 
-    /** Tries of a change that another replica's change to other services overtook. */
-    private static final int STALE_TRIES = 3;
-
     private final Path dataDir;
     private final StrategyFactory strategyFactory;
     private final ServiceFactory serviceFactory;
@@ -312,22 +309,9 @@ public final class ControlPlane implements AutoCloseable {
         });
     }
 
-    /**
-     * Runs a change again when another replica's change to other services overtook it (it is then applied). Package
-     * access: {@link Registrations} retries the same way.
-     */
-    static <T> T retrying(Supplier<T> change) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return change.get();
-            } catch (ChangeJournal.StaleWriteException e) {
-                if (attempt >= STALE_TRIES) {
-                    throw new AdminException(AdminException.Kind.CONFLICT, "the shared state kept changing on other"
-                            + " replicas while this change was being made (" + attempt + " tries); nothing was changed"
-                            + " (expected: retry)");
-                }
-            }
-        }
+    /** Runs a change again when another replica's change to other services overtook it (it is then applied). */
+    private <T> T retrying(Supplier<T> change) {
+        return journal.retrying(change);
     }
 
     /**

@@ -69,7 +69,7 @@ public final class Registrations {
      *                        origin has that address)
      */
     public Outcome register(String service, String url, Integer weight, Long ttlMillis, String actor) {
-        return ControlPlane.retrying(() -> registerOnce(service, url, weight, ttlMillis, actor));
+        return journal.retrying(() -> registerOnce(service, url, weight, ttlMillis, actor));
     }
 
     private Outcome registerOnce(String service, String url, Integer weight, Long ttlMillis, String actor) {
@@ -115,7 +115,7 @@ public final class Registrations {
 
     /** Renews a registration for another TTL. @throws AdminException NOT_FOUND (service, or id: expired or never) */
     public RegistrationView renew(String service, String id, String actor) {
-        return ControlPlane.retrying(() -> renewOnce(service, id, actor));
+        return journal.retrying(() -> renewOnce(service, id, actor));
     }
 
     private RegistrationView renewOnce(String service, String id, String actor) {
@@ -205,7 +205,7 @@ public final class Registrations {
     }
 
     private AuditEntry remove(String service, String id, String actor, String action) {
-        return ControlPlane.retrying(() -> removeOnce(service, id, actor, action));
+        return journal.retrying(() -> removeOnce(service, id, actor, action));
     }
 
     private AuditEntry removeOnce(String service, String id, String actor, String action) {

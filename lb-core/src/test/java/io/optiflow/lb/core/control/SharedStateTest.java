@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
@@ -73,6 +74,13 @@ class SharedStateTest {
                 BackendSpec.parse("http://10.0.0.2:8080")), RR, Map.of(), HealthPolicy.defaults());
     }
 
+    /** The changes {@code cp}'s listeners are told of, as replica:action. */
+    private static List<String> listen(ControlPlane cp) {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        cp.addListener(e -> heard.add(e.replica() + ":" + e.action()));
+        return heard;
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         for (int i = 0; i < 500; i++) { // 10 s at most
             if (condition.getAsBoolean()) {
@@ -105,6 +113,7 @@ class SharedStateTest {
     void sameServiceChangedOnTwoReplicasAtOnce_secondGetsConflictAndHasTheFirstsState() throws Exception {
         ControlPlane a = replica("a");
         ControlPlane b = replica("b");
+        List<String> heard = listen(b);
         server.pause("b"); // b has not heard of a's change when it makes its own (no watch event, no catch-up read)
         a.switchStrategy("shop", LC, Map.of(), "alice");
         AdminException e = assertThrows(AdminException.class,
@@ -115,15 +124,18 @@ class SharedStateTest {
         assertEquals(LC, b.service("shop").strategy(), "the winner's state is in force on the loser");
         assertEquals(1, b.backend("shop", "10.0.0.2:8080").weight(), "the loser's change is not");
         assertEquals(1, server.auditLines().size());
+        assertEquals(List.of("a:strategy.switch"), heard, "b's listeners are told of what its failed write adopted");
     }
 
     @Test
     void otherServiceChangedMeanwhile_changeMadeOnTopOfIt() throws Exception {
         ControlPlane a = replica("a");
         ControlPlane b = replica("b");
+        List<String> heard = listen(b);
         server.pause("b");
         a.switchStrategy("cart", LC, Map.of(), "alice");
         b.updateBackend("shop", "10.0.0.2:8080", 3, null, "bob");
+        assertEquals(List.of("a:strategy.switch", "b:backend.update"), heard, "what b adopted, then its own change");
         server.resume("b");
         await("a applies b's change", () -> a.stateStatus().revision() == 2);
         for (ControlPlane cp : List.of(a, b)) {

@@ -34,6 +34,7 @@ public class ActivityView extends Div {
     private final ControlPlane control;
     private final Operations ops = Operations.current();
     private final Grid<AuditEntry> grid = new Grid<>();
+    private final AuditRows rows = new AuditRows();
     private Consumer<AuditEntry> listener;
 
     @Inject
@@ -56,6 +57,7 @@ public class ActivityView extends Div {
                 .withProperty("can", ActivityView::revertible).withProperty("may", e -> ops.mayChange())
                 .withFunction("revert", this::revert)).setHeader("").setAutoWidth(true).setFlexGrow(0);
         grid.setWidthFull();
+        grid.setItems(rows.provider());
         add(new Paragraph("Every acknowledged change, newest first (the admin API's /api/v1/audit). Revert switches"
                 + " a service back to the strategy it had before a switch, as a new change."), grid);
     }
@@ -74,7 +76,7 @@ public class ActivityView extends Div {
     }
 
     private void refresh() {
-        grid.setItems(control.audit(SHOWN));
+        rows.update(control.audit(SHOWN));
     }
 
     static boolean revertible(AuditEntry e) {

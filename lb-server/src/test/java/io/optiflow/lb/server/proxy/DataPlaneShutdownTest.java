@@ -44,7 +44,7 @@ class DataPlaneShutdownTest {
     @BeforeEach
     void start() throws Exception {
         backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "test-backend");
+        Thread acceptor = new Thread(() -> RawHttp.acceptEach(backend, this::serve), "test-backend");
         acceptor.setDaemon(true);
         acceptor.start();
         standalone = new StandaloneDataPlane(List.of(backend.getLocalPort()), 30_000, 1);
@@ -125,20 +125,7 @@ class DataPlaneShutdownTest {
         }
     }
 
-    /** A backend on raw sockets: {@code /slow} waits for the test, {@code /ws} upgrades and records what comes. */
-    private void acceptLoop() {
-        while (!backend.isClosed()) {
-            try {
-                Socket s = backend.accept();
-                Thread t = new Thread(() -> serve(s), "test-backend-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
+    /** The backend, on raw sockets: {@code /slow} waits for the test, {@code /ws} upgrades and records what comes. */
     private void serve(Socket s) {
         try (s) {
             InputStream in = s.getInputStream();

@@ -54,7 +54,7 @@ class DataPlaneStressTest {
     @BeforeEach
     void start() throws Exception {
         backend = new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::acceptLoop, "stress-backend");
+        Thread acceptor = new Thread(() -> RawHttp.acceptEach(backend, this::serve), "stress-backend");
         acceptor.setDaemon(true);
         acceptor.start();
         proxy = new StandaloneDataPlane(List.of(backend.getLocalPort()), 60_000, 1);
@@ -205,19 +205,6 @@ class DataPlaneStressTest {
         }
         b.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         return b.toByteArray();
-    }
-
-    private void acceptLoop() {
-        while (!backend.isClosed()) {
-            try {
-                Socket s = backend.accept();
-                Thread t = new Thread(() -> serve(s), "stress-backend-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
     }
 
     /**

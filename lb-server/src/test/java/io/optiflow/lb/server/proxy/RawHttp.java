@@ -4,14 +4,30 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** HTTP/1.1 spoken by hand over a socket, for tests that need control over every byte and every read. */
 final class RawHttp {
 
     private RawHttp() {
+    }
+
+    /** Accepts connections until {@code server} closes, each served by {@code serve} on a daemon thread of its own. */
+    static void acceptEach(ServerSocket server, Consumer<Socket> serve) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> serve.accept(s), Thread.currentThread().getName() + "-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
     }
 
     static void send(Socket s, String text) throws IOException {
