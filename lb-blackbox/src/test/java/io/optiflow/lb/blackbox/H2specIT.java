@@ -32,14 +32,13 @@ class H2specIT {
 
     /**
      * h2spec case ids (section/case of its "http2" group) allowed to fail, each with its reason in docs/security.md
-     * ("h2spec"). The first two are Netty's HTTP/2 codec answering with less than a connection error where RFC 9113
-     * asks for one, for frames it then ignores (no request reaches a backend); Netty's own h2spec run excludes them
-     * too. The third is the proxy's and not fixed yet.
+     * ("h2spec"). All three are Netty's HTTP/2 codec choosing another error than h2spec 2.2.0 expects, for frames it
+     * refuses all the same (no request reaches a backend); Netty's own h2spec run excludes the first two.
      */
     static final Set<String> KNOWN = Set.of(
             "5.1/12", // closed: HEADERS -> RST_STREAM (stream error), not GOAWAY STREAM_CLOSED
             "5.1.1/2", // stream id lower than a previous one: ignored as a closed stream, not GOAWAY PROTOCOL_ERROR
-            "5.1/6"); // half closed (remote): a second HEADERS -> no frame at all for the stream (timeout)
+            "5.1/6"); // half closed (remote): a second HEADERS -> RST_STREAM PROTOCOL_ERROR ("too many headers")
     private static final Pattern SUMMARY = Pattern.compile("(\\d+) tests, (\\d+) passed, (\\d+) skipped, (\\d+) failed");
 
     private static Fixture fixture;

@@ -122,6 +122,21 @@ class SlowClientsIT {
     }
 
     @Test
+    void http2Connection_withoutOpenStreams_getsGoAwayAtTheIdleTimeout() throws Exception {
+        try (H2Frames h2 = H2Frames.connect(lb.proxyPort())) {
+            h2.settingsAck().get(1, "/first").flush();
+            h2.timeout((int) (LIMIT_MILLIS + SLACK_MILLIS));
+            assertNotNull(next(h2, H2Frames.DATA, 1), "no answer to the first stream");
+            long start = System.nanoTime();
+            H2Frames.Frame away = h2.readUntil(H2Frames.GOAWAY);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertNotNull(away, "closed without GOAWAY");
+            assertEquals(0, away.errorCode(), "NO_ERROR");
+            assertTrue(millis >= LIMIT_MILLIS - 300, "GOAWAY already after " + millis + " ms");
+        }
+    }
+
+    @Test
     void requestBody_thatStops_is408AndTheBackendRequestIsCancelled() throws Exception {
         int cancelledBefore = backend.cancelled();
         try (RawHttp c = RawHttp.connect(lb.proxyPort())) {

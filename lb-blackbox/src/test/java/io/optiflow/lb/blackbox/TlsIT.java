@@ -13,6 +13,10 @@ import io.optiflow.lb.blackbox.harness.ScriptedBackend;
 import io.optiflow.lb.blackbox.harness.TestCa;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +46,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TlsIT {
+
+    /** Also bounds a TLS handshake (short here so the suite stays quick; 10 s by default). */
+    private static final long HEADER_TIMEOUT_MILLIS = 2_000;
 
     private static Fixture fixture;
     private static TestCa ca;
@@ -88,6 +95,7 @@ class TlsIT {
                 .property("lb.services.checked.match.path-prefix", "/checked")
                 .property("lb.services.checked.health.interval", "100ms")
                 .property("lb.services.checked.health.fall", "2")
+                .property("lb.proxy.request-header-timeout", HEADER_TIMEOUT_MILLIS + "ms")
                 .property("lb.proxy.tls.port", Integer.toString(tlsPort))
                 .property("lb.proxy.tls.cert-file", certs.resolve("live.crt").toString())
                 .property("lb.proxy.tls.key-file", certs.resolve("live.key").toString())
@@ -148,6 +156,30 @@ class TlsIT {
                     "DEFAULT@SECLEVEL=0");
             assertTrue(out.contains("alert protocol version") && out.contains("Cipher is (NONE)"),
                     flag + " was not refused with a protocol_version alert:\n" + out);
+        }
+    }
+
+    @Test
+    void tlsHandshake_neverStartedOrLeftHalfway_isClosedAtTheHeaderTimeout() throws Exception {
+        // nothing at all; then a ClientHello record header announcing 512 bytes that never come
+        for (byte[] sent : List.of(new byte[0], new byte[] {0x16, 0x03, 0x01, 0x02, 0x00})) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), tlsPort()), 5_000);
+                s.setSoTimeout((int) HEADER_TIMEOUT_MILLIS * 5);
+                long start = System.nanoTime();
+                s.getOutputStream().write(sent);
+                int first;
+                try {
+                    first = s.getInputStream().read();
+                } catch (SocketException reset) {
+                    first = -1;
+                }
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertEquals(-1, first, "the server answered a handshake that never came");
+                assertTrue(millis >= HEADER_TIMEOUT_MILLIS - 100, "closed already after " + millis + " ms");
+            } catch (SocketTimeoutException open) {
+                throw new AssertionError(sent.length + " bytes of a handshake kept the connection open", open);
+            }
         }
     }
 

@@ -84,6 +84,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (ch == null) { // once: an HTTP/2 stream's handler is added to an active channel, then told it is active
+            init(ctx);
+        }
+        super.channelActive(ctx);
+    }
+
+    private void init(ChannelHandlerContext ctx) {
         ch = ctx.channel();
         SocketAddress remote = http2 && ch.parent() != null ? ch.parent().remoteAddress() : ch.remoteAddress();
         if (remote instanceof InetSocketAddress a && a.getAddress() != null) {
@@ -104,17 +111,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             timer.http1(this);
         }
-        super.channelActive(ctx);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         if (ctx.channel().isActive() && ch == null) {
-            try {
-                channelActive(ctx);
-            } catch (Exception e) {
-                ctx.close();
-            }
+            init(ctx);
         }
     }
 

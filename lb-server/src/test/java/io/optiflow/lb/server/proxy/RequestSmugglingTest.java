@@ -103,6 +103,30 @@ class RequestSmugglingTest {
     }
 
     @Test
+    void versionNotExactlyHttp11OrHttp10_400AndNothingForwarded() {
+        // the codec reads these as versions of their own, which skipped the Host check HTTP/1.1 has
+        assertRejected("GET /raw hTTP/1.1\r\n\r\n", 400);
+        assertRejected("GET /raw HTTP/2.0\r\nHost: a\r\n\r\n", 400);
+    }
+
+    @Test
+    void targetWithAControlCharacterOrAByteAbove7f_400AndNothingForwarded() {
+        assertRejected("GET /raw/\u00ff HTTP/1.1\r\nHost: a\r\n\r\n", 400);
+        assertRejected("GET /raw/\u007f HTTP/1.1\r\nHost: a\r\n\r\n", 400);
+    }
+
+    @Test
+    void http10WithoutHost_forwardedWithTheBackendsAddressAsHost() {
+        RawResponse r = raw(proxy.actualPort(), "GET /raw/old HTTP/1.0\r\n\r\n");
+        assertEquals(200, r.status(), r.text());
+        List<JsonObject> got = records("w1");
+        assertEquals(1, got.size(), got.toString());
+        List<String> host = header(got.get(0), "host");
+        assertEquals(1, host.size(), "HTTP/1.1 to the backend needs a Host: " + got);
+        assertTrue(host.get(0).matches("127\\.0\\.0\\.1:\\d+"), host.toString());
+    }
+
+    @Test
     void tooManyHeaders_431AndNothingForwarded() {
         StringBuilder sb = new StringBuilder("GET /raw HTTP/1.1\r\nHost: a\r\n");
         for (int i = 0; i < 100; i++) {
