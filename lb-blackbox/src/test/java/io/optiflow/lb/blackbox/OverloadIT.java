@@ -73,6 +73,9 @@ class OverloadIT {
                 c.close();
             }
         }
+        // the next case's connections must not meet the cap of this one's, still being closed on the server's side
+        Await.until("the data plane's client connections closed", 10,
+                () -> PrometheusText.scrape(lb.admin()).sum("lb_connections_open") == 0);
     }
 
     @Test
