@@ -282,8 +282,10 @@ final class Exchange implements RequestContext {
         if (!hasBody) {
             // Head and end as one message: one pass through the pipeline and one buffer instead of two writes.
             // (A new holder per attempt: the encoder releases what it writes, and a retry writes the head again.)
+            // Netty's request-line check is off for the holder only: method and target are the head's own, which
+            // RequestChecks already held to stricter rules (a token; visible ASCII only) before anything was sent.
             ch.write(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
-                    Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE), ch.voidPromise());
+                    Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE, false), ch.voidPromise());
         } else {
             ch.write(head, ch.voidPromise());
             bodySent = true;
