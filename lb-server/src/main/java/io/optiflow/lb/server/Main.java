@@ -17,7 +17,6 @@ public final class Main {
      */
     static final String RECYCLER_CAPACITY = "io.netty.recycler.maxCapacityPerThread";
 
-
     public static void main(String... args) {
         if (System.getProperty(RECYCLER_CAPACITY) == null) {
             System.setProperty(RECYCLER_CAPACITY, "0");
