@@ -13,8 +13,12 @@ import java.lang.invoke.VarHandle;
  * read-modify-writes); the latency estimates are statistics and are updated with plain stores: two samples of one
  * backend folded in at the same instant on two threads may lose one of them, which moves an average by one sample's
  * weight, while a compare-and-set loop per estimate cost more than the rest of the feedback together.
+ *
+ * <p>Every state is a {@link Padded} one (from {@link #of}): 64 bytes of padding after the fields keep two backends'
+ * states off each other's cache lines (the strategy allocates them one after another), so two cores working on two
+ * different backends do not invalidate each other's copy on every request (false sharing).
  */
-final class BackendState {
+sealed class BackendState permits BackendState.Padded {
 
     /** Bits of NaN: no sample yet, the estimate is the default RTT. */
     private static final long NO_SAMPLE = Double.doubleToRawLongBits(Double.NaN);
@@ -76,11 +80,16 @@ final class BackendState {
      */
     private long tat;
 
-    BackendState(String id, long now) {
+    private BackendState(String id, long now) {
         this.id = id;
         this.stamp = now;
         this.busySince = now;
         this.tat = now;
+    }
+
+    /** A new state, padded to its own cache lines; {@code now} starts its clocks. */
+    static BackendState of(String id, long now) {
+        return new Padded(id, now);
     }
 
     String id() {
@@ -148,28 +157,32 @@ final class BackendState {
      * (the normal case: no second clock read), else the ticker's (a start without a pick, as in a handover).
      */
     void onStart(Ticker ticker) {
+        // The atomic first: it takes the line exclusive, so the pick stamp's read and clear after it stay on this
+        // core (read first, another core's write would move the line here twice). And a probe check that sees no
+        // pick waiting sees this start already.
+        int before = (int) IN_FLIGHT.getAndAdd(this, 1);
         long picked = (long) PICKED_AT.getOpaque(this);
         if (picked != NO_PICK) {
             PICKED_AT.setOpaque(this, NO_PICK);
         }
-        if ((int) IN_FLIGHT.getAndAdd(this, 1) == 0) {
+        if (before == 0) {
             // release: a reader that sees this also sees the increment before it
             BUSY_SINCE.setRelease(this, picked != NO_PICK ? picked : ticker.read());
         }
     }
 
-    /** Releases one in-flight slot; never below zero (a completion without a start is ignored). */
+    /**
+     * Releases one in-flight slot; never below zero (a completion without a start is ignored): one atomic add,
+     * undone when it went below zero (a read and a compare-and-set would move a contended line twice; a concurrent
+     * pick may see -1 for that instant and take the backend as idle).
+     */
     void release() {
+        if ((int) IN_FLIGHT.getAndAdd(this, -1) <= 0) {
+            IN_FLIGHT.getAndAdd(this, 1);
+        }
         if ((long) PICKED_AT.getOpaque(this) != NO_PICK) {
             PICKED_AT.setOpaque(this, NO_PICK); // a pick never started (the caller chose again): forget its time
         }
-        int n;
-        do {
-            n = (int) IN_FLIGHT.getVolatile(this);
-            if (n <= 0) {
-                return;
-            }
-        } while (!IN_FLIGHT.compareAndSet(this, n, n - 1));
     }
 
     /**
@@ -206,6 +219,17 @@ final class BackendState {
             if (TAT.compareAndSet(this, t, next)) {
                 return true;
             }
+        }
+    }
+
+    /** The state followed by 64 bytes that no other object's fields can use (subclass fields come last). */
+    static final class Padded extends BackendState {
+
+        @SuppressWarnings("unused")
+        private long p1, p2, p3, p4, p5, p6, p7, p8;
+
+        private Padded(String id, long now) {
+            super(id, now);
         }
     }
 }
