@@ -13,12 +13,8 @@ import java.lang.invoke.VarHandle;
  * read-modify-writes); the latency estimates are statistics and are updated with plain stores: two samples of one
  * backend folded in at the same instant on two threads may lose one of them, which moves an average by one sample's
  * weight, while a compare-and-set loop per estimate cost more than the rest of the feedback together.
- *
- * <p>Every state is a {@link Padded} one (from {@link #of}): 64 bytes of padding after the fields keep two backends'
- * states off each other's cache lines (the strategy allocates them one after another), so two cores working on two
- * different backends do not invalidate each other's copy on every request (false sharing).
  */
-sealed class BackendState permits BackendState.Padded {
+final class BackendState {
 
     /** Bits of NaN: no sample yet, the estimate is the default RTT. */
     private static final long NO_SAMPLE = Double.doubleToRawLongBits(Double.NaN);
@@ -80,16 +76,11 @@ sealed class BackendState permits BackendState.Padded {
      */
     private long tat;
 
-    private BackendState(String id, long now) {
+    BackendState(String id, long now) {
         this.id = id;
         this.stamp = now;
         this.busySince = now;
         this.tat = now;
-    }
-
-    /** A new state, padded to its own cache lines; {@code now} starts its clocks. */
-    static BackendState of(String id, long now) {
-        return new Padded(id, now);
     }
 
     String id() {
@@ -219,17 +210,6 @@ sealed class BackendState permits BackendState.Padded {
             if (TAT.compareAndSet(this, t, next)) {
                 return true;
             }
-        }
-    }
-
-    /** The state followed by 64 bytes that no other object's fields can use (subclass fields come last). */
-    static final class Padded extends BackendState {
-
-        @SuppressWarnings("unused")
-        private long p1, p2, p3, p4, p5, p6, p7, p8;
-
-        private Padded(String id, long now) {
-            super(id, now);
         }
     }
 }

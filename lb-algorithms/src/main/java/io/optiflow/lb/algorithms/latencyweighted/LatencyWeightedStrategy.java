@@ -57,7 +57,7 @@ final class LatencyWeightedStrategy implements Strategy {
             Backend b = healthy.get(i);
             BackendState s = previous.get(b.id());
             if (s == null) {
-                s = BackendState.of(b.id(), now);
+                s = new BackendState(b.id(), now);
             }
             backends[i] = b;
             byIndex[i] = s;
