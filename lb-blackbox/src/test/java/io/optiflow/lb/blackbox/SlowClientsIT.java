@@ -253,6 +253,47 @@ class SlowClientsIT {
     }
 
     @Test
+    void http2HeaderBlock_dribbledInContinuationFramesBesideABusyStream_getsGoAwayAtTheHeaderTimeout()
+            throws Exception {
+        try (H2Frames h2 = H2Frames.connect(lb.proxyPort())) {
+            h2.settingsAck().get(1, "/sleep/10000").flush(); // keeps the connection busy: no idle timeout
+            // stream 3's header block: HEADERS without END_HEADERS, then a byte of it per CONTINUATION every 300 ms
+            byte[] block = H2Frames.getBlock("/dribbled");
+            h2.frame(H2Frames.HEADERS, 0x1, 3, new byte[] {block[0]}).flush();
+            long start = System.nanoTime();
+            AtomicBoolean cut = new AtomicBoolean();
+            Thread dribbler = new Thread(() -> {
+                try {
+                    for (int i = 1; !cut.get(); i = i % (block.length - 1) + 1) {
+                        Thread.sleep(300);
+                        h2.frame(H2Frames.CONTINUATION, 0, 3, new byte[] {block[i]}).flush();
+                    }
+                } catch (IOException | InterruptedException closed) {
+                    // the proxy closed the connection: what we want
+                }
+            }, "continuation-dribbler");
+            dribbler.setDaemon(true);
+            dribbler.start();
+            try {
+                h2.timeout((int) (LIMIT_MILLIS + SLACK_MILLIS));
+                H2Frames.Frame away;
+                try {
+                    away = h2.readUntil(H2Frames.GOAWAY);
+                } catch (SocketTimeoutException e) {
+                    away = null;
+                }
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertNotNull(away, "no GOAWAY within " + (LIMIT_MILLIS + SLACK_MILLIS) + " ms of a header block"
+                        + " dribbled in");
+                assertTrue(millis >= LIMIT_MILLIS - 100, "cut already after " + millis + " ms");
+            } finally {
+                cut.set(true);
+                dribbler.join(5_000);
+            }
+        }
+    }
+
+    @Test
     void http2Client_openingMoreStreamsThanAllowed_getsTheExtraOneRefused() throws Exception {
         try (H2Frames h2 = H2Frames.connect(lb.proxyPort())) {
             h2.settingsAck();

@@ -24,6 +24,7 @@ public final class H2Frames implements AutoCloseable {
     public static final int PING = 6;
     public static final int GOAWAY = 7;
     public static final int WINDOW_UPDATE = 8;
+    public static final int CONTINUATION = 9;
     public static final int SETTINGS_TIMEOUT = 0x4;
     public static final int ENHANCE_YOUR_CALM = 0xb;
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -134,7 +135,7 @@ public final class H2Frames implements AutoCloseable {
     }
 
     /** HPACK: :method GET, :scheme http (static table), :path and :authority as literals without indexing. */
-    static byte[] getBlock(String path) {
+    public static byte[] getBlock(String path) {
         byte[] p = path.getBytes(StandardCharsets.US_ASCII);
         byte[] a = "localhost".getBytes(StandardCharsets.US_ASCII);
         ByteBuffer b = ByteBuffer.allocate(8 + p.length + a.length);

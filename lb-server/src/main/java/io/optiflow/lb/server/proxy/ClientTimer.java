@@ -25,7 +25,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code IDLE}: a connection between requests is closed after {@code idle-timeout}.</li>
  *   <li>{@code BUSY}: the request is complete and its answer under way: the backend timeout governs.</li>
  *   <li>HTTP/2: the client must acknowledge the proxy's SETTINGS within {@code http2.settings-timeout}; a connection
- *       without open streams is {@code IDLE} (before its first stream, {@code HEAD}).</li>
+ *       without open streams is {@code IDLE} (before its first stream, {@code HEAD}); a header block, once begun,
+ *       must end within {@code request-header-timeout} whatever else the connection is doing (watched by
+ *       {@link H2HeaderBlocks}): else GOAWAY and close.</li>
  * </ul>
  * As the first handler of a connection it sees every byte read. An HTTP/2 stream has a timer of its own (not in
  * a pipeline) for its body, fed by its {@link ClientConnection}. All on the connection's event loop.
@@ -54,6 +56,9 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
     private int openStreams;
     private boolean settingsAcked = true;
     private long settingsSent;
+    /** An HTTP/2 header block has begun and not ended yet, since {@link #blockSince}. */
+    private boolean blockOpen;
+    private long blockSince;
     private int index = -1;
 
     /** The timer of a connection accepted at the loop's current tick. */
@@ -113,6 +118,19 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
 
     void settingsAcknowledged() {
         settingsAcked = true;
+    }
+
+    /** A HEADERS, PUSH_PROMISE or CONTINUATION frame begins (a header block begins, or goes on). */
+    void headerBlockStarted() {
+        if (!blockOpen) {
+            blockOpen = true;
+            blockSince = loop.tick;
+        }
+    }
+
+    /** The frame that ends a header block has arrived whole. */
+    void headerBlockEnded() {
+        blockOpen = false;
     }
 
     void streamOpened() {
@@ -187,6 +205,10 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
     public void onSweep(long tick) {
         if (http2 && !settingsAcked && elapsed(settingsSent, tick) >= limits.http2SettingsTimeoutMillis()) {
             goAway(Http2Error.SETTINGS_TIMEOUT);
+            return;
+        }
+        if (blockOpen && elapsed(blockSince, tick) >= limits.requestHeaderTimeoutMillis()) {
+            goAway(Http2Error.NO_ERROR); // a header block dribbled in: the stream it opens is never processed
             return;
         }
         switch (phase) {

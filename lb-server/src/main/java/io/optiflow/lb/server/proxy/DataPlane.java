@@ -222,12 +222,15 @@ public final class DataPlane {
                 .maxConcurrentStreams(limits.http2MaxConcurrentStreams());
         // Rapid reset (CVE-2023-44487): more RST_STREAMs than this per window and the connection gets GOAWAY.
         int resetWindowSeconds = (int) Math.max(1, limits.http2ResetWindowMillis() / 1000);
-        p.addAfter(after, "h2", Http2FrameCodecBuilder.forServer().initialSettings(initial)
-                .decoderEnforceMaxRstFramesPerWindow(limits.http2MaxResets(), resetWindowSeconds).build());
         ClientTimer timer = p.get(ClientTimer.class);
+        String codecAfter = after;
         if (timer != null) {
             timer.http2();
+            p.addAfter(after, H2HeaderBlocks.NAME, new H2HeaderBlocks(timer));
+            codecAfter = H2HeaderBlocks.NAME;
         }
+        p.addAfter(codecAfter, "h2", Http2FrameCodecBuilder.forServer().initialSettings(initial)
+                .decoderEnforceMaxRstFramesPerWindow(limits.http2MaxResets(), resetWindowSeconds).build());
         p.addAfter("h2", "h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
