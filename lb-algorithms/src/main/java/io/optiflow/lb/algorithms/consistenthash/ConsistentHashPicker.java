@@ -1,27 +1,28 @@
 package io.optiflow.lb.algorithms.consistenthash;
 
+import io.optiflow.lb.algorithms.support.StripedCounter;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.RequestContext;
 import io.optiflow.lb.api.spi.Picker;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Immutable over one snapshot: the ring, the backends and their (shared, live) in-flight counters. A pick is a
- * binary search plus a clockwise walk past backends over their bound; no lock, no allocation.
+ * Immutable over one snapshot: the ring, the backends and their (shared, live) in-flight counters. A pick is the
+ * ring's owner of the key ({@link HashRing#ownerOf}), then, only when that backend is over its bound, a clockwise
+ * walk from the key's position past backends over their bound; no lock, no allocation.
  */
 final class ConsistentHashPicker implements Picker {
 
     private final BackendSet backends;
     private final HashRing ring;
     private final AtomicInteger[] inFlight;
-    private final LongAdder totalInFlight;
+    private final StripedCounter totalInFlight;
     /** Per backend: load-factor (thousandths) x weight; the bound is {@code ceil(scaled * (total + 1) / denominator)}. */
     private final long[] scaledShare;
     private final long denominator;
 
-    ConsistentHashPicker(BackendSet backends, HashRing ring, AtomicInteger[] inFlight, LongAdder totalInFlight,
+    ConsistentHashPicker(BackendSet backends, HashRing ring, AtomicInteger[] inFlight, StripedCounter totalInFlight,
                          long loadFactorMillis) {
         this.backends = backends;
         this.ring = ring;
@@ -36,11 +37,10 @@ final class ConsistentHashPicker implements Picker {
 
     @Override
     public PickResult pick(RequestContext ctx) {
-        int start = ring.locate(ctx.hashKey());
-        int[] owners = ring.owners;
-        int first = owners[start];
+        long key = ctx.hashKey();
+        int first = ring.ownerOf(key);
         // An idle backend is always within its bound (the bound is at least 1), so the common case reads
-        // neither the shared total nor anything else.
+        // neither the shared total nor the ring's position of the key.
         if (inFlight[first].get() <= 0) {
             return backends.get(first);
         }
@@ -49,6 +49,8 @@ final class ConsistentHashPicker implements Picker {
         if (fits(first, total)) {
             return backends.get(first);
         }
+        int start = ring.locate(key);
+        int[] owners = ring.owners;
         int n = owners.length;
         int previous = first;
         for (int step = 1; step < n; step++) {

@@ -1,7 +1,9 @@
 package io.optiflow.lb.algorithms.consistenthash;
 
 import io.optiflow.lb.algorithms.support.BackendMap;
+import io.optiflow.lb.algorithms.support.InFlightCounts;
 import io.optiflow.lb.algorithms.support.PaddedCounter;
+import io.optiflow.lb.algorithms.support.StripedCounter;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The control side: one writer calls {@link #update}. In-flight counts live here, one {@link AtomicInteger} per
@@ -25,10 +26,10 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
 
     private final ConsistentHashConfig config;
     /**
-     * In-flight requests over every tracked backend: the bound is a share of it. A LongAdder, as every request
-     * thread writes it twice per request and pickers read it only when the key's backend is busy.
+     * In-flight requests over every tracked backend: the bound is a share of it. Striped, as every request thread
+     * writes it twice per request and pickers read it only when the key's backend is busy.
      */
-    private final LongAdder totalInFlight = new LongAdder();
+    private final StripedCounter totalInFlight = new StripedCounter();
     /** Writer-owned. */
     private final Map<String, AtomicInteger> inFlightById = new HashMap<>();
     /**
@@ -122,11 +123,8 @@ final class ConsistentHashStrategy implements Strategy, LoadFeedback {
         }
         // Never below zero: a completion whose start this strategy never saw (started before it knew the
         // backend) must not leave a negative count that would attract traffic.
-        for (int v = n.get(); v > 0; v = n.get()) {
-            if (n.compareAndSet(v, v - 1)) {
-                totalInFlight.decrement();
-                return;
-            }
+        if (InFlightCounts.release(n)) {
+            totalInFlight.decrement();
         }
     }
 

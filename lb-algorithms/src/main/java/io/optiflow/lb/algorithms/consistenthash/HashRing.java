@@ -17,6 +17,13 @@ final class HashRing {
     /** Odd 64-bit constant (2^64 / golden ratio) that spreads consecutive replica numbers apart. */
     private static final long REPLICA_STRIDE = 0x9E3779B97F4A7C15L;
 
+    /** Longs per block: {@link #BLOCK} - 1 points and the count-and-successor word. */
+    private static final int BLOCK = 8;
+    /** A block's count when it has more points than fit: {@link #ownerOf} falls back to the search. */
+    private static final int OVERFLOW = 0xFF;
+    /** Blocks for rings of up to 2^(this + 2) points (4 MB of blocks); larger rings only search. */
+    private static final int MAX_BLOCK_BITS = 16;
+
     final long[] points;
     final int[] owners;
     /** Points per backend index: replicas {@code 0..counts[b]-1} of backend {@code b} are on the ring. */
@@ -28,6 +35,21 @@ final class HashRing {
      */
     private final int[] buckets;
     private final int bucketBits;
+    /**
+     * The owner lookup of a pick ({@link #ownerOf}) in one place: the key space cut by its top {@link #blockBits}
+     * bits into blocks of {@link #BLOCK} longs (64 bytes), each holding its points in ring order, packed with their
+     * owners, and a last long with how many there are and the owner of the first point after the block. A lookup
+     * reads one block, where {@link #locate} and {@code owners} read the bucket index, one or two lines of points
+     * and a line of owners: at a thousand backends (a 3 MB ring) each of those is a likely cache miss. A point's
+     * top bits are its block's, so the block keeps only the low {@code 64 - blockBits} bits and puts the owner in
+     * the top ones. There are about four points per block at most, on average: the one block in twenty with more
+     * than seven keeps the search. 64 bytes per block, 4 MB for the 2^16 blocks of a ring of up to 262,144 points
+     * (beside its 3 MB of points and owners). Null, and only the search, when the ring is larger than that (a
+     * max-ring-size above its default) or has more backends than blocks (owners would not fit).
+     */
+    private final long[] blocks;
+    /** The key bits that number a block: {@code ceil(log2(points)) - 2}, at least 1. */
+    private final int blockBits;
 
     private HashRing(long[] points, int[] owners, int[] counts) {
         this.points = points;
@@ -46,6 +68,44 @@ final class HashRing {
             buckets[b] = i;
         }
         buckets[count] = points.length;
+        // ceil(log2(points)) - 2: at most four points per block on average
+        this.blockBits = Math.max(1, 64 - Long.numberOfLeadingZeros(Math.max(1, points.length) - 1L) - 2);
+        this.blocks = blocks();
+    }
+
+    /** The blocks of {@link #blocks}, or null when the ring is too large or has too many backends for them. */
+    private long[] blocks() {
+        int n = points.length;
+        if (n == 0 || n > 1 << (MAX_BLOCK_BITS + 2) || counts.length > 1 << blockBits) {
+            return null;
+        }
+        int lowBits = 64 - blockBits;
+        long lowMask = -1L >>> blockBits;
+        int count = 1 << blockBits;
+        long[] into = new long[count * BLOCK];
+        int i = 0;
+        for (int b = 0; b < count; b++) {
+            int from = i;
+            while (i < n && block(points[i]) == b) {
+                i++;
+            }
+            int base = b * BLOCK;
+            if (i - from > BLOCK - 1) {
+                into[base + BLOCK - 1] = OVERFLOW;
+                continue;
+            }
+            for (int k = from; k < i; k++) {
+                into[base + k - from] = ((long) owners[k] << lowBits) | (points[k] & lowMask);
+            }
+            int successor = i == n ? owners[0] : owners[i];
+            into[base + BLOCK - 1] = ((long) successor << 8) | (i - from);
+        }
+        return into;
+    }
+
+    /** The block of {@code key}: its top {@link #blockBits} bits, in unsigned order. */
+    private int block(long key) {
+        return (int) ((key ^ Long.MIN_VALUE) >>> (64 - blockBits));
     }
 
     /** Top bits in unsigned order: flipping the sign bit maps signed order onto unsigned order. */
@@ -230,6 +290,34 @@ final class HashRing {
             }
         }
         return lo == p.length ? 0 : lo;
+    }
+
+    /**
+     * The owner of the first point at or after {@code key}, wrapping past the last point: {@code owners[locate(key)]},
+     * from one block in the common case (see {@link #blocks}).
+     */
+    int ownerOf(long key) {
+        long[] bl = blocks;
+        if (bl == null) {
+            return owners[locate(key)];
+        }
+        int base = block(key) * BLOCK;
+        long meta = bl[base + BLOCK - 1];
+        int size = (int) meta & 0xFF;
+        if (size == OVERFLOW) {
+            return owners[locate(key)];
+        }
+        // within a block the top bits are the same, so the low bits order the points and the key alike
+        int lowBits = 64 - blockBits;
+        long lowMask = -1L >>> blockBits;
+        long low = key & lowMask;
+        for (int k = 0; k < size; k++) {
+            long packed = bl[base + k];
+            if ((packed & lowMask) >= low) {
+                return (int) (packed >>> lowBits);
+            }
+        }
+        return (int) (meta >>> 8); // all of the block's points are below the key: the next point's owner
     }
 
     int size() {

@@ -148,28 +148,32 @@ final class BackendState {
      * (the normal case: no second clock read), else the ticker's (a start without a pick, as in a handover).
      */
     void onStart(Ticker ticker) {
+        // The atomic first: it takes the line exclusive, so the pick stamp's read and clear after it stay on this
+        // core (read first, another core's write would move the line here twice). And a probe check that sees no
+        // pick waiting sees this start already.
+        int before = (int) IN_FLIGHT.getAndAdd(this, 1);
         long picked = (long) PICKED_AT.getOpaque(this);
         if (picked != NO_PICK) {
             PICKED_AT.setOpaque(this, NO_PICK);
         }
-        if ((int) IN_FLIGHT.getAndAdd(this, 1) == 0) {
+        if (before == 0) {
             // release: a reader that sees this also sees the increment before it
             BUSY_SINCE.setRelease(this, picked != NO_PICK ? picked : ticker.read());
         }
     }
 
-    /** Releases one in-flight slot; never below zero (a completion without a start is ignored). */
+    /**
+     * Releases one in-flight slot; never below zero (a completion without a start is ignored): one atomic add,
+     * undone when it went below zero (a read and a compare-and-set would move a contended line twice; a concurrent
+     * pick may see -1 for that instant and take the backend as idle).
+     */
     void release() {
+        if ((int) IN_FLIGHT.getAndAdd(this, -1) <= 0) {
+            IN_FLIGHT.getAndAdd(this, 1);
+        }
         if ((long) PICKED_AT.getOpaque(this) != NO_PICK) {
             PICKED_AT.setOpaque(this, NO_PICK); // a pick never started (the caller chose again): forget its time
         }
-        int n;
-        do {
-            n = (int) IN_FLIGHT.getVolatile(this);
-            if (n <= 0) {
-                return;
-            }
-        } while (!IN_FLIGHT.compareAndSet(this, n, n - 1));
     }
 
     /**

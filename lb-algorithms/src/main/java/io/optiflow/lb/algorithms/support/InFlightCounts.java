@@ -75,12 +75,25 @@ public final class InFlightCounts implements LoadFeedback {
         if (c == null) {
             return;
         }
-        // every outcome, IGNORED included, releases the slot; a stray completion must not drive it negative
-        for (int v = c.get(); v > 0; v = c.get()) {
-            if (c.compareAndSet(v, v - 1)) {
-                return;
-            }
+        // Every outcome, IGNORED included, releases the slot; a stray completion must not leave it negative.
+        release(c);
+    }
+
+    /**
+     * Takes one from {@code counter} unless it is at 0 (a completion whose start was never counted): one atomic
+     * add, undone when it went below 0. A read followed by a compare-and-set would move the counter's cache line
+     * twice when another core has just written it (once shared for the read, once exclusive for the CAS); the add
+     * moves it once. The price: while a stray completion is being undone, a concurrent pick may read -1, and
+     * take that backend as the least loaded for that one pick.
+     *
+     * @return whether a slot was taken (false: the counter was at 0 and is again)
+     */
+    public static boolean release(AtomicInteger counter) {
+        if (counter.getAndDecrement() > 0) {
+            return true;
         }
+        counter.getAndIncrement();
+        return false;
     }
 
     /** Requests in flight on the backend with this id; 0 for an unknown one. */

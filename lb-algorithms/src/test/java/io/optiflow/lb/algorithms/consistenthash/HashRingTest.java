@@ -18,36 +18,45 @@ class HashRingTest {
         return 0;
     }
 
+    /** {@code locate} and {@code ownerOf} against the linear scan, at the edges, around points and at random keys. */
     private static void assertLocatesLikeLinearScan(HashRing ring) {
         long[] edges = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1L, 0L, 1L, Long.MAX_VALUE - 1, Long.MAX_VALUE};
         for (long key : edges) {
-            assertEquals(linear(ring, key), ring.locate(key), () -> "key " + key);
+            assertLocated(ring, key);
         }
         for (int i = 0; i < ring.size(); i += Math.max(1, ring.size() / 500)) {
             for (long d = -1; d <= 1; d++) {
-                long key = ring.points[i] + d;
-                assertEquals(linear(ring, key), ring.locate(key), () -> "key " + key);
+                assertLocated(ring, ring.points[i] + d);
             }
         }
         for (int i = 0; i < 2_000; i++) {
-            long key = RequestContext.mix(i);
-            assertEquals(linear(ring, key), ring.locate(key), () -> "key " + key);
+            assertLocated(ring, RequestContext.mix(i));
         }
     }
 
-    @Test
-    void locate_tinyRing_matchesLinearScan() {
-        assertLocatesLikeLinearScan(HashRing.build(TestBackends.of(1), 1, 1024));
-        assertLocatesLikeLinearScan(HashRing.build(TestBackends.of(3), 4, 1024));
+    private static void assertLocated(HashRing ring, long key) {
+        int expected = linear(ring, key);
+        assertEquals(expected, ring.locate(key), () -> "locate, key " + key);
+        assertEquals(ring.owners[expected], ring.ownerOf(key), () -> "ownerOf, key " + key);
     }
 
     @Test
-    void locate_mediumRing_matchesLinearScan() {
+    void locateAndOwnerOf_tinyRing_matchLinearScan() {
+        assertLocatesLikeLinearScan(HashRing.build(TestBackends.of(1), 1, 1024));
+        // more backends than blocks (12 points: 2 blocks): ownerOf searches
+        assertLocatesLikeLinearScan(HashRing.build(TestBackends.of(3), 4, 1024));
+        // owners in the top bit of a packed point (16 points: 4 blocks, owners 0..3): packed values below zero
+        assertLocatesLikeLinearScan(HashRing.build(TestBackends.of(4), 4, 1024));
+    }
+
+    @Test
+    void locateAndOwnerOf_mediumRing_matchLinearScan() {
         assertLocatesLikeLinearScan(HashRing.build(TestBackends.weighted(1, 2, 3, 4, 5, 6, 7, 8), 160, 262_144));
     }
 
     @Test
-    void locate_largeCappedRing_matchesLinearScan() {
+    void locateAndOwnerOf_largeCappedRing_matchLinearScan() {
+        // 2^16 blocks of four points on average: about one in twenty holds more than fit (ownerOf searches there)
         assertLocatesLikeLinearScan(HashRing.build(TestBackends.of(2_000), 160, 262_144));
     }
 

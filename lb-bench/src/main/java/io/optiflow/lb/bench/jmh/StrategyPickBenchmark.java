@@ -82,21 +82,12 @@ public class StrategyPickBenchmark {
         if (!config.isValid()) {
             throw new IllegalStateException(strategy + ": default config invalid: " + config.errors());
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        StrategyContext context = StrategyContext.of("bench", Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler);
-        instance = provider.newStrategy(config.config(), context);
+        scheduler = scheduler();
+        instance = provider.newStrategy(config.config(), context(scheduler));
         picker = instance.update(backendSet(backends));
         feedback = instance.feedback();
-        contexts = new RequestContext[CONTEXTS];
-        latencies = new long[CONTEXTS];
-        for (int i = 0; i < CONTEXTS; i++) {
-            contexts[i] = RequestContext.of("/bench/" + i, RequestContext.hash("client-" + i));
-            latencies[i] = 1_000_000L + (i % 40) * 100_000L;
-        }
+        contexts = contexts();
+        latencies = latencies();
         picked = new Backend[CONTEXTS];
         for (int i = 0; i < CONTEXTS; i++) {
             PickResult r = picker.pick(contexts[i]);
@@ -228,6 +219,38 @@ public class StrategyPickBenchmark {
             feedback.onComplete(b, latencies[i], Outcome.SUCCESS, cursor.now);
         }
         return r;
+    }
+
+    /** A daemon scheduler for the strategy's background work. */
+    static ScheduledExecutorService scheduler() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The server's kind of context: the system clock and the lock-free random source. */
+    static StrategyContext context(ScheduledExecutorService scheduler) {
+        return StrategyContext.of("bench", Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler);
+    }
+
+    /** {@link #CONTEXTS} request contexts with distinct hash keys. */
+    static RequestContext[] contexts() {
+        RequestContext[] contexts = new RequestContext[CONTEXTS];
+        for (int i = 0; i < CONTEXTS; i++) {
+            contexts[i] = RequestContext.of("/bench/" + i, RequestContext.hash("client-" + i));
+        }
+        return contexts;
+    }
+
+    /** Per context, the latency to report: 1 to 4.9 ms. */
+    static long[] latencies() {
+        long[] latencies = new long[CONTEXTS];
+        for (int i = 0; i < CONTEXTS; i++) {
+            latencies[i] = 1_000_000L + (i % 40) * 100_000L;
+        }
+        return latencies;
     }
 
     /** {@code n} loopback backends with weights 1 to 4, so weight-aware strategies have work to do. */

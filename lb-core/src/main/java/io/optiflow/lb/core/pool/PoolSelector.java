@@ -9,7 +9,8 @@ import io.optiflow.lb.api.spi.Picker;
 
 /**
  * The immutable request-path snapshot of a pool: generation, picker, the set it was made from, and the stats of
- * every member (sorted by id, found by binary search). Lock-free and allocation-free.
+ * every member (sorted by id; found by the backend object's identity, else by a binary search of the ids). Lock-free
+ * and allocation-free.
  *
  * <p>Handover: a request counts itself in its backend's {@link BackendStats#flight} (one atomic of epoch and
  * count). The epoch it sees there says which later generations were seeded with it (those up to and including
@@ -23,6 +24,14 @@ final class PoolSelector implements Selector {
     final BackendSet set;
     private final String[] ids;
     private final BackendStats[] stats;
+    /**
+     * The stats of {@link #set}'s backends by object identity, the request path's lookup (the proxy reports the very
+     * object the picker returned): open addressing, the backend at {@code 2s} and its stats at {@code 2s + 1}, at
+     * most half of the slots used. One identity hash and about one slot read, where the search by id compares
+     * about log2(n) id strings, twice per request.
+     */
+    private final Object[] bySet;
+    private final int slotMask;
     private final DefaultServicePool pool;
     /** Slow start over {@link #set}; null when no backend ramps up. */
     final SlowStartGate gate;
@@ -36,6 +45,22 @@ final class PoolSelector implements Selector {
         this.stats = stats;
         this.pool = pool;
         this.gate = gate;
+        int slots = Integer.highestOneBit(Math.max(2, set.size()) * 2 - 1) << 1; // a power of two >= 2n
+        this.slotMask = slots - 1;
+        this.bySet = new Object[2 * slots];
+        for (int i = 0; i < set.size(); i++) {
+            Backend b = set.get(i);
+            BackendStats s = find(b.id());
+            if (s == null) {
+                continue; // the set is made of members, so this cannot happen; if it did, find answers null by id
+            }
+            int slot = slot(b);
+            while (bySet[2 * slot] != null) {
+                slot = (slot + 1) & slotMask;
+            }
+            bySet[2 * slot] = b;
+            bySet[2 * slot + 1] = s;
+        }
     }
 
     PoolSelector withPicker(Picker newPicker, BackendSet newSet, SlowStartGate newGate) {
@@ -52,7 +77,7 @@ final class PoolSelector implements Selector {
     @Override
     public void onStart(Backend backend) {
         Generation g = generation;
-        BackendStats s = find(backend.id());
+        BackendStats s = find(backend);
         int epoch = g.epoch;
         if (s != null) {
             epoch = BackendStats.epochOf(s.flight.getAndIncrement());
@@ -76,7 +101,7 @@ final class PoolSelector implements Selector {
     @Override
     public void onComplete(Backend backend, long latencyNanos, Outcome outcome, long nowNanos) {
         Generation g = generation;
-        BackendStats s = find(backend.id());
+        BackendStats s = find(backend);
         int epoch = g.epoch;
         if (s != null) {
             epoch = BackendStats.epochOf(s.flight.getAndDecrement());
@@ -114,6 +139,28 @@ final class PoolSelector implements Selector {
 
     BackendStats stats(int i) {
         return stats[i];
+    }
+
+    /**
+     * The stats of the member {@code backend}: by identity when it is an object of {@link #set}, else by id (an equal
+     * backend of another snapshot, or a member outside the set); null when not a member. Allocation-free.
+     */
+    BackendStats find(Backend backend) {
+        Object[] t = bySet;
+        int slot = slot(backend);
+        Object found;
+        while ((found = t[2 * slot]) != null) {
+            if (found == backend) {
+                return (BackendStats) t[2 * slot + 1];
+            }
+            slot = (slot + 1) & slotMask;
+        }
+        return find(backend.id());
+    }
+
+    private int slot(Backend b) {
+        int h = System.identityHashCode(b);
+        return (h ^ (h >>> 16)) & slotMask;
     }
 
     /** The stats of a member by id, or null. Binary search; allocation-free. */

@@ -353,6 +353,27 @@ class DefaultServicePoolTest {
     }
 
     @Test
+    void onStart_pickedObjectOrAnEqualCopy_countsOnTheSameBackend() {
+        DefaultServicePool p = pool(3);
+        Selector s = p.selector();
+        Backend picked = s.pick(RequestContext.EMPTY).backend(); // an object of the set: found by identity
+        Backend copy = new Backend(picked.id(), picked.host(), picked.port(), picked.weight(), picked.labels());
+        s.onStart(picked);
+        s.onStart(copy); // another object, equal: found by id
+        assertEquals(2, p.backendView(picked.id()).orElseThrow().inFlight());
+        s.onComplete(copy, 1_000_000L, Outcome.SUCCESS);
+        s.onComplete(picked, 1_000_000L, Outcome.SUCCESS);
+        BackendView v = p.backendView(picked.id()).orElseThrow();
+        assertEquals(0, v.inFlight());
+        assertEquals(2, v.requests());
+        for (Backend other : p.availableBackends().backends()) {
+            if (!other.id().equals(picked.id())) {
+                assertEquals(0, p.backendView(other.id()).orElseThrow().requests(), other.id());
+            }
+        }
+    }
+
+    @Test
     void update_changesNothing_sameSelectorPublished() {
         DefaultServicePool p = pool(3);
         Selector s = p.selector();
