@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The request-path counters of one backend: plain lock-free adders (an array index and a few adds per request; no
+ * The request-path counters of one backend: plain lock-free adders (an array index and three adds per request; no
  * Micrometer call, no clock read, no allocation). Micrometer binds to them once, at registration: function
  * counters and gauges read them at scrape time, and the duration histogram is exported by
  * {@link DurationHistograms}. They are kept while the backend is in its pool and taken out of the registry when it
@@ -36,15 +36,21 @@ public final class BackendMeters {
     final String service;
     final String backend;
     private final LongAdder[] byClass = new LongAdder[5];
-    /** Durations per bucket (not cumulative; the last is +Inf), their count, sum and largest since the last scrape. */
+    /**
+     * Durations per bucket (not cumulative; the last is +Inf; their count is their sum), their sum, and the largest
+     * since the last scrape.
+     */
     final LongAdder[] durationBuckets = new LongAdder[BUCKETS.length + 1];
-    final LongAdder durationCount = new LongAdder();
     final LongAdder durationSumNanos = new LongAdder();
     final AtomicLong durationMaxNanos = new AtomicLong();
-    private final LongAdder inFlight = new LongAdder();
     /** What this backend registered in Micrometer, to take out again when it leaves. */
     private final List<Meter> registered = new ArrayList<>();
     volatile double up = 1;
+    /**
+     * Requests in flight to the backend, as its pool counts them (each pick's start to its end), copied at every
+     * refresh like {@link #up}: the request path keeps no second count of its own.
+     */
+    volatile int inFlight;
     volatile long ejections;
 
     BackendMeters(MeterRegistry registry, String service, String backend, boolean real) {
@@ -62,7 +68,7 @@ public final class BackendMeters {
                     .register(registry));
         }
         if (real) {
-            registered.add(Gauge.builder("lb.backend.in.flight", inFlight, LongAdder::sum)
+            registered.add(Gauge.builder("lb.backend.in.flight", this, m -> m.inFlight)
                     .description("Requests in flight to the backend through this proxy")
                     .tags("service", service, "backend", backend).register(registry));
             registered.add(Gauge.builder("lb.backend.up", this, m -> m.up)
@@ -91,14 +97,6 @@ public final class BackendMeters {
         }
     }
 
-    public void started() {
-        inFlight.increment();
-    }
-
-    public void ended() {
-        inFlight.decrement();
-    }
-
     /** A final response with {@code status} after {@code nanos} (negative: no duration); outside 100..599 counts as 5xx. */
     public void record(int status, long nanos) {
         int c = status / 100 - 1;
@@ -109,7 +107,6 @@ public final class BackendMeters {
                 b++;
             }
             durationBuckets[b].increment();
-            durationCount.increment();
             durationSumNanos.add(nanos);
             if (nanos > durationMaxNanos.get()) {
                 durationMaxNanos.accumulateAndGet(nanos, Math::max);
@@ -117,7 +114,16 @@ public final class BackendMeters {
         }
     }
 
+    /** Durations recorded: the sum of the buckets (scrape time; one adder less per request). */
+    long durationCount() {
+        long n = 0;
+        for (LongAdder b : durationBuckets) {
+            n += b.sum();
+        }
+        return n;
+    }
+
     public int inFlight() {
-        return (int) inFlight.sum();
+        return inFlight;
     }
 }

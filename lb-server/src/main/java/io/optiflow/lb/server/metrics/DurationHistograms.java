@@ -49,7 +49,7 @@ final class DurationHistograms extends Collector {
 
     /** Count and sum of one backend's durations, for registries without Prometheus; the timer registered. */
     static FunctionTimer bindTimer(MeterRegistry registry, BackendMeters m) {
-        return FunctionTimer.builder("lb.request.duration", m, x -> x.durationCount.sum(),
+        return FunctionTimer.builder("lb.request.duration", m, BackendMeters::durationCount,
                         x -> x.durationSumNanos.sum(), TimeUnit.NANOSECONDS)
                 .description(HELP).tags("service", m.service, "backend", m.backend).register(registry);
     }

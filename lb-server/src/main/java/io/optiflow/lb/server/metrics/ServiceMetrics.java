@@ -101,6 +101,7 @@ public final class ServiceMetrics {
             BackendMeters m = backend(b.id());
             m.up = b.health() == HealthStatus.UP ? 1 : 0;
             m.ejections = b.ejections();
+            m.inFlight = b.inFlight();
         }
         // Gone from two views in a row: one view may predate a backend the proxy has just metered.
         Set<String> missing = new HashSet<>();

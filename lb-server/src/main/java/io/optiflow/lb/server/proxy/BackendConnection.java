@@ -145,6 +145,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        Exchange x = exchange;
+        if (x != null) {
+            x.writePendingHead(); // a head whose body did not begin in this read goes out now
+        }
         loop.flushDirty();
     }
 

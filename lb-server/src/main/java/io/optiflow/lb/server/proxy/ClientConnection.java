@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -240,7 +239,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         timer.headReceived(!(req instanceof LastHttpContent) && (http2 || checks.hasBody));
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
-        keepAlive = http2 || HttpUtil.isKeepAlive(req);
+        keepAlive = http2 || Headers.keepAlive(req.protocolVersion(), checks.connection);
         closeAfterResponse = !keepAlive || plane.isDraining();
         HttpRequest head = req;
         LastHttpContent body = null;

@@ -1,7 +1,11 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -39,7 +43,9 @@ final class Exchange implements RequestContext {
     private final Selector selector;
     private final HttpRequest head;
     private final String path;
-    private final long hashKey;
+    /** The affinity key; for the keys hashed from a string ({@link #hashSource}) computed when a picker asks. */
+    private long hashKey;
+    private String hashSource;
     private final boolean hasBody;
     private final boolean expectContinue;
     private final boolean upgrade;
@@ -67,14 +73,23 @@ final class Exchange implements RequestContext {
     private boolean responseKeepAlive;
     private int responseStatus;
     private Outcome responseOutcome;
+    /**
+     * The response head, prepared and not yet written: held until the first body part, so that a response whose
+     * body ends in the same read goes to the client as one message (one encoding, one buffer, one write).
+     */
+    private HttpResponse pendingHead;
     private boolean tunnel;
     private boolean finished;
     private boolean clientGone;
     private boolean started;
     private QueuedStart queuedStart;
 
+    /**
+     * @param hashKey    the affinity key, when {@code hashSource} is null
+     * @param hashSource the string the affinity key is the hash of, hashed only if the picker asks; or null
+     */
     Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, String path, long hashKey,
-             boolean hasBody, boolean expectContinue, boolean upgrade) {
+             String hashSource, boolean hasBody, boolean expectContinue, boolean upgrade) {
         this.client = client;
         this.loop = client.loop;
         this.route = route;
@@ -82,6 +97,7 @@ final class Exchange implements RequestContext {
         this.head = head;
         this.path = path;
         this.hashKey = hashKey;
+        this.hashSource = hashSource;
         this.hasBody = hasBody;
         this.expectContinue = expectContinue;
         this.upgrade = upgrade;
@@ -101,6 +117,11 @@ final class Exchange implements RequestContext {
 
     @Override
     public long hashKey() {
+        String source = hashSource;
+        if (source != null) { // most strategies never ask: no hash per request for them
+            hashKey = RequestContext.hash(source);
+            hashSource = null;
+        }
         return hashKey;
     }
 
@@ -178,7 +199,6 @@ final class Exchange implements RequestContext {
         backend = b;
         meters = route.metrics.backend(b.id());
         selector.onStart(b);
-        meters.started();
         attemptOpen = true;
         staleRetried = false;
         startNanos = pickNanos; // read just before the pick that chose b
@@ -199,7 +219,6 @@ final class Exchange implements RequestContext {
         long now = System.nanoTime();
         long latency = now - startNanos;
         selector.onComplete(backend, latency, outcome, now);
-        meters.ended();
         return latency;
     }
 
@@ -260,10 +279,15 @@ final class Exchange implements RequestContext {
         if (hostless) {
             head.headers().set(HttpHeaderNames.HOST, c.pool.authority);
         }
-        ch.write(head, ch.voidPromise());
         if (!hasBody) {
-            ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+            // Head and end as one message: one pass through the pipeline and one buffer instead of two writes.
+            // (A new holder per attempt: the encoder releases what it writes, and a retry writes the head again.)
+            // Netty's request-line check is off for the holder only: method and target are the head's own, which
+            // RequestChecks already held to stricter rules (a token; visible ASCII only) before anything was sent.
+            ch.write(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+                    Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE, false), ch.voidPromise());
         } else {
+            ch.write(head, ch.voidPromise());
             bodySent = true;
             if (pendingBody != null) {
                 HttpContent part;
@@ -360,13 +384,21 @@ final class Exchange implements RequestContext {
         responded = true;
         responseStatus = status;
         responseOutcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
-        responseKeepAlive = HttpUtil.isKeepAlive(r);
         if (status == 101) {
             startTunnel(r);
             return;
         }
-        ResponseHeads.prepare(r, head.method() == HttpMethod.HEAD, client);
-        client.write(r);
+        responseKeepAlive = ResponseHeads.prepare(r, head.method() == HttpMethod.HEAD, client);
+        pendingHead = r; // written with the first body part, or at the end of this read (writePendingHead)
+    }
+
+    /** Writes the response head if it is still held (the body did not begin in the read that brought it). */
+    void writePendingHead() {
+        HttpResponse h = pendingHead;
+        if (h != null) {
+            pendingHead = null;
+            client.write(h);
+        }
     }
 
     void onBackendContent(HttpContent part) {
@@ -382,7 +414,17 @@ final class Exchange implements RequestContext {
             return;
         }
         boolean last = part instanceof LastHttpContent;
-        client.write(part);
+        HttpResponse h = pendingHead;
+        if (h != null && last) {
+            // The whole response came in one read: one message to the client (the encoder copies a small body
+            // into the head's buffer and releases the part's buffer with this holder).
+            pendingHead = null;
+            client.write(new DefaultFullHttpResponse(h.protocolVersion(), h.status(), part.content(), h.headers(),
+                    ((LastHttpContent) part).trailingHeaders()));
+        } else {
+            writePendingHead();
+            client.write(part);
+        }
         if (last) {
             finished = true;
             meters.record(responseStatus, endAttempt(responseOutcome));
@@ -439,6 +481,7 @@ final class Exchange implements RequestContext {
             return;
         }
         // Broke off mid-body: the client must not take a truncated body as complete.
+        writePendingHead();
         endAttempt(Outcome.FAILURE);
         finished = true;
         meters.record(responseStatus, System.nanoTime() - startNanos);
@@ -457,6 +500,7 @@ final class Exchange implements RequestContext {
             respondError(504, "Backend " + backend.id() + " of service '" + route.name + "' did not answer within "
                     + route.settings.timeoutMillis() + " ms.", 0);
         } else {
+            writePendingHead();
             finished = true;
             meters.record(responseStatus, System.nanoTime() - startNanos);
             client.abort();
@@ -595,6 +639,7 @@ final class Exchange implements RequestContext {
         m.record(status, -1);
         releasePending();
         if (responded) {
+            writePendingHead();
             client.abort();
         } else {
             responded = true;

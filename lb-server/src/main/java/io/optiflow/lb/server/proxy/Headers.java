@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
 
 /** Header-name tests used on the request path: no allocation, case-insensitive. */
 final class Headers {
@@ -47,7 +48,7 @@ final class Headers {
         int n = connectionValue.length();
         int i = 0;
         while (i < n) {
-            while (i < n && (connectionValue.charAt(i) == ' ' || connectionValue.charAt(i) == ',')) {
+            while (i < n && (ows(connectionValue.charAt(i)) || connectionValue.charAt(i) == ',')) {
                 i++;
             }
             int start = i;
@@ -55,7 +56,7 @@ final class Headers {
                 i++;
             }
             int end = i;
-            while (end > start && connectionValue.charAt(end - 1) == ' ') {
+            while (end > start && ows(connectionValue.charAt(end - 1))) {
                 end--;
             }
             if (end - start == name.length() && connectionValue.regionMatches(true, start, name, 0, name.length())) {
@@ -63,6 +64,24 @@ final class Headers {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a message of {@code version} with these Connection values (all of them, comma-joined; null for none)
+     * keeps its connection: no {@code close} token, and HTTP/1.1 or a {@code keep-alive} token. The same answer as
+     * Netty's {@code HttpUtil.isKeepAlive}, without another lookup in the headers.
+     */
+    static boolean keepAlive(HttpVersion version, String connectionValues) {
+        if (connectionValues == null) {
+            return version.isKeepAliveDefault();
+        }
+        return !listedIn(connectionValues, "close")
+                && (version.isKeepAliveDefault() || listedIn(connectionValues, "keep-alive"));
+    }
+
+    /** Optional whitespace around list elements (RFC 9110 §5.6.3): space or tab. */
+    private static boolean ows(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /** FNV-1a over {@code s[start, end)} then the murmur3 finalizer: equals RequestContext.hash of that range. */

@@ -1,5 +1,6 @@
 package io.optiflow.lb.server.proxy;
 
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -13,7 +14,8 @@ final class RequestDecoder extends HttpRequestDecoder {
 
     RequestDecoder(int maxInitialLineLength, int maxHeaderSize) {
         super(new HttpDecoderConfig().setMaxInitialLineLength(maxInitialLineLength).setMaxHeaderSize(maxHeaderSize)
-                .setMaxChunkSize(DataPlane.MAX_CHUNK).setStrictLineParsing(true));
+                .setMaxChunkSize(DataPlane.MAX_CHUNK).setStrictLineParsing(true)
+                .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withNameValidator(RequestHeads.NAMES)));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
+import io.netty.handler.codec.DefaultHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -28,6 +30,26 @@ final class RequestHeads {
     private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
+
+    /** The names this class and the exchange set on a request head (all valid tokens: RequestHeadsTest). */
+    static final AsciiString[] OWN_NAMES = {X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, FORWARDED,
+        HttpHeaderNames.HOST, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE};
+
+    private static final DefaultHeaders.NameValidator<CharSequence> DEFAULT_NAMES =
+            DefaultHttpHeadersFactory.headersFactory().getNameValidator();
+
+    /**
+     * The request decoder's header-name check: every name read from a client is checked as Netty checks it; the
+     * proxy's own constant names (the same objects, compared by identity) are not checked again on every request.
+     */
+    static final DefaultHeaders.NameValidator<CharSequence> NAMES = name -> {
+        for (AsciiString own : OWN_NAMES) {
+            if (name == own) {
+                return;
+            }
+        }
+        DEFAULT_NAMES.validateName(name);
+    };
 
     private RequestHeads() {
     }

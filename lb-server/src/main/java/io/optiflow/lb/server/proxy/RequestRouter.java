@@ -51,9 +51,14 @@ final class RequestRouter {
         // hop-by-hop and the request proxied as it is.
         boolean webSocket = !client.http2 && k.upgrade != null && Headers.listedIn(k.connection, "upgrade")
                 && Headers.listedIn(k.upgrade, "websocket");
-        long hashKey = hashKey(route.settings.hashKey(), req, clientIp, path);
+        // Keys hashed from a string are hashed only if the picker asks (most strategies do not); header and cookie
+        // keys are read now, before the head is rewritten for the backend.
+        ServiceSettings.HashKey key = route.settings.hashKey();
+        String hashSource = key.kind() == ServiceSettings.HashKey.Kind.PATH ? path
+                : key.kind() == ServiceSettings.HashKey.Kind.CLIENT_IP ? clientIp : null;
+        long hashKey = hashSource == null ? hashKey(key, req, clientIp, path) : 0;
         RequestHeads.prepare(req, origin, k, webSocket, client);
-        client.startExchange(new Exchange(client, route, req, path, hashKey, k.hasBody, k.expectContinue,
+        client.startExchange(new Exchange(client, route, req, path, hashKey, hashSource, k.hasBody, k.expectContinue,
                 webSocket), route.admission);
     }
 

@@ -25,7 +25,11 @@ final class ResponseHeads {
     private ResponseHeads() {
     }
 
-    static void prepare(HttpResponse r, boolean headRequest, ClientConnection client) {
+    /**
+     * Rewrites {@code r}; returns whether the backend keeps its connection open after it (what
+     * {@code HttpUtil.isKeepAlive} answers, from the Connection values this pass collects anyway).
+     */
+    static boolean prepare(HttpResponse r, boolean headRequest, ClientConnection client) {
         HttpHeaders h = r.headers();
         int found = 0;
         boolean hasLength = false;
@@ -59,6 +63,7 @@ final class ResponseHeads {
         if (connection != null) {
             Headers.removeListed(h, connection);
         }
+        boolean backendKeepAlive = Headers.keepAlive(r.protocolVersion(), connection);
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
         int status = r.status().code();
         boolean bodyless = headRequest || status == 204 || status == 304 || status < 200;
@@ -76,5 +81,6 @@ final class ResponseHeads {
                 h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
         }
+        return backendKeepAlive;
     }
 }

@@ -43,10 +43,7 @@ class DataPlaneShutdownTest {
 
     @BeforeEach
     void start() throws Exception {
-        backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> RawHttp.acceptEach(backend, this::serve), "test-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        backend = RawHttp.backend("test-backend", this::serve);
         standalone = new StandaloneDataPlane(List.of(backend.getLocalPort()), 30_000, 1);
         plane = standalone.plane;
         port = standalone.port;

@@ -53,10 +53,7 @@ class DataPlaneStressTest {
 
     @BeforeEach
     void start() throws Exception {
-        backend = new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> RawHttp.acceptEach(backend, this::serve), "stress-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        backend = RawHttp.backend("stress-backend", this::serve);
         proxy = new StandaloneDataPlane(List.of(backend.getLocalPort()), 60_000, 1);
     }
 

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.optiflow.lb.api.RequestContext;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +30,29 @@ class HeadersTest {
         assertFalse(h.contains("x-secret"));
         assertTrue(h.contains("x-kept"));
         assertTrue(h.contains("close"), "the close token is an instruction, not a header name");
+    }
+
+    @Test
+    void listedIn_tabsAroundTokens_treatedAsWhitespace() {
+        assertTrue(Headers.listedIn("keep-alive,\tclose", "close"));
+        assertTrue(Headers.listedIn("upgrade\t", "upgrade"));
+    }
+
+    @Test
+    void keepAlive_versionAndConnectionTokens_sameAnswerAsNetty() {
+        String[] values = {null, "close", "Close", "keep-alive", "Keep-Alive, Upgrade", "upgrade", "x, close",
+            "keep-alive, close", "closed", "keep-alive,\tclose"};
+        for (HttpVersion v : new HttpVersion[] {HttpVersion.HTTP_1_1, HttpVersion.HTTP_1_0}) {
+            for (String value : values) {
+                DefaultHttpRequest req = new DefaultHttpRequest(v, HttpMethod.GET, "/");
+                if (value != null) {
+                    req.headers().add(HttpHeaderNames.CONNECTION, value);
+                }
+                assertEquals(HttpUtil.isKeepAlive(req), Headers.keepAlive(v, value), v + " with Connection: " + value);
+            }
+        }
+        assertFalse(Headers.keepAlive(HttpVersion.HTTP_1_0, null));
+        assertTrue(Headers.keepAlive(HttpVersion.HTTP_1_1, "x-other"));
     }
 
     @Test

@@ -16,6 +16,18 @@ final class RawHttp {
     private RawHttp() {
     }
 
+    /**
+     * A backend on a free loopback port whose connections are each served by {@code serve} (a daemon thread
+     * accepts them); closing the returned socket stops it.
+     */
+    static ServerSocket backend(String name, Consumer<Socket> serve) throws IOException {
+        ServerSocket server = new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> acceptEach(server, serve), name);
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server;
+    }
+
     /** Accepts connections until {@code server} closes, each served by {@code serve} on a daemon thread of its own. */
     static void acceptEach(ServerSocket server, Consumer<Socket> serve) {
         while (!server.isClosed()) {
