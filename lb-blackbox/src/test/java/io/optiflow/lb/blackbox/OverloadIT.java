@@ -89,6 +89,11 @@ class OverloadIT {
                 c.send("GET /hold/" + i + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
                 if (i < 2) {
                     awaitHeld(i + 1); // the first two run (and are held by the backend)
+                } else if (i == 3) {
+                    // the third and fourth wait in the queue (each connection may be read by another event loop:
+                    // sent at once, the fifth could be queued before one of them)
+                    Await.until("two requests queued", 10, () ->
+                            PrometheusText.scrape(lb.admin()).sum("lb_service_queued", "service=\"web\"") == 2);
                 }
             }
             // the fifth: queue full: 503 at once

@@ -221,7 +221,8 @@ class DashboardServiceTest {
                 + " .state-DRAINING")).isEmpty());
         act("enable", drained, false);
         awaitApi("the API to report ENABLED", () -> "ENABLED".equals(backend(drained).getString("state")));
-        assertTrue(spread().get(drained) > 0, "an enabled backend takes traffic again");
+        long before = backend(drained).getLong("requests");
+        awaitApi("an enabled backend to take traffic again", () -> backend(drained).getLong("requests") > before);
         List<String> actions = api().get("/api/v1/audit?limit=5").then().extract().jsonPath().getList("action");
         assertTrue(actions.contains("backend.update"), actions::toString);
     }
