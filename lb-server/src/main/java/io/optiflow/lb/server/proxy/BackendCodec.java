@@ -49,18 +49,8 @@ final class BackendCodec {
         AsciiString.cached("Content-Encoding"), AsciiString.cached("Expires"), AsciiString.cached("Location"),
         AsciiString.cached("Set-Cookie")};
 
-    private static final DefaultHeaders.NameValidator<CharSequence> DEFAULT_NAMES =
-            DefaultHttpHeadersFactory.headersFactory().getNameValidator();
-
     /** Netty's name check, except for {@link #COMMON_NAMES} themselves (compared by identity: valid tokens). */
-    private static final DefaultHeaders.NameValidator<CharSequence> NAMES = name -> {
-        for (AsciiString common : COMMON_NAMES) {
-            if (name == common) {
-                return;
-            }
-        }
-        DEFAULT_NAMES.validateName(name);
-    };
+    private static final DefaultHeaders.NameValidator<CharSequence> NAMES = Headers.namesExcept(COMMON_NAMES);
 
     private BackendCodec() {
     }

@@ -1,5 +1,6 @@
 package io.optiflow.lb.server.proxy;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -17,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -55,6 +58,14 @@ class BackendCodecTest {
         assertEquals(List.of("Server", "Date", "Content-Type", "Content-Length", "Connection"),
                 r.headers().entries().stream().map(Map.Entry::getKey).toList(), "names kept as the backend spelled them");
         out.forEach(ReferenceCountUtil::release);
+    }
+
+    @Test
+    void commonNames_eachPassesNettysNameCheck() {
+        for (AsciiString name : BackendCodec.COMMON_NAMES) {
+            assertDoesNotThrow(() -> DefaultHttpHeadersFactory.headersFactory().getNameValidator().validateName(name),
+                    name.toString());
+        }
     }
 
     @Test
