@@ -71,7 +71,7 @@ final class BackendCodec {
     /** Netty's response decoder with the HEAD rule of {@code HttpClientCodec} and the fast paths above. */
     static final class ResponseDecoder extends HttpResponseDecoder {
 
-        /** Whether the request last written on this connection was a HEAD. */
+        /** Whether the request last written on this connection was a HEAD and its final response is still to come. */
         private boolean headRequest;
 
         ResponseDecoder(int maxInitialLineLength, int maxHeaderSize) {
@@ -86,8 +86,10 @@ final class BackendCodec {
 
         @Override
         protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-            // A 1xx is interim: the answer to the HEAD is still to come.
+            // A 1xx is interim: the answer to the HEAD is still to come. The final one uses the flag up, so a response
+            // the backend sends unasked later (a 408 on an idle connection) is framed as any other.
             if (headRequest && ((HttpResponse) msg).status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+                headRequest = false;
                 return true;
             }
             return super.isContentAlwaysEmpty(msg);

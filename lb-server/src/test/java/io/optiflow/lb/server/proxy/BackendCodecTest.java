@@ -85,6 +85,18 @@ class BackendCodecTest {
     }
 
     @Test
+    void headRequest_answeredThenAnUnaskedResponse_theUnaskedOneKeepsItsBody() {
+        EmbeddedChannel ch = codecChannel();
+        ch.writeOutbound(request(HttpMethod.HEAD));
+        releaseAll(ch.outboundMessages());
+        ch.writeInbound(bytes("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"));
+        drain(ch).forEach(ReferenceCountUtil::release);
+        ch.writeInbound(bytes("HTTP/1.1 408 Request Timeout\r\nContent-Length: 4\r\n\r\nbye."));
+        assertEquals("408 Request Timeout [Content-Length=4]|end bye.", describe(drain(ch)));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void connectRequest_200WithABody_decodedAsAResponseNotAsTunnelBytes() {
         EmbeddedChannel ch = codecChannel();
         ch.writeOutbound(request(HttpMethod.CONNECT));
