@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * What the strategy knows about one backend, kept across snapshots: latency estimates, requests in flight and the
- * token bucket. Lock-free and allocation-free: the mutable state is fields of this one object (64 bytes, of which
+ * token bucket. Lock-free and allocation-free: the mutable state is fields of this one object (72 bytes, of which
  * what a pick reads, in flight to busy-since, spans 44: one or two cache lines; an atomic object per value would be
  * one line each), updated through {@link VarHandle}s; doubles are stored as raw bits. The constants come from the
  * strategy's {@link Tuning}, passed in. The in-flight count and the token bucket are exact (atomic
@@ -18,14 +18,15 @@ final class BackendState {
 
     /** Bits of NaN: no sample yet, the estimate is the default RTT. */
     private static final long NO_SAMPLE = Double.doubleToRawLongBits(Double.NaN);
-    /** {@link #busySince} of an idle backend that no pick has chosen since it went idle. */
-    private static final long NOT_PICKED = Long.MIN_VALUE;
+    /** {@link #pickedAt} when no pick of this backend awaits its start. */
+    private static final long NO_PICK = Long.MIN_VALUE;
 
     private static final VarHandle EWMA_BITS;
     private static final VarHandle MEAN_BITS;
     private static final VarHandle STAMP;
     private static final VarHandle IN_FLIGHT;
     private static final VarHandle BUSY_SINCE;
+    private static final VarHandle PICKED_AT;
     private static final VarHandle TAT;
 
     static {
@@ -36,6 +37,7 @@ final class BackendState {
             STAMP = l.findVarHandle(BackendState.class, "stamp", long.class);
             IN_FLIGHT = l.findVarHandle(BackendState.class, "inFlight", int.class);
             BUSY_SINCE = l.findVarHandle(BackendState.class, "busySince", long.class);
+            PICKED_AT = l.findVarHandle(BackendState.class, "pickedAt", long.class);
             TAT = l.findVarHandle(BackendState.class, "tat", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -57,15 +59,17 @@ final class BackendState {
     private long stamp;
     /** Requests started and not completed (the int sits in the gap after the object header). */
     private int inFlight;
+    /** When in-flight last went from 0 to 1. */
+    private long busySince;
     /**
-     * When in-flight last went from 0 to 1. Written by the pick that finds the backend idle (it has read the clock
-     * already, and its start follows: no second clock read, no hand-over of the pick's time); a start that finds
-     * {@link #NOT_PICKED} (set when the backend goes idle) reads the ticker instead (a start without a pick: in the
-     * proxy only one that the pool forwards to the next generation during a switch). Known gap: a pick the caller
-     * drops dates the backend's next start without a pick of its own, which then looks as if waiting longer (at
-     * most failure-penalty) until its next answer.
+     * When the picker last chose this backend, until the next start or completion consumes it: the start that
+     * follows a pick takes its time from the pick (which read the clock already) instead of reading it again.
+     * Known gap: a pick the caller drops leaves its time here until that backend's next pick, start or completion;
+     * a start with no pick of its own in between (in the proxy only a start that the pool forwards to the next
+     * generation during a switch) would be dated by the dropped pick, so the backend would look as if waiting
+     * longer (at most failure-penalty) until its next answer.
      */
-    private long busySince = NOT_PICKED;
+    private long pickedAt = NO_PICK;
     /**
      * The token bucket as a GCRA "theoretical arrival time": one long, so taking a token is a single CAS. A
      * bucket of {@code burst} tokens refilled at {@code rate} admits exactly what this admits.
@@ -75,6 +79,7 @@ final class BackendState {
     BackendState(String id, long now) {
         this.id = id;
         this.stamp = now;
+        this.busySince = now;
         this.tat = now;
     }
 
@@ -125,36 +130,35 @@ final class BackendState {
     }
 
     /**
-     * Whether a probe may go to this backend now: nothing in flight, and neither a sample nor a pick that found it
-     * idle for {@code interval} (a probe picked and not yet started holds the next one off). A backend far slower
-     * than the others gets requests only so (see the picker).
+     * Whether a probe may go to this backend now: nothing in flight, no pick waiting for its start, and no sample
+     * for {@code interval}. A backend far slower than the others gets requests only so (see the picker).
      */
     boolean probeDue(long now, long interval) {
-        return (int) IN_FLIGHT.getOpaque(this) == 0
-                && now - Math.max((long) STAMP.getOpaque(this), (long) BUSY_SINCE.getOpaque(this)) >= interval;
-        // (NOT_PICKED is below every stamp)
+        return (int) IN_FLIGHT.getOpaque(this) == 0 && (long) PICKED_AT.getOpaque(this) == NO_PICK
+                && now - (long) STAMP.getOpaque(this) >= interval;
     }
 
-    /**
-     * The picker chose this backend at {@code now}: if it is idle, the start that follows makes it busy from now
-     * (written here, before the start's atomic add, which publishes it to a cost that sees the backend busy; so
-     * the start needs neither a clock read nor a hand-over of the pick's time).
-     */
+    /** The picker chose this backend at {@code now}; its start, if it follows, is dated by this. */
     void picked(long now) {
-        if ((int) IN_FLIGHT.getOpaque(this) == 0) {
-            BUSY_SINCE.setOpaque(this, now);
-        }
+        PICKED_AT.setOpaque(this, now);
     }
 
     /**
-     * Counts a start. The time it went busy is that of the pick that chose it (the normal case: no second clock
-     * read); a start that finds none since the backend went idle reads the ticker (a start without a pick, as in a
-     * handover).
+     * Counts a start. The time it went busy is that of the pick that chose it, when one is waiting for its start
+     * (the normal case: no second clock read), else the ticker's (a start without a pick, as in a handover).
      */
     void onStart(Ticker ticker) {
-        if ((int) IN_FLIGHT.getAndAdd(this, 1) == 0 && (long) BUSY_SINCE.getOpaque(this) == NOT_PICKED) {
+        // The atomic first: it takes the line exclusive, so the pick stamp's read and clear after it stay on this
+        // core (read first, another core's write would move the line here twice). And a probe check that sees no
+        // pick waiting sees this start already.
+        int before = (int) IN_FLIGHT.getAndAdd(this, 1);
+        long picked = (long) PICKED_AT.getOpaque(this);
+        if (picked != NO_PICK) {
+            PICKED_AT.setOpaque(this, NO_PICK);
+        }
+        if (before == 0) {
             // release: a reader that sees this also sees the increment before it
-            BUSY_SINCE.setRelease(this, ticker.read());
+            BUSY_SINCE.setRelease(this, picked != NO_PICK ? picked : ticker.read());
         }
     }
 
@@ -164,11 +168,11 @@ final class BackendState {
      * pick may see -1 for that instant and take the backend as idle).
      */
     void release() {
-        int before = (int) IN_FLIGHT.getAndAdd(this, -1);
-        if (before <= 0) {
+        if ((int) IN_FLIGHT.getAndAdd(this, -1) <= 0) {
             IN_FLIGHT.getAndAdd(this, 1);
-        } else if (before == 1) {
-            BUSY_SINCE.setOpaque(this, NOT_PICKED); // idle: a pick dates its next start
+        }
+        if ((long) PICKED_AT.getOpaque(this) != NO_PICK) {
+            PICKED_AT.setOpaque(this, NO_PICK); // a pick never started (the caller chose again): forget its time
         }
     }
 

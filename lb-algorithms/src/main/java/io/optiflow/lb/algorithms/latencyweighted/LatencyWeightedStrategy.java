@@ -88,7 +88,7 @@ final class LatencyWeightedStrategy implements Strategy {
         public void onStart(Backend backend) {
             BackendState s = states.get(backend);
             if (s != null) {
-                s.onStart(ticker); // reads the clock only for a start with no pick of its own
+                s.onStart(ticker); // reads the clock only when no pick of this backend is waiting to start
             }
         }
 
