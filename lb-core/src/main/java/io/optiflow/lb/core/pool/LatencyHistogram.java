@@ -18,7 +18,8 @@ import java.lang.invoke.VarHandle;
  * it over works the new one out). The bucket count and the sum are plain read-and-write adds, not atomic ones:
  * two records of one backend into the same bucket at the same instant on two threads may count one sample, which
  * moves a percentile or a mean by one sample of thousands (the same trade as the clear above, and as the latency
- * estimates of the strategies), while two locked adds were about a third of what the pool adds per request.
+ * estimates of the strategies); it saves two locked adds on a line that two cores recording into one backend pass
+ * back and forth (the two-thread case in docs/benchmarks.md, goal 3, session 5).
  * Counts that must be exact (requests, errors, in flight) are in {@link BackendStats}, with atomic adds.
  */
 final class LatencyHistogram {
