@@ -16,8 +16,7 @@ import java.lang.invoke.VarHandle;
  * {@link VarHandle}s (an {@code AtomicLong} or a {@code LongAdder} per counter is an object and a cache line each,
  * four or five per request at a thousand backends). A request's start takes the line with its atomic add on the
  * in-flight word, and the request count, the passive-health counters and the completion's add then find it on the
- * same core. Exact counts: every update here is an atomic add (the latency histogram, a statistic, is not exact
- * under races; see {@link LatencyHistogram}).
+ * same core. Exact counts: every update is an atomic add (there is no other writer to make it safe to drop that).
  */
 public final class BackendStats {
 

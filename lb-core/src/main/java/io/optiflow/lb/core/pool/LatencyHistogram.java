@@ -14,12 +14,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Layout, for the request path: both halves' buckets in one array, and the rest (which half is current, the
  * sums) as fields of this object, updated through {@link VarHandle}s: a record reads this object's line and one
- * bucket's, and does no division (the current window is recognised by a multiplication; only a record that finds
- * it over works the new one out). The bucket count and the sum are plain read-and-write adds, not atomic ones:
- * two records of one backend into the same bucket at the same instant on two threads may count one sample, which
- * moves a percentile or a mean by one sample of thousands (the same trade as the clear above, and as the latency
- * estimates of the strategies), while two locked adds were about a third of what the pool adds per request.
- * Counts that must be exact (requests, errors, in flight) are in {@link BackendStats}, with atomic adds.
+ * bucket's, does two atomic adds and no division (the current window is recognised by a multiplication; only a
+ * record that finds it over works the new one out).
  */
 final class LatencyHistogram {
 
@@ -73,7 +69,7 @@ final class LatencyHistogram {
         CURRENT.setRelease(this, w);
     }
 
-    /** Records one latency. Lock-free, allocation-free; see the class comment for what a race may lose. */
+    /** Records one latency. Lock-free, allocation-free. */
     void record(long latencyNanos) {
         record(latencyNanos, ticker.read());
     }
@@ -84,12 +80,11 @@ final class LatencyHistogram {
         long cur = (long) CURRENT.getOpaque(this);
         long into = nowNanos - cur * halfNanos; // cur * halfNanos <= a time the ticker gave: no overflow
         int half = into >= 0 && into < halfNanos ? (int) (cur & 1) : turn(nowNanos);
-        int i = half * BUCKETS + bucket(micros);
-        COUNTS.setOpaque(counts, i, (long) COUNTS.getOpaque(counts, i) + 1); // plain adds: see the class comment
+        COUNTS.getAndAdd(counts, half * BUCKETS + bucket(micros), 1L);
         if (half == 0) {
-            SUM0.setOpaque(this, (long) SUM0.getOpaque(this) + micros);
+            SUM0.getAndAdd(this, micros);
         } else {
-            SUM1.setOpaque(this, (long) SUM1.getOpaque(this) + micros);
+            SUM1.getAndAdd(this, micros);
         }
     }
 

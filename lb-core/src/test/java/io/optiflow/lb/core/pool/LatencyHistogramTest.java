@@ -58,4 +58,25 @@ class LatencyHistogramTest {
         t.advanceMillis(30_000);
         assertEquals(1, h.summary().count(), "the first half (two samples) is old now");
     }
+
+    @Test
+    void record_fourThreadsInOneWindow_everySampleCounted() throws InterruptedException {
+        ManualTicker t = new ManualTicker(1_000L);
+        LatencyHistogram h = new LatencyHistogram(t, 30_000 * MS);
+        Thread[] threads = new Thread[4];
+        for (int k = 0; k < threads.length; k++) {
+            threads[k] = new Thread(() -> {
+                for (int i = 0; i < 50_000; i++) {
+                    h.record(2 * MS, t.read());
+                }
+            });
+            threads[k].start();
+        }
+        for (Thread th : threads) {
+            th.join(30_000);
+        }
+        LatencySummary s = h.summary();
+        assertEquals(200_000, s.count());
+        assertEquals(2, s.meanMs(), 1e-9);
+    }
 }
