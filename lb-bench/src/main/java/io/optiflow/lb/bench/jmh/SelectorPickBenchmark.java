@@ -29,13 +29,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link StrategyPickBenchmark}'s request through the layer the proxy talks to: a service pool's {@link Selector}
  * (pick, then {@code onStart} and the four-argument {@code onComplete}), which adds the pool's own bookkeeping to the
  * strategy's: per-backend in-flight and request counts, the latency histogram, passive-health counters, and the
- * lookup of the backend's stats. Run: {@code java -jar lb-bench/target/benchmarks.jar SelectorPickBenchmark}.
+ * lookup of the backend's stats; on one thread and on two. Run: {@code java -jar lb-bench/target/benchmarks.jar SelectorPickBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -83,6 +84,17 @@ public class SelectorPickBenchmark {
 
     @Benchmark
     public PickResult pickAndFeedback(StrategyPickBenchmark.Cursor cursor) {
+        return pickAndReport(cursor);
+    }
+
+    /** The same on two threads through one selector (the pool's per-backend counters are shared there). */
+    @Benchmark
+    @Threads(2)
+    public PickResult pickAndFeedback2Threads(StrategyPickBenchmark.Cursor cursor) {
+        return pickAndReport(cursor);
+    }
+
+    private PickResult pickAndReport(StrategyPickBenchmark.Cursor cursor) {
         int i = cursor.advance();
         PickResult r = selector.pick(cursor.timed(contexts[i]));
         if (r.isBackend()) {

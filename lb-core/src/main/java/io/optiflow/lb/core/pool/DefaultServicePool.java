@@ -368,7 +368,7 @@ public final class DefaultServicePool implements ServicePool {
         int seeded = 0;
         // a CAS loop: each failure means a request moved the counter (system-wide progress), so it ends quickly
         for (;;) {
-            long s = m.stats.flight.get();
+            long s = m.stats.flightWord();
             int n = (int) s;
             for (; seeded < n; seeded++) {
                 fb.onStart(b);
@@ -376,7 +376,7 @@ public final class DefaultServicePool implements ServicePool {
             for (; seeded > n; seeded--) {
                 fb.onComplete(b, 0L, Outcome.IGNORED);
             }
-            if (m.stats.flight.compareAndSet(s, BackendStats.pack(neu.epoch, n))) {
+            if (m.stats.sealFlight(s, BackendStats.pack(neu.epoch, n))) {
                 return;
             }
             Thread.onSpinWait();
@@ -424,7 +424,7 @@ public final class DefaultServicePool implements ServicePool {
         try {
             asyncWriter.execute(() -> ejectIfAllowed(stats));
         } catch (RuntimeException e) { // a shut-down executor: no ejection, the count starts over
-            stats.consecutiveFailures.set(0);
+            stats.resetFailuresInARow();
         }
     }
 
@@ -437,7 +437,7 @@ public final class DefaultServicePool implements ServicePool {
             }
         }
         if (m == null || m.ejected || closed) {
-            stats.consecutiveFailures.set(0);
+            stats.resetFailuresInARow();
             return;
         }
         int ejectedNow = 0;
@@ -447,20 +447,19 @@ public final class DefaultServicePool implements ServicePool {
             }
         }
         int cap = members.size() * Math.max(0, Math.min(100, health.maxEjectedPercent())) / 100;
-        stats.consecutiveFailures.set(0); // counting starts over either way
+        stats.resetFailuresInARow(); // counting starts over either way
         if (ejectedNow + 1 > cap) {
             LOG.log(Level.WARNING, "service " + name + ": backend " + m.entry.backend().id() + " failed "
                     + consecutiveFailuresToEject + " requests in a row but is not ejected: " + ejectedNow
                     + " of " + members.size() + " already are (max " + health.maxEjectedPercent() + " %)");
             return;
         }
-        int n = stats.ejectionStreak.incrementAndGet();
+        int n = stats.ejected(); // counts the ejection, and it in the streak
         long duration = health.baseEjectionNanos() > 0 && n > health.maxEjectionNanos() / health.baseEjectionNanos()
                 ? health.maxEjectionNanos()
                 : Math.min(health.maxEjectionNanos(), health.baseEjectionNanos() * n);
         m.ejected = true;
         m.ejectedUntil = ticker.read() + duration;
-        stats.ejections.incrementAndGet();
         LOG.log(Level.WARNING, "service " + name + ": backend " + m.entry.backend().id() + " ejected for "
                 + duration / 1_000_000 + " ms after " + consecutiveFailuresToEject + " failed requests in a row");
         scheduleNextExpiry();
@@ -509,7 +508,7 @@ public final class DefaultServicePool implements ServicePool {
             }
             if (m.ejectedUntil - now <= 0) {
                 m.ejected = false;
-                m.stats.consecutiveFailures.set(0);
+                m.stats.resetFailuresInARow();
                 changed = true;
                 LOG.log(Level.INFO, "service " + name + ": ejection of " + m.entry.backend().id() + " ended");
             } else {

@@ -12,8 +12,8 @@ import io.optiflow.lb.api.spi.Picker;
  * every member (sorted by id; found by the backend object's identity, else by a binary search of the ids). Lock-free
  * and allocation-free.
  *
- * <p>Handover: a request counts itself in its backend's {@link BackendStats#flight} (one atomic of epoch and
- * count). The epoch it sees there says which later generations were seeded with it (those up to and including
+ * <p>Handover: a request counts itself in its backend's in-flight word ({@link BackendStats#start}: one atomic of
+ * epoch and count). The epoch it sees there says which later generations were seeded with it (those up to and including
  * that epoch were sealed before, so it starts them itself) and, at completion, which later generations it must
  * release with {@link Outcome#IGNORED}. Every later generation thus gets exactly one start and one end.
  */
@@ -80,8 +80,7 @@ final class PoolSelector implements Selector {
         BackendStats s = find(backend);
         int epoch = g.epoch;
         if (s != null) {
-            epoch = BackendStats.epochOf(s.flight.getAndIncrement());
-            s.requests.increment();
+            epoch = s.start();
         }
         g.feedback.onStart(backend);
         Generation next = g.successor;
@@ -104,20 +103,15 @@ final class PoolSelector implements Selector {
         BackendStats s = find(backend);
         int epoch = g.epoch;
         if (s != null) {
-            epoch = BackendStats.epochOf(s.flight.getAndDecrement());
+            epoch = s.end();
             if (outcome == Outcome.FAILURE) {
-                s.errors.increment();
+                s.failed();
                 int threshold = pool.consecutiveFailuresToEject;
-                if (threshold > 0 && s.consecutiveFailures.incrementAndGet() == threshold) {
+                if (threshold > 0 && s.failedInARow() == threshold) {
                     pool.requestEjection(s); // rare: hands the work to the pool's writer
                 }
             } else if (outcome == Outcome.SUCCESS) {
-                if (s.consecutiveFailures.get() != 0) {
-                    s.consecutiveFailures.set(0);
-                }
-                if (s.ejectionStreak.get() != 0) {
-                    s.ejectionStreak.set(0);
-                }
+                s.succeeded();
             }
             if (outcome != Outcome.IGNORED) {
                 s.latency.record(latencyNanos, nowNanos);

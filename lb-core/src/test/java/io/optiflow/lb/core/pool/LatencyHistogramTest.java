@@ -42,4 +42,41 @@ class LatencyHistogramTest {
         h.record(7 * MS); // recording after a long pause clears the stale half it reuses
         assertEquals(1, h.summary().count());
     }
+
+    @Test
+    void record_lateReadingAfterTheWindowMoved_countsInItsOwnHalfWithoutClearingIt() {
+        ManualTicker t = new ManualTicker(1_000L);
+        LatencyHistogram h = new LatencyHistogram(t, 30_000 * MS);
+        long start = t.read();
+        h.record(5 * MS, start);
+        h.record(5 * MS, start + 30_000 * MS); // the next half: the current window moves on
+        h.record(7 * MS, start + 29_000 * MS); // another thread's reading, taken before: the first half
+        t.advanceMillis(30_000);
+        LatencySummary s = h.summary();
+        assertEquals(3, s.count());
+        assertEquals((5 + 5 + 7) / 3.0, s.meanMs(), 0.01);
+        t.advanceMillis(30_000);
+        assertEquals(1, h.summary().count(), "the first half (two samples) is old now");
+    }
+
+    @Test
+    void record_fourThreadsInOneWindow_everySampleCounted() throws InterruptedException {
+        ManualTicker t = new ManualTicker(1_000L);
+        LatencyHistogram h = new LatencyHistogram(t, 30_000 * MS);
+        Thread[] threads = new Thread[4];
+        for (int k = 0; k < threads.length; k++) {
+            threads[k] = new Thread(() -> {
+                for (int i = 0; i < 50_000; i++) {
+                    h.record(2 * MS, t.read());
+                }
+            });
+            threads[k].start();
+        }
+        for (Thread th : threads) {
+            th.join(30_000);
+        }
+        LatencySummary s = h.summary();
+        assertEquals(200_000, s.count());
+        assertEquals(2, s.meanMs(), 1e-9);
+    }
 }

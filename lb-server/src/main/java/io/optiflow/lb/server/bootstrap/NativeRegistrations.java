@@ -53,6 +53,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         "io.optiflow.lb.algorithms.latencyweighted.BackendState",
         "io.optiflow.lb.algorithms.latencyweighted.LatencyWeightedPicker",
         "io.optiflow.lb.algorithms.support.PaddedCursorValue",
+        // the pool's per-backend counters, also VarHandles by field name (BackendStats is public, LatencyHistogram not)
+        "io.optiflow.lb.core.pool.BackendStats",
+        "io.optiflow.lb.core.pool.LatencyHistogram",
 })
 public final class NativeRegistrations {
 

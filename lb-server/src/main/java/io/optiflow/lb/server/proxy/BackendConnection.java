@@ -105,7 +105,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void startTunnel() {
         tunnel = true;
         loop.unwatch(this);
-        channel.pipeline().remove("codec"); // bytes already buffered in it go on to this handler as ByteBufs
+        BackendCodec.removeFrom(channel.pipeline()); // bytes already buffered go on to this handler as ByteBufs
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
 
 /**
@@ -91,8 +90,7 @@ final class BackendPool {
                 if (tls) {
                     ch.pipeline().addLast("tls", plane.backendTls().newHandler(ch.alloc(), host, port));
                 }
-                ch.pipeline().addLast("codec", new HttpClientCodec(plane.backendMaxInitialLine(),
-                        plane.backendMaxHeaderSize(), DataPlane.MAX_CHUNK, false));
+                BackendCodec.addTo(ch.pipeline(), plane.backendMaxInitialLine(), plane.backendMaxHeaderSize());
                 ch.pipeline().addLast("backend", c);
             }
         });

@@ -2,7 +2,8 @@ package io.optiflow.lb.server.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.AdaptiveByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -61,6 +62,14 @@ public final class DataPlane {
             + "Too many connections to the load balancer; retry.\n").getBytes(StandardCharsets.US_ASCII);
     /** Largest body part handed on at once (bigger reads are split). */
     static final int MAX_CHUNK = 64 * 1024;
+    /** Netty's property that names its default allocator ({@code pooled}, {@code unpooled}, {@code adaptive}). */
+    static final String ALLOCATOR_TYPE = "io.netty.allocator.type";
+    /**
+     * The buffers of every data-plane channel, client and backend side: Netty's adaptive allocator (Netty 4.2's
+     * default) unless {@value #ALLOCATOR_TYPE} names one. The pooled allocator's pinned-memory counters and buffer
+     * objects cost the event loops more (docs/benchmarks.md, session 5).
+     */
+    static final ByteBufAllocator ALLOCATOR = allocator(System.getProperty(ALLOCATOR_TYPE));
 
     private final ProxySettings settings;
     private final RequestRouter router;
@@ -98,8 +107,13 @@ public final class DataPlane {
         this.backendBootstrap = new Bootstrap().channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeoutMillis());
+    }
+
+    /** The allocator for a value of {@value #ALLOCATOR_TYPE}: Netty's default when one is given, else adaptive. */
+    static ByteBufAllocator allocator(String type) {
+        return type == null || type.isBlank() ? new AdaptiveByteBufAllocator() : ByteBufAllocator.DEFAULT;
     }
 
     /** Binds the listener; returns the port (the real one for port 0). */
@@ -111,7 +125,7 @@ public final class DataPlane {
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -1,12 +1,33 @@
 package io.optiflow.lb.server.proxy;
 
+import io.netty.handler.codec.DefaultHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 /** Header-name tests used on the request path: no allocation, case-insensitive. */
 final class Headers {
 
+    private static final DefaultHeaders.NameValidator<CharSequence> DEFAULT_NAMES =
+            DefaultHttpHeadersFactory.headersFactory().getNameValidator();
+
     private Headers() {
+    }
+
+    /**
+     * A decoder's header-name check: every name is checked as Netty checks it, except {@code known} themselves
+     * (the same objects, compared by identity: constant valid tokens), which are not checked again on every message.
+     */
+    static DefaultHeaders.NameValidator<CharSequence> namesExcept(AsciiString... known) {
+        return name -> {
+            for (AsciiString k : known) {
+                if (name == k) {
+                    return;
+                }
+            }
+            DEFAULT_NAMES.validateName(name);
+        };
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.handler.codec.DefaultHeaders;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -35,21 +34,11 @@ final class RequestHeads {
     static final AsciiString[] OWN_NAMES = {X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST, FORWARDED,
         HttpHeaderNames.HOST, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE};
 
-    private static final DefaultHeaders.NameValidator<CharSequence> DEFAULT_NAMES =
-            DefaultHttpHeadersFactory.headersFactory().getNameValidator();
-
     /**
      * The request decoder's header-name check: every name read from a client is checked as Netty checks it; the
-     * proxy's own constant names (the same objects, compared by identity) are not checked again on every request.
+     * proxy's own constant names are not checked again on every request.
      */
-    static final DefaultHeaders.NameValidator<CharSequence> NAMES = name -> {
-        for (AsciiString own : OWN_NAMES) {
-            if (name == own) {
-                return;
-            }
-        }
-        DEFAULT_NAMES.validateName(name);
-    };
+    static final DefaultHeaders.NameValidator<CharSequence> NAMES = Headers.namesExcept(OWN_NAMES);
 
     private RequestHeads() {
     }
