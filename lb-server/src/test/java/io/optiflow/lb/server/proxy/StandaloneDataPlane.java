@@ -27,8 +27,11 @@ final class StandaloneDataPlane implements AutoCloseable {
 
     final DataPlane plane;
     final int port;
+    final ControlPlane controlPlane;
+    /** The data plane's metrics, on a registry of their own. */
+    final LbMetrics metrics;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ScheduledExecutorService scheduler;
-    private final ControlPlane controlPlane;
 
     /**
      * @param backendPorts  ports of the backends on 127.0.0.1
@@ -48,8 +51,9 @@ final class StandaloneDataPlane implements AutoCloseable {
         controlPlane.start(List.of(spec));
         ServiceSettings settings = new ServiceSettings(spec, null, "/", timeoutMillis, 0, 20, 0, 0, 0, 0,
                 ServiceSettings.HashKey.CLIENT_IP);
+        metrics = LbMetrics.standalone(registry);
         ServiceRoute route = new ServiceRoute(settings, controlPlane.pool("svc").orElseThrow(),
-                LbMetrics.standalone(new SimpleMeterRegistry()).service("svc"), System.nanoTime());
+                metrics.service("svc"), System.nanoTime());
         plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, loops),
                 new RoutingTable(List.of(route)));
         port = plane.start();
