@@ -1,5 +1,6 @@
 package io.optiflow.lb.algorithms.latencyweighted;
 
+import io.optiflow.lb.algorithms.support.TwoChoices;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.Rejection;
@@ -11,8 +12,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Power of two choices over one immutable snapshot: draws two distinct backends, sends the request to the
- * cheaper one that has a token, and falls back to any backend with a token when both are at their rate limit.
+ * Power of two choices over one immutable snapshot: draws two distinct backends (both from one 64-bit draw,
+ * {@link TwoChoices}), sends the request to the cheaper one that has a token, and falls back to any backend with a
+ * token when both are at their rate limit.
  *
  * <p>A backend far slower than the fastest (typical latency above {@code slow-ratio} times the fastest one's, and
  * at least {@code slow-margin} above it) takes requests only as probes: when drawn it is replaced by a random
@@ -89,19 +91,17 @@ final class LatencyWeightedPicker implements Picker {
             return take(0, now) ? backends[0] : Rejection.RATE_LIMITED;
         }
         double slow = slowRatio > 0.0 ? slowAbove(now) : Double.POSITIVE_INFINITY;
-        // Draw order is part of the contract the scripted tests state: [exploration double], first, second, then
-        // one draw for each candidate replaced because it is slow.
+        // Draw order is part of the contract the scripted tests state: [exploration double], one long for both
+        // candidates, then one int for each candidate replaced because it is slow.
         if (exploration > 0.0 && random.nextDouble() < exploration) {
             int k = random.nextInt(n);
             if (take(k, now)) {
                 return backends[k];
             }
         }
-        int i = random.nextInt(n);
-        int j = random.nextInt(n - 1);
-        if (j >= i) {
-            j++; // two distinct backends
-        }
+        long draw = random.nextLong();
+        int i = TwoChoices.first(draw, n);
+        int j = TwoChoices.second(draw, n, i); // two distinct backends
         if (slow != Double.POSITIVE_INFINITY) {
             if (states[i].mean() > slow) {
                 if (states[i].probeDue(now, probeInterval) && take(i, now)) {
