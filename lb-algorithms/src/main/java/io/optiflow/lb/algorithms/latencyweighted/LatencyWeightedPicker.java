@@ -42,8 +42,11 @@ final class LatencyWeightedPicker implements Picker {
 
     private final Backend[] backends;
     private final BackendState[] states;
-    /** Weights by index, read once here rather than through each backend on every pick. */
-    private final int[] weights;
+    /**
+     * Weights by index, read once here rather than through each backend on every pick, as doubles: the cost
+     * comparison multiplies them with no int-to-double conversion on its path.
+     */
+    private final double[] weights;
     private final Ticker ticker;
     private final RandomSource random;
     private final Tuning tuning;
@@ -54,7 +57,10 @@ final class LatencyWeightedPicker implements Picker {
 
     /** When the slow/fast split was last worked out (through {@link #REFRESHED_AT}). */
     private volatile long refreshedAt;
-    /** Typical latency above which a backend is slow; +infinity when none is (or the rule is off). */
+    /**
+     * Typical latency above which a backend is slow; +infinity when none was at the last split (or the rule is
+     * off), so that a pick then reads no candidate's typical latency.
+     */
     private volatile double slowAbove = Double.POSITIVE_INFINITY;
     /** Two buffers of the indices of backends that are not slow; one is published, the next split fills the other. */
     private final int[][] notSlow;
@@ -65,7 +71,7 @@ final class LatencyWeightedPicker implements Picker {
                           LatencyWeightedConfig config, Tuning tuning, long now) {
         this.backends = backends;
         this.states = states;
-        this.weights = new int[backends.length];
+        this.weights = new double[backends.length];
         for (int i = 0; i < backends.length; i++) {
             weights[i] = backends[i].weight();
         }
@@ -189,6 +195,8 @@ final class LatencyWeightedPicker implements Picker {
             }
         }
         notSlowView = ((long) (into == notSlow[0] ? 0 : 1) << 32) | count;
-        slowAbove = count == 0 ? Double.POSITIVE_INFINITY : threshold;
+        // None slow (or all): the per-pick check is off until the next split. A backend that turns slow in between
+        // is found by that split, within REFRESH_NANOS, as a change of the fastest one's latency is anyway.
+        slowAbove = count == 0 || count == states.length ? Double.POSITIVE_INFINITY : threshold;
     }
 }

@@ -1,5 +1,6 @@
 package io.optiflow.lb.bench.jmh;
 
+import io.optiflow.lb.algorithms.support.TwoChoices;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * or 1,000 counters, each on a line of its own (128 bytes apart, so neither a neighbour nor the adjacent-line
  * prefetch shares it). Whichever thread touched a counter last holds its line, so with two threads about half of the
  * adds find their line on the other core, however many counters there are. Compared with the same work on one
- * thread, on counters each thread keeps for itself, and a read of counters the other thread writes (a pick's
- * candidate reads). Run:
+ * thread, on counters each thread keeps for itself, a read of counters the other thread writes (a pick's
+ * candidate reads), and power-of-two's whole pattern (read two, count on one). Run:
  * {@code java -jar lb-bench/target/benchmarks.jar SharedCountBenchmark -f 3 -wi 2 -w 1 -i 3 -r 1}.
  */
 @State(Scope.Benchmark)
@@ -66,12 +67,17 @@ public class SharedCountBenchmark {
 
         /** A counter's index in {@code [1, n]} times the spacing (index 0's line stays empty). */
         int draw(int n) {
+            return (1 + (int) (((pair() >>> 32) * n) >>> 32)) * SPACING;
+        }
+
+        /** 64 random bits (xorshift). */
+        long pair() {
             long x = seed;
             x ^= x << 13;
             x ^= x >>> 7;
             x ^= x << 17;
             seed = x;
-            return (1 + (int) (((x >>> 32) * n) >>> 32)) * SPACING;
+            return x;
         }
     }
 
@@ -116,6 +122,33 @@ public class SharedCountBenchmark {
     public long readTwo(Own own) {
         long a = (long) CELL.getAcquire(shared, own.draw(counters));
         return a + (long) CELL.getAcquire(shared, own.draw(counters));
+    }
+
+    /**
+     * Power-of-two's whole use of shared counts, with nothing else: two distinct counters drawn, both read, +1 and -1
+     * on the less loaded (the first on a tie). One thread.
+     */
+    @Benchmark
+    public long pickOfTwo(Own own) {
+        return pickOfTwo(shared, own.pair(), counters);
+    }
+
+    /** The same from two threads on the same counters: the floor under a two-choices strategy's two-thread figure. */
+    @Benchmark
+    @Threads(2)
+    public long pickOfTwo2Threads(Own own) {
+        return pickOfTwo(shared, own.pair(), counters);
+    }
+
+    private static long pickOfTwo(long[] cells, long draw, int n) {
+        if (n == 1) {
+            return startAndEnd(cells, SPACING);
+        }
+        int i = (1 + TwoChoices.first(draw, n)) * SPACING;
+        int j = (1 + TwoChoices.second(draw, n, i / SPACING - 1)) * SPACING;
+        long a = (long) CELL.getAcquire(cells, i);
+        long b = (long) CELL.getAcquire(cells, j);
+        return startAndEnd(cells, b < a ? j : i);
     }
 
     /** A request's start and completion on counter {@code k}: two atomic adds. */
