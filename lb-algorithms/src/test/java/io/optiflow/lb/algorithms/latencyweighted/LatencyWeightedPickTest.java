@@ -401,6 +401,23 @@ class LatencyWeightedPickTest {
     }
 
     @Test
+    void pick_backendSlowSinceASplitThatFoundNoneSlow_replacedFromTheNextSplitOn() {
+        Strategy s = strategy(Map.of("slow-ratio", "5", "slow-margin", "5ms", "probe-interval", "250ms"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b2, 1, Outcome.SUCCESS);
+        complete(fb, b3, 1, Outcome.SUCCESS);
+        assertEquals(b2, pick(picker, 1, 1)); // b2 vs b3; this pick's split finds none slow (b1 has no sample yet)
+        slowB1AndBusyFastOnes(s); // b1 answers in 20 ms now: above max(5 x 1, 1 + 5) ms
+        // Until the next split (at most 10 ms) picks do not check for slow backends: cost alone, 20 x 1 < 1 x 31.
+        assertEquals(b1, pick(picker, 0, 0));
+        ticker.advanceMillis(10);
+        pair(0, 0).thenInts(1); // b1 vs b2: the split finds b1 slow, so it is replaced by the second not-slow, b3
+        assertEquals(b3, picker.pick(RequestContext.EMPTY));
+        assertEquals(0, random.remaining());
+    }
+
+    @Test
     void pick_slowRuleOff_costAloneLetsTheSlowBackendWin() {
         Strategy s = strategy(Map.of("slow-ratio", "0"));
         Picker picker = s.update(TestBackends.of(3));
