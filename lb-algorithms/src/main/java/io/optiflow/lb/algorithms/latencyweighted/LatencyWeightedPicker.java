@@ -1,5 +1,6 @@
 package io.optiflow.lb.algorithms.latencyweighted;
 
+import io.optiflow.lb.algorithms.support.TwoChoices;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.Rejection;
@@ -11,8 +12,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Power of two choices over one immutable snapshot: draws two distinct backends, sends the request to the
- * cheaper one that has a token, and falls back to any backend with a token when both are at their rate limit.
+ * Power of two choices over one immutable snapshot: draws two distinct backends (both from one 64-bit draw,
+ * {@link TwoChoices}), sends the request to the cheaper one that has a token, and falls back to any backend with a
+ * token when both are at their rate limit.
  *
  * <p>A backend far slower than the fastest (typical latency above {@code slow-ratio} times the fastest one's, and
  * at least {@code slow-margin} above it) takes requests only as probes: when drawn it is replaced by a random
@@ -40,8 +42,11 @@ final class LatencyWeightedPicker implements Picker {
 
     private final Backend[] backends;
     private final BackendState[] states;
-    /** Weights by index, read once here rather than through each backend on every pick. */
-    private final int[] weights;
+    /**
+     * Weights by index, read once here rather than through each backend on every pick, as doubles: the cost
+     * comparison multiplies them with no int-to-double conversion on its path.
+     */
+    private final double[] weights;
     private final Ticker ticker;
     private final RandomSource random;
     private final Tuning tuning;
@@ -52,7 +57,10 @@ final class LatencyWeightedPicker implements Picker {
 
     /** When the slow/fast split was last worked out (through {@link #REFRESHED_AT}). */
     private volatile long refreshedAt;
-    /** Typical latency above which a backend is slow; +infinity when none is (or the rule is off). */
+    /**
+     * Typical latency above which a backend is slow; +infinity when none was at the last split (or the rule is
+     * off), so that a pick then reads no candidate's typical latency.
+     */
     private volatile double slowAbove = Double.POSITIVE_INFINITY;
     /** Two buffers of the indices of backends that are not slow; one is published, the next split fills the other. */
     private final int[][] notSlow;
@@ -63,7 +71,7 @@ final class LatencyWeightedPicker implements Picker {
                           LatencyWeightedConfig config, Tuning tuning, long now) {
         this.backends = backends;
         this.states = states;
-        this.weights = new int[backends.length];
+        this.weights = new double[backends.length];
         for (int i = 0; i < backends.length; i++) {
             weights[i] = backends[i].weight();
         }
@@ -89,19 +97,17 @@ final class LatencyWeightedPicker implements Picker {
             return take(0, now) ? backends[0] : Rejection.RATE_LIMITED;
         }
         double slow = slowRatio > 0.0 ? slowAbove(now) : Double.POSITIVE_INFINITY;
-        // Draw order is part of the contract the scripted tests state: [exploration double], first, second, then
-        // one draw for each candidate replaced because it is slow.
+        // Draw order is part of the contract the scripted tests state: [exploration double], one long for both
+        // candidates, then one int for each candidate replaced because it is slow.
         if (exploration > 0.0 && random.nextDouble() < exploration) {
             int k = random.nextInt(n);
             if (take(k, now)) {
                 return backends[k];
             }
         }
-        int i = random.nextInt(n);
-        int j = random.nextInt(n - 1);
-        if (j >= i) {
-            j++; // two distinct backends
-        }
+        long draw = random.nextLong();
+        int i = TwoChoices.first(draw, n);
+        int j = TwoChoices.second(draw, n, i); // two distinct backends
         if (slow != Double.POSITIVE_INFINITY) {
             if (states[i].mean() > slow) {
                 if (states[i].probeDue(now, probeInterval) && take(i, now)) {
@@ -189,6 +195,8 @@ final class LatencyWeightedPicker implements Picker {
             }
         }
         notSlowView = ((long) (into == notSlow[0] ? 0 : 1) << 32) | count;
-        slowAbove = count == 0 ? Double.POSITIVE_INFINITY : threshold;
+        // None slow (or all): the per-pick check is off until the next split. A backend that turns slow in between
+        // is found by that split, within REFRESH_NANOS, as a change of the fastest one's latency is anyway.
+        slowAbove = count == 0 || count == states.length ? Double.POSITIVE_INFINITY : threshold;
     }
 }

@@ -9,7 +9,8 @@ package io.optiflow.lb.algorithms.latencyweighted;
 final class Tuning {
 
     final double defaultRtt;
-    final double decayNanos;
+    /** A long, so that an idle backend's age is compared without a conversion to double. */
+    final long decayNanos;
     /** 1 / decay, so that a decay weight costs a multiplication, not a division. */
     final double perDecayNanos;
     /** Nanoseconds between two tokens (GCRA emission interval); 0 when there is no rate limit. */

@@ -1,6 +1,7 @@
 package io.optiflow.lb.algorithms.poweroftwo;
 
 import io.optiflow.lb.algorithms.support.InFlightCounts;
+import io.optiflow.lb.algorithms.support.TwoChoices;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.RequestContext;
@@ -8,7 +9,7 @@ import io.optiflow.lb.api.spi.Picker;
 import io.optiflow.lb.api.spi.RandomSource;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Two draws, two counter reads, one comparison: constant cost whatever the pool size. */
+/** One 64-bit draw for two candidates, two counter reads, one comparison: constant cost whatever the pool size. */
 final class PowerOfTwoPicker implements Picker {
 
     private final BackendSet backends;
@@ -31,12 +32,9 @@ final class PowerOfTwoPicker implements Picker {
         if (n == 1) {
             return backends.get(0);
         }
-        int first = random.nextInt(n);
-        // uniform over the other n - 1: skip over the first draw instead of redrawing on a collision
-        int second = random.nextInt(n - 1);
-        if (second >= first) {
-            second++;
-        }
+        long draw = random.nextLong(); // both candidates from one draw
+        int first = TwoChoices.first(draw, n);
+        int second = TwoChoices.second(draw, n, first);
         // the second wins only when strictly less loaded: ties go to the first drawn
         return InFlightCounts.lessLoaded(inFlight[second].get(), weights[second],
                 inFlight[first].get(), weights[first]) ? backends.get(second) : backends.get(first);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.algorithms.support.PairDraws;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
@@ -22,8 +23,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exact picks under scripted draws and a hand-moved ticker. Draw order per pick: [exploration double], then
- * {@code nextInt(n)} for the first candidate and {@code nextInt(n - 1)} for the second (skipping the first).
+ * Exact picks under scripted draws and a hand-moved ticker. Draw order per pick: [exploration double], then one
+ * {@code nextLong()} for both candidates, then one {@code nextInt} per candidate replaced because it is slow. Tests
+ * state the candidates as the two draws they stand for (first in {@code [0, n)}, second in {@code [0, n - 1)} over
+ * the others, see {@link PairDraws}), over three backends unless the test says how many.
  */
 class LatencyWeightedPickTest {
 
@@ -52,8 +55,19 @@ class LatencyWeightedPickTest {
     }
 
     private PickResult pick(Picker picker, int first, int second) {
-        random.thenInts(first, second);
+        pair(first, second);
         return picker.pick(RequestContext.EMPTY);
+    }
+
+    /** A pick over {@code n} backends with these two draws. */
+    private PickResult pick(Picker picker, int n, int first, int second) {
+        random.thenLongs(PairDraws.of(n, first, second));
+        return picker.pick(RequestContext.EMPTY);
+    }
+
+    /** Scripts the one draw that gives these two candidates among three backends. */
+    private ScriptedRandom pair(int first, int second) {
+        return random.thenLongs(PairDraws.of(3, first, second));
     }
 
     @Test
@@ -249,11 +263,11 @@ class LatencyWeightedPickTest {
         complete(fb, heavy, 10, Outcome.SUCCESS);
         complete(fb, b2, 10, Outcome.SUCCESS);
         fb.onStart(heavy); // 10 x 2 / 3 = 6.7 ms against 10 ms
-        assertEquals(heavy, pick(picker, 1, 0));
+        assertEquals(heavy, pick(picker, 2, 1, 0));
         fb.onStart(heavy); // 10 x 3 / 3 = 10: a tie goes to the first draw
-        assertEquals(b2, pick(picker, 1, 0));
+        assertEquals(b2, pick(picker, 2, 1, 0));
         fb.onStart(heavy); // 13.3 > 10
-        assertEquals(b2, pick(picker, 0, 0));
+        assertEquals(b2, pick(picker, 2, 0, 0));
     }
 
     @Test
@@ -266,7 +280,8 @@ class LatencyWeightedPickTest {
         complete(fb, b3, 900, Outcome.SUCCESS);
         random.thenDoubles(0.05).thenInts(2);
         assertEquals(b3, picker.pick(RequestContext.EMPTY));
-        random.thenDoubles(0.1).thenInts(2, 0); // 0.1 is not below 0.1: a normal pick, b3 vs b1
+        random.thenDoubles(0.1); // 0.1 is not below 0.1: a normal pick, b3 vs b1
+        pair(2, 0);
         assertEquals(b1, picker.pick(RequestContext.EMPTY));
         assertEquals(0, random.remaining());
     }
@@ -374,15 +389,32 @@ class LatencyWeightedPickTest {
         LoadFeedback fb = slowB1AndBusyFastOnes(s);
         ticker.advanceMillis(10); // the split is worked out again: b1 (20 ms) is above max(5 x 1, 1 + 5) ms
 
-        random.thenInts(0, 0, 1); // b1 vs b2; b1 is replaced by the second not-slow backend, b3
+        pair(0, 0).thenInts(1); // b1 vs b2; b1 is replaced by the second not-slow backend, b3
         assertEquals(b3, picker.pick(RequestContext.EMPTY)); // b3 vs b2 tie: the first
         assertEquals(0, random.remaining());
 
         ticker.advanceMillis(250); // no answer from b1 for 260 ms, and it is idle: its probe is due
         assertEquals(b1, pick(picker, 0, 0));
         fb.onStart(b1); // the probe is in flight: no second one
-        random.thenInts(0, 0, 0);
+        pair(0, 0).thenInts(0);
         assertEquals(b2, picker.pick(RequestContext.EMPTY));
+    }
+
+    @Test
+    void pick_backendSlowSinceASplitThatFoundNoneSlow_replacedFromTheNextSplitOn() {
+        Strategy s = strategy(Map.of("slow-ratio", "5", "slow-margin", "5ms", "probe-interval", "250ms"));
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        complete(fb, b2, 1, Outcome.SUCCESS);
+        complete(fb, b3, 1, Outcome.SUCCESS);
+        assertEquals(b2, pick(picker, 1, 1)); // b2 vs b3; this pick's split finds none slow (b1 has no sample yet)
+        slowB1AndBusyFastOnes(s); // b1 answers in 20 ms now: above max(5 x 1, 1 + 5) ms
+        // Until the next split (at most 10 ms) picks do not check for slow backends: cost alone, 20 x 1 < 1 x 31.
+        assertEquals(b1, pick(picker, 0, 0));
+        ticker.advanceMillis(10);
+        pair(0, 0).thenInts(1); // b1 vs b2: the split finds b1 slow, so it is replaced by the second not-slow, b3
+        assertEquals(b3, picker.pick(RequestContext.EMPTY));
+        assertEquals(0, random.remaining());
     }
 
     @Test
@@ -411,7 +443,7 @@ class LatencyWeightedPickTest {
             fb.onStart(b1);
             fb.onComplete(b1, MS, Outcome.SUCCESS);
             // It just answered, so no probe is due: still slow, it is replaced (third draw: b3); else it wins.
-            random.thenInts(0, 0, 1);
+            pair(0, 0).thenInts(1);
             PickResult r = picker.pick(RequestContext.EMPTY);
             if (b1.equals(r)) {
                 back = t;
@@ -431,7 +463,7 @@ class LatencyWeightedPickTest {
         slowB1AndBusyFastOnes(s);
         ticker.advanceMillis(10);
         // The ticker says 10 ms (no probe due); the caller's reading says 300 ms: the probe goes.
-        random.thenInts(0, 0);
+        pair(0, 0);
         assertEquals(b1, picker.pick(new RequestContext() {
             @Override
             public String method() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.optiflow.lb.algorithms.support.ClosedLoopSimulation;
+import io.optiflow.lb.algorithms.support.PairDraws;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.api.BackendSet;
 import io.optiflow.lb.api.LoadFeedback;
@@ -42,6 +43,16 @@ class PowerOfTwoStrategyTest {
         return ids;
     }
 
+    /**
+     * Scripts one pick's draw per pair of {@code draws} over {@code n} backends, each pair written as the two draws
+     * it stands for: the first candidate in {@code [0, n)}, the second in {@code [0, n - 1)} over the others.
+     */
+    private static void pairs(ScriptedRandom random, int n, int... draws) {
+        for (int k = 0; k < draws.length; k += 2) {
+            random.thenLongs(PairDraws.of(n, draws[k], draws[k + 1]));
+        }
+    }
+
     private static void start(LoadFeedback fb, Backend b, int times) {
         for (int i = 0; i < times; i++) {
             fb.onStart(b);
@@ -56,7 +67,7 @@ class PowerOfTwoStrategyTest {
         start(s.feedback(), B1, 2);
         start(s.feedback(), B3, 1);
         // loads b0001=2 b0002=0 b0003=1 b0004=0; the second draw is over the other three, skipping the first
-        random.thenInts(0, 0,   // b0001 vs b0002 -> b0002
+        pairs(random, 4, 0, 0,  // b0001 vs b0002 -> b0002
                 2, 1,           // b0003 vs b0002 -> b0002
                 1, 2,           // b0002 vs b0004, tie -> b0002, the first drawn
                 3, 0,           // b0004 vs b0001 -> b0004
@@ -73,7 +84,7 @@ class PowerOfTwoStrategyTest {
         Picker picker = s.update(TestBackends.of(2));
         start(s.feedback(), B1, 1);
         // whichever comes first, the other is the second candidate, so the idle b0002 always wins
-        random.thenInts(0, 0, 1, 0);
+        pairs(random, 2, 0, 0, 1, 0);
         assertEquals(List.of("b0002", "b0002"), picks(picker, 2));
         assertEquals(0, random.remaining());
     }
@@ -92,7 +103,7 @@ class PowerOfTwoStrategyTest {
         Picker picker = s.update(TestBackends.weighted(3, 1));
         start(s.feedback(), B1, 2); // 2/3
         start(s.feedback(), B2, 1); // 1/1
-        random.thenInts(1, 0);
+        pairs(random, 2, 1, 0);
         assertEquals(List.of("b0001"), picks(picker, 1));
     }
 
@@ -103,7 +114,7 @@ class PowerOfTwoStrategyTest {
         Picker picker = s.update(TestBackends.weighted(3, 1));
         start(s.feedback(), B1, 2);
         start(s.feedback(), B2, 1);
-        random.thenInts(0, 0);
+        pairs(random, 2, 0, 0);
         assertEquals(List.of("b0002"), picks(picker, 1));
     }
 
@@ -130,7 +141,7 @@ class PowerOfTwoStrategyTest {
         assertEquals(4, s.inFlight("b0001"));
         s.feedback().onStart(B2); // gone and idle: ignored
         assertEquals(0, s.inFlight("b0002"));
-        random.thenInts(0, 1); // b0001 (4) vs b0004 (0)
+        pairs(random, 3, 0, 1); // b0001 (4) vs b0004 (0)
         assertEquals(List.of("b0004"), picks(picker, 1));
     }
 
@@ -147,7 +158,7 @@ class PowerOfTwoStrategyTest {
         assertEquals(4, next.inFlight("b0001"));
         assertEquals(1, next.inFlight("b0002"));
         assertEquals(0, next.inFlight("b0003"));
-        random.thenInts(0, 1, 0, 0); // b0001 vs b0003, then b0001 vs b0002: the seeded load steers both
+        pairs(random, 3, 0, 1, 0, 0); // b0001 vs b0003, then b0001 vs b0002: the seeded load steers both
         assertEquals(List.of("b0003", "b0002"), picks(picker, 2));
         for (Backend b : running) {
             next.feedback().onComplete(b, 0L, Outcome.IGNORED);

@@ -50,7 +50,7 @@ final class DurationHistograms extends Collector {
     /** Count and sum of one backend's durations, for registries without Prometheus; the timer registered. */
     static FunctionTimer bindTimer(MeterRegistry registry, BackendMeters m) {
         return FunctionTimer.builder("lb.request.duration", m, BackendMeters::durationCount,
-                        x -> x.durationSumNanos.sum(), TimeUnit.NANOSECONDS)
+                        BackendMeters::durationSumNanos, TimeUnit.NANOSECONDS)
                 .description(HELP).tags("service", m.service, "backend", m.backend).register(registry);
     }
 
@@ -76,14 +76,14 @@ final class DurationHistograms extends Collector {
         for (BackendMeters m : meters.get()) {
             long cumulative = 0;
             for (int i = 0; i < LE.length; i++) {
-                cumulative += m.durationBuckets[i].sum();
+                cumulative += m.bucketCount(i);
                 samples.add(new MetricFamilySamples.Sample(NAME + "_bucket", BUCKET_LABELS,
                         List.of(m.service, m.backend, LE[i]), cumulative));
             }
             List<String> values = List.of(m.service, m.backend);
             samples.add(new MetricFamilySamples.Sample(NAME + "_count", LABELS, values, cumulative));
             samples.add(new MetricFamilySamples.Sample(NAME + "_sum", LABELS, values,
-                    m.durationSumNanos.sum() / 1e9));
+                    m.durationSumNanos() / 1e9));
             // the largest since the previous scrape, as Micrometer's timers report it (over a short window)
             maxima.add(new MetricFamilySamples.Sample(NAME + "_max", LABELS, values,
                     m.durationMaxNanos.getAndSet(0) / 1e9));

@@ -8,14 +8,17 @@ import io.optiflow.lb.core.pool.HealthStatus;
 import io.optiflow.lb.core.pool.ServiceView;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The meters of one service: lock-free adders on the request path that Micrometer reads at scrape time; backend
- * meters are made on first sight and cached by backend id, and dropped (from the registry and from the duration
- * histograms' collector) when a refresh no longer finds the backend, so churn under discovery does not grow them.
+ * The meters of one service: counters on the request path that Micrometer reads at scrape time; backend meters are
+ * made on first sight and cached by backend id, and dropped (from the registry and from the duration histograms'
+ * collector) when a refresh no longer finds the backend, so churn under discovery does not grow them. The event
+ * loops keep their parts of a backend's meters ({@link LoopMeters}) and ask {@link #backend} again once those are
+ * dropped.
  */
 public final class ServiceMetrics {
 
@@ -105,17 +108,18 @@ public final class ServiceMetrics {
         }
         // Gone from two views in a row: one view may predate a backend the proxy has just metered.
         Set<String> missing = new HashSet<>();
-        backends.entrySet().removeIf(e -> {
-            if (present.contains(e.getKey())) {
-                return false;
+        for (Map.Entry<String, BackendMeters> e : backends.entrySet()) {
+            String id = e.getKey();
+            if (present.contains(id)) {
+                continue;
             }
-            if (!missingLastRefresh.contains(e.getKey())) {
-                missing.add(e.getKey());
-                return false;
+            if (!missingLastRefresh.contains(id)) {
+                missing.add(id);
+            } else if (backends.remove(id, e.getValue())) {
+                // Out of the map before marked removed: a loop that finds its part stale gets new meters, not these.
+                e.getValue().remove(registry);
             }
-            e.getValue().remove(registry);
-            return true;
-        });
+        }
         missingLastRefresh = missing;
     }
 
@@ -126,8 +130,9 @@ public final class ServiceMetrics {
 
     /** Takes every meter of this service out of the registry (the service is gone). */
     void remove() {
-        backends.values().forEach(m -> m.remove(registry));
-        backends.clear();
+        List<BackendMeters> all = List.copyOf(backends.values());
+        backends.clear(); // before the meters are marked removed, as in refresh
+        all.forEach(m -> m.remove(registry));
         none.remove(registry);
         for (Meter m : serviceMeters) {
             registry.remove(m);

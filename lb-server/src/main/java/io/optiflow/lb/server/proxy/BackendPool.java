@@ -4,6 +4,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.optiflow.lb.server.metrics.LoopMeters;
+import io.optiflow.lb.server.metrics.ServiceMetrics;
 import java.util.ArrayDeque;
 
 /**
@@ -23,6 +25,9 @@ final class BackendPool {
     private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
     private int open;
+    /** This loop's part of the meters of {@link #meteredService}'s backend of this pool; null before the first. */
+    private LoopMeters meters;
+    private ServiceMetrics meteredService;
 
     BackendPool(LoopContext loop, String host, int port, int max, boolean tls) {
         this.loop = loop;
@@ -31,6 +36,21 @@ final class BackendPool {
         this.max = max;
         this.tls = tls;
         this.authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * This loop's part of {@code service}'s meters of this backend ({@code id}): cached, no lookup per request. Asked
+     * of the service again when the cached part is stale (the backend left and its meters were dropped, maybe to be
+     * made anew since) or belongs to another service (pools are per backend; two services may share one).
+     */
+    LoopMeters meters(ServiceMetrics service, String id) {
+        LoopMeters m = meters;
+        if (m == null || meteredService != service || !m.isCurrent()) {
+            m = service.backend(id).forLoop(loop);
+            meters = m;
+            meteredService = service;
+        }
+        return m;
     }
 
     /** Gives {@code x} a connection now ({@link Exchange#onConnected}), once connected, or when one comes free. */

@@ -51,6 +51,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ClientTimer timer;
     /** HTTP/2: the timer of the connection the stream belongs to (it counts open streams). */
     private ClientTimer connectionTimer;
+    /**
+     * HTTP/1.1: the connection's timer is not in the pipeline (plain text: the decoder counts the bytes read for it);
+     * this handler stops it at the close and, in a tunnel, counts the raw bytes for it.
+     */
+    private final boolean timerOutsidePipeline;
+    /** In a tunnel with {@link #timerOutsidePipeline}: raw bytes read are counted here. */
+    private boolean countsRawBytes;
     String peerIp = "unknown";
     boolean trustedPeer;
     /** Whether the client came over the HTTPS listener. */
@@ -70,10 +77,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** HTTP/2: this stream's request head came (a stream carries one request). */
     private boolean headSeen;
 
-    ClientConnection(LoopContext loop, DataPlane plane, boolean http2) {
+    /**
+     * @param timer                HTTP/1.1: the connection's timer (null: none, as in tests, or an HTTP/2 stream)
+     * @param timerOutsidePipeline whether {@code timer} left the pipeline (plain text; the decoder counts for it)
+     */
+    ClientConnection(LoopContext loop, DataPlane plane, boolean http2, ClientTimer timer,
+                     boolean timerOutsidePipeline) {
         this.loop = loop;
         this.plane = plane;
         this.http2 = http2;
+        this.timer = timer;
+        this.timerOutsidePipeline = timerOutsidePipeline;
         this.checks = new RequestChecks(plane.settings().maxHeaderCount());
     }
 
@@ -104,7 +118,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 connectionTimer.streamOpened();
             }
         } else {
-            timer = ch.pipeline().get(ClientTimer.class);
             if (timer == null) { // a pipeline built without one (tests): deadlines of its own, never swept
                 timer = new ClientTimer(loop, this);
             }
@@ -133,6 +146,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (countsRawBytes && msg instanceof ByteBuf b) {
+            timer.onBytes(b.readableBytes()); // as the timer did in the pipeline, whatever happens to them here
+        }
         if (closing) {
             ReferenceCountUtil.release(msg);
             return;
@@ -310,6 +326,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             if (connectionTimer != null) {
                 connectionTimer.streamClosed();
             }
+        } else if (timerOutsidePipeline) {
+            timer.stop(); // what the timer's own channelInactive did in the pipeline
         }
         closing = true;
         releaseQueued();
@@ -496,6 +514,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         current = null;
         ch.pipeline().remove(DataPlane.ENCODER);
         ch.pipeline().remove(DataPlane.DECODER); // bytes it still holds go on to channelRead as ByteBufs
+        countsRawBytes = timerOutsidePipeline; // from now on (what the decoder held was counted on arrival)
     }
 
     /** Shutdown: an idle connection closes now, a busy one after its response (with Connection: close). */

@@ -29,8 +29,11 @@ import java.nio.charset.StandardCharsets;
  *       must end within {@code request-header-timeout} whatever else the connection is doing (watched by
  *       {@link H2HeaderBlocks}): else GOAWAY and close.</li>
  * </ul>
- * As the first handler of a connection it sees every byte read. An HTTP/2 stream has a timer of its own (not in
- * a pipeline) for its body, fed by its {@link ClientConnection}. All on the connection's event loop.
+ * As the first handler of a connection it sees every byte read; on a plain-text HTTP/1.1 connection it leaves the
+ * pipeline once the protocol is known ({@link #leavePipeline}) and the request decoder, then the connection's
+ * tunnel, count the bytes for it: nothing between the socket and the decoder changes them there, and every read
+ * passes one handler less. An HTTP/2 stream has a timer of its own (not in a pipeline) for its body, fed by its
+ * {@link ClientConnection}. All on the connection's event loop.
  */
 final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopContext.Timed {
 
@@ -60,6 +63,8 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
     private boolean blockOpen;
     private long blockSince;
     private int index = -1;
+    /** Out of the pipeline, still swept: its bytes are counted by others, its connection's close stops it. */
+    private boolean outsidePipeline;
 
     /** The timer of a connection accepted at the loop's current tick. */
     ClientTimer(LoopContext loop) {
@@ -91,7 +96,18 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        loop.unsweep(this);
+        if (!outsidePipeline) {
+            loop.unsweep(this);
+        }
+    }
+
+    /**
+     * Takes this timer out of its connection's pipeline and leaves it on the sweep: from now on whoever reads the
+     * connection's bytes reports them ({@link #onBytes}) and its close ends the timer ({@link #stop}).
+     */
+    void leavePipeline() {
+        outsidePipeline = true;
+        channel.pipeline().remove(this);
     }
 
     @Override
@@ -194,7 +210,7 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
         since = loop.tick;
     }
 
-    /** A stream ended (its timer leaves the sweep). */
+    /** A stream or a connection ended (its timer leaves the sweep). */
     void stop() {
         loop.unsweep(this);
     }

@@ -168,7 +168,7 @@ public final class DataPlane {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 configureHttp2(ctx.pipeline(), ctx.name());
             } else if (ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
-                configureHttp1(ctx.pipeline(), ctx.name());
+                configureHttp1(ctx.pipeline(), ctx.name(), false);
             } else {
                 throw new IllegalStateException("unexpected ALPN protocol: " + protocol);
             }
@@ -222,11 +222,22 @@ public final class DataPlane {
 
     // ------------------------------------------------------------------ pipelines
 
-    void configureHttp1(ChannelPipeline p, String after) {
+    /**
+     * The HTTP/1.1 handlers after {@code after}. On a plain-text connection the decoder counts the bytes read for the
+     * connection's timer, which leaves the pipeline (one handler less per read); over TLS the timer stays first and
+     * counts the bytes as they come off the socket.
+     */
+    void configureHttp1(ChannelPipeline p, String after, boolean plainText) {
         LoopContext loop = loops.get(p.channel().eventLoop());
-        p.addAfter(after, DECODER, new RequestDecoder(settings.maxInitialLineLength(), settings.maxHeaderSize()));
+        ClientTimer timer = p.get(ClientTimer.class);
+        boolean timerLeaves = plainText && timer != null;
+        if (timerLeaves) {
+            timer.leavePipeline();
+        }
+        p.addAfter(after, DECODER, new RequestDecoder(settings.maxInitialLineLength(), settings.maxHeaderSize(),
+                timerLeaves ? timer : null));
         p.addAfter(DECODER, ENCODER, new HttpResponseEncoder());
-        p.addAfter(ENCODER, CLIENT, new ClientConnection(loop, this, false));
+        p.addAfter(ENCODER, CLIENT, new ClientConnection(loop, this, false, timer, timerLeaves));
     }
 
     void configureHttp2(ChannelPipeline p, String after) {
@@ -249,7 +260,7 @@ public final class DataPlane {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
                 ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
-                ch.pipeline().addLast(CLIENT, new ClientConnection(loop, DataPlane.this, true));
+                ch.pipeline().addLast(CLIENT, new ClientConnection(loop, DataPlane.this, true, null, false));
             }
         }));
         p.addAfter("h2-streams", "h2-settings-ack", new ChannelInboundHandlerAdapter() {

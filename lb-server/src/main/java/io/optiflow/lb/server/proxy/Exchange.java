@@ -23,7 +23,7 @@ import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.Rejection;
 import io.optiflow.lb.api.RequestContext;
 import io.optiflow.lb.core.pool.Selector;
-import io.optiflow.lb.server.metrics.BackendMeters;
+import io.optiflow.lb.server.metrics.LoopMeters;
 import java.util.ArrayDeque;
 
 /**
@@ -55,7 +55,8 @@ final class Exchange implements RequestContext {
     private int triedCount;
 
     private Backend backend;
-    private BackendMeters meters;
+    /** This loop's part of the current backend's meters. */
+    private LoopMeters meters;
     private BackendPool pool;
     private BackendConnection conn;
     private long startNanos;
@@ -197,12 +198,12 @@ final class Exchange implements RequestContext {
     private void attempt(Backend b) {
         tried[triedCount++] = b;
         backend = b;
-        meters = route.metrics.backend(b.id());
         selector.onStart(b);
         attemptOpen = true;
         staleRetried = false;
         startNanos = pickNanos; // read just before the pick that chose b
         pool = loop.pool(b);
+        meters = pool.meters(route.metrics, b.id());
         if (upgrade) {
             pool.acquireDedicated(this);
         } else {
@@ -634,9 +635,11 @@ final class Exchange implements RequestContext {
     private void respondError(int status, String message, long retryAfter) {
         finished = true;
         // the proxy's own answers (no backend, rate limit, a client too slow) count for no backend
-        BackendMeters m = status == 503 || status == 429 || status == 408 || meters == null ? route.metrics.none()
-                : meters;
-        m.record(status, -1);
+        if (status == 503 || status == 429 || status == 408 || meters == null) {
+            route.metrics.none().record(status, -1);
+        } else {
+            meters.record(status, -1);
+        }
         releasePending();
         if (responded) {
             writePendingHead();

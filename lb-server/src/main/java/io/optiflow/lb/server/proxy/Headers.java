@@ -18,12 +18,29 @@ final class Headers {
     /**
      * A decoder's header-name check: every name is checked as Netty checks it, except {@code known} themselves
      * (the same objects, compared by identity: constant valid tokens), which are not checked again on every message.
+     * They are found in a small open-addressing table by their own hash (cached in each {@link AsciiString}, and
+     * needed by the headers right after anyway): a read or two per name, not a scan of the list.
      */
     static DefaultHeaders.NameValidator<CharSequence> namesExcept(AsciiString... known) {
+        int size = 8;
+        while (size < known.length * 4) {
+            size <<= 1;
+        }
+        AsciiString[] table = new AsciiString[size];
+        int mask = size - 1;
+        for (AsciiString k : known) {
+            int i = k.hashCode() & mask;
+            while (table[i] != null && table[i] != k) {
+                i = (i + 1) & mask;
+            }
+            table[i] = k;
+        }
         return name -> {
-            for (AsciiString k : known) {
-                if (name == k) {
-                    return;
+            if (name instanceof AsciiString) { // a String is never one of them
+                for (int i = name.hashCode() & mask; table[i] != null; i = (i + 1) & mask) {
+                    if (table[i] == name) {
+                        return;
+                    }
                 }
             }
             DEFAULT_NAMES.validateName(name);

@@ -26,7 +26,7 @@ final class ProtocolDetector extends ByteToMessageDecoder {
         int start = in.readerIndex();
         for (int i = 0; i < n; i++) {
             if (in.getByte(start + i) != PREFACE[i]) {
-                plane.configureHttp1(ctx.pipeline(), ctx.name());
+                plane.configureHttp1(ctx.pipeline(), ctx.name(), true);
                 ctx.pipeline().remove(this);
                 return;
             }

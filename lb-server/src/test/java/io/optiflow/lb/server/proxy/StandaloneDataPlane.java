@@ -8,8 +8,10 @@ import io.optiflow.lb.core.config.HealthPolicy;
 import io.optiflow.lb.core.config.ServiceSpec;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.registry.StrategyRegistry;
+import io.optiflow.lb.server.config.ClientLimits;
 import io.optiflow.lb.server.config.ProxySettings;
 import io.optiflow.lb.server.config.ServiceSettings;
+import io.optiflow.lb.server.config.TlsSettings;
 import io.optiflow.lb.server.metrics.LbMetrics;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -27,8 +29,11 @@ final class StandaloneDataPlane implements AutoCloseable {
 
     final DataPlane plane;
     final int port;
+    final ControlPlane controlPlane;
+    /** The data plane's metrics, on a registry of their own. */
+    final LbMetrics metrics;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ScheduledExecutorService scheduler;
-    private final ControlPlane controlPlane;
 
     /**
      * @param backendPorts  ports of the backends on 127.0.0.1
@@ -36,6 +41,12 @@ final class StandaloneDataPlane implements AutoCloseable {
      * @param loops         event loops (1: every client connection shares one loop and so one backend pool)
      */
     StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops) throws Exception {
+        this(backendPorts, timeoutMillis, loops, ClientLimits.DEFAULTS);
+    }
+
+    /** @param limits the client-side deadlines and caps */
+    StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, ClientLimits limits)
+            throws Exception {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         controlPlane = new ControlPlane(StrategyRegistry.create(Files.createTempDirectory("lb-plugins")),
                 Files.createTempDirectory("lb-data"), Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler,
@@ -48,10 +59,11 @@ final class StandaloneDataPlane implements AutoCloseable {
         controlPlane.start(List.of(spec));
         ServiceSettings settings = new ServiceSettings(spec, null, "/", timeoutMillis, 0, 20, 0, 0, 0, 0,
                 ServiceSettings.HashKey.CLIENT_IP);
+        metrics = LbMetrics.standalone(registry);
         ServiceRoute route = new ServiceRoute(settings, controlPlane.pool("svc").orElseThrow(),
-                LbMetrics.standalone(new SimpleMeterRegistry()).service("svc"), System.nanoTime());
-        plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, loops),
-                new RoutingTable(List.of(route)));
+                metrics.service("svc"), System.nanoTime());
+        plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, loops,
+                limits, TlsSettings.NONE), new RoutingTable(List.of(route)));
         port = plane.start();
     }
 
