@@ -70,35 +70,7 @@ import java.nio.charset.StandardCharsets;
  * X-Forwarded-For / -Proto / -Host and Forwarded lines, and {@link #cut} for each line the forwarder must not
  * write on (the hop-by-hop and proxy-owned names, and the names the Connection lines list).
  */
-final class HeadScan {
-
-    /** {@link #scan}'s answer while the head has not ended and no rule has failed yet. */
-    static final int NEED_MORE = -1;
-
-    // What a header line is (kinds), by name; the hop-by-hop ones map to RequestChecks' bits.
-    static final byte OTHER = 0;
-    static final byte HOST = 1;
-    static final byte CONTENT_LENGTH = 2;
-    static final byte TRANSFER_ENCODING = 3;
-    static final byte EXPECT = 4;
-    static final byte CONNECTION = 5;
-    static final byte UPGRADE = 6;
-    static final byte TE = 7;
-    static final byte TRAILER = 8;
-    static final byte KEEP_ALIVE = 9;
-    static final byte PROXY_CONNECTION = 10;
-    static final byte PROXY_AUTHENTICATE = 11;
-    static final byte PROXY_AUTHORIZATION = 12;
-    static final byte X_FORWARDED_HOST = 13;
-    static final byte X_FORWARDED_FOR = 14;
-    static final byte X_FORWARDED_PROTO = 15;
-    static final byte FORWARDED = 16;
-
-    private static final byte[][] KIND_NAMES = {null, bytes("host"), bytes("content-length"),
-        bytes("transfer-encoding"), bytes("expect"), bytes("connection"), bytes("upgrade"), bytes("te"),
-        bytes("trailer"), bytes("keep-alive"), bytes("proxy-connection"), bytes("proxy-authenticate"),
-        bytes("proxy-authorization"), bytes("x-forwarded-host"), bytes("x-forwarded-for"), bytes("x-forwarded-proto"),
-        bytes("forwarded")};
+final class HeadScan extends HeadLines {
 
     /** RequestChecks' bit of each kind (0: none). */
     private static final int[] KIND_BITS = {0, 0, 0, RequestChecks.TRANSFER_ENCODING, RequestChecks.EXPECT,
@@ -109,72 +81,24 @@ final class HeadScan {
     private static final byte[] HTTP_1_1 = bytes("HTTP/1.1");
     private static final byte[] HTTP_1_0 = bytes("HTTP/1.0");
     private static final byte[] HTTP_NAME = bytes("http");
-    private static final byte[] CHUNKED = bytes("chunked");
     private static final byte[] CONTINUE = bytes("100-continue");
-    private static final byte[] CLOSE = bytes("close");
-    private static final byte[] KEEP_ALIVE_TOKEN = bytes("keep-alive");
     private static final byte[] UPGRADE_TOKEN = bytes("upgrade");
     private static final byte[] WEBSOCKET = bytes("websocket");
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE",
         "CONNECT"};
 
-    /** Bits of byte classes, indexed by the byte (0-255). */
-    private static final byte[] CLASS = new byte[256];
-    private static final int TCHAR = 1;
-    /** HTAB, SP, VCHAR, obs-text: what a header value may hold. */
-    private static final int VALUE = 2;
-    /** {@code Character.isWhitespace}: what Netty trims and splits at. */
-    private static final int JAVA_SPACE = 4;
-    /** {@code Character.isISOControl}. */
-    private static final int CONTROL = 8;
-    /** Netty's request-line separators: SP, HTAB, VT, FF, CR. */
-    private static final int LINE_SEP = 16;
-
-    static {
-        for (int c = 0; c < 256; c++) {
-            int k = 0;
-            boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-            if (alnum || (c < 128 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
-                k |= TCHAR;
-            }
-            if (c == '\t' || (c >= 0x20 && c != 0x7f)) {
-                k |= VALUE;
-            }
-            if (Character.isWhitespace((char) c)) {
-                k |= JAVA_SPACE;
-            }
-            if (Character.isISOControl((char) c)) {
-                k |= CONTROL;
-            }
-            if (c == ' ' || c == '\t' || c == 0x0b || c == 0x0c || c == '\r') {
-                k |= LINE_SEP;
-            }
-            CLASS[c] = (byte) k;
-        }
-    }
-
     private final int maxInitialLineLength;
-    private final int maxHeaderSize;
     private final int maxHeaderCount;
-    /** Per header line: name start, name end, value start, value end (buffer indices). */
-    private final int[] lines;
-    private final byte[] kinds;
 
     // ---------------------------------------------------------------- the verdict and what it found
 
-    /** 0 (accepted), {@link #NEED_MORE}, or the status to answer and close with. */
-    int status;
-    String message;
-    /** Where the request line starts (after skipped bytes) and where the head ends (after its empty line). */
+    /** Where the request line starts (after skipped bytes). */
     int start;
-    int end;
     int methodEnd;
     int targetStart;
     int targetEnd;
     int versionStart;
     int versionEnd;
-    /** Header lines found (may exceed what {@link #lines} holds, then the head is refused 431). */
-    int count;
     boolean http10;
     String method;
     String target;
@@ -194,34 +118,11 @@ final class HeadScan {
     private int connectionLines;
     private int upgradeLine;
     private int hostLine;
-    private ByteBuf buf;
 
     HeadScan(int maxInitialLineLength, int maxHeaderSize, int maxHeaderCount) {
+        super(maxHeaderSize, maxHeaderCount);
         this.maxInitialLineLength = maxInitialLineLength;
-        this.maxHeaderSize = maxHeaderSize;
         this.maxHeaderCount = maxHeaderCount;
-        this.lines = new int[4 * (maxHeaderCount + 1)];
-        this.kinds = new byte[maxHeaderCount + 1];
-    }
-
-    int nameStart(int header) {
-        return lines[4 * header];
-    }
-
-    int nameEnd(int header) {
-        return lines[4 * header + 1];
-    }
-
-    int valueStart(int header) {
-        return lines[4 * header + 2];
-    }
-
-    int valueEnd(int header) {
-        return lines[4 * header + 3];
-    }
-
-    byte kind(int header) {
-        return kinds[header];
     }
 
     /**
@@ -247,7 +148,7 @@ final class HeadScan {
         }
         int lineEnd = lf > i && in.getByte(lf - 1) == '\r' ? lf - 1 : -1;
         if (lineEnd < 0 || requestLine(i, lineEnd) != 0) {
-            return lineEnd < 0 ? fail(400, "Bad Request: a line must end with CR LF (no bare CR or LF).") : status;
+            return lineEnd < 0 ? badLine("a line must end with CR LF (no bare CR or LF).") : status;
         }
         int headers = headerLines(lf + 1, w);
         if (headers != 0) {
@@ -283,14 +184,6 @@ final class HeadScan {
 
     private int tooLongLine() {
         return fail(414, "URI Too Long: the request line is longer than " + maxInitialLineLength + " bytes.");
-    }
-
-    /** The end of the line whose LF is at {@code lf} (before its CR), or -1: a bare LF, or a CR inside the line. */
-    private int lineEnd(int from, int lf) {
-        if (lf == from || buf.getByte(lf - 1) != '\r') {
-            return -1;
-        }
-        return buf.indexOf(from, lf - 1, (byte) '\r') >= 0 ? -1 : lf - 1;
     }
 
     // ---------------------------------------------------------------- the request line (Netty's split)
@@ -415,106 +308,14 @@ final class HeadScan {
         return true;
     }
 
-    // ---------------------------------------------------------------- header lines
-
-    private int headerLines(int from, int w) {
-        int size = 0;
-        int p = from;
-        while (true) {
-            int lf = buf.indexOf(p, w, (byte) '\n');
-            if (lf < 0) {
-                return size + (w - p) > maxHeaderSize ? tooLarge() : NEED_MORE;
-            }
-            if (size + (lf - p) - (lf > p && b(lf - 1) == '\r' ? 1 : 0) > maxHeaderSize) {
-                return tooLarge();
-            }
-            int e = lineEnd(p, lf);
-            if (e < 0) {
-                return fail(400, "Bad Request: a line must end with CR LF (no bare CR or LF).");
-            }
-            if (e == p) {
-                end = lf + 1;
-                return 0;
-            }
-            size += e - p;
-            if (headerLine(p, e) != 0) {
-                return status;
-            }
-            p = lf + 1;
-        }
-    }
-
-    private int tooLarge() {
+    @Override
+    int tooLarge() {
         return fail(431, "Request Header Fields Too Large: more than " + maxHeaderSize + " bytes of headers.");
     }
 
-    private int headerLine(int from, int to) {
-        int first = b(from);
-        if (first == ' ' || first == '\t') {
-            return fail(400, "Bad Request: a header line may not start with whitespace (obs-fold).");
-        }
-        int n = from;
-        while (n < to && (CLASS[b(n)] & TCHAR) != 0) {
-            n++;
-        }
-        if (n == from || n == to || b(n) != ':') {
-            return fail(400, "Bad Request: a header name must be a token followed by a colon.");
-        }
-        int v = n + 1;
-        while (v < to && (CLASS[b(v)] & JAVA_SPACE) != 0) {
-            int c = b(v);
-            if (c != ' ' && c != '\t') {
-                return fail(400, "Bad Request: only SP and HTAB may precede a header value.");
-            }
-            v++;
-        }
-        int ve = to;
-        while (ve > v && (CLASS[b(ve - 1)] & JAVA_SPACE) != 0) {
-            int c = b(ve - 1);
-            if (c != ' ' && c != '\t') {
-                return fail(400, "Bad Request: only SP and HTAB may follow a header value.");
-            }
-            ve--;
-        }
-        for (int i = v; i < ve; i++) {
-            if ((CLASS[b(i)] & VALUE) == 0) {
-                return fail(400, "Bad Request: a header value holds a control character.");
-            }
-        }
-        int h = count++;
-        if (h < kinds.length) {
-            int k = 4 * h;
-            lines[k] = from;
-            lines[k + 1] = n;
-            lines[k + 2] = v;
-            lines[k + 3] = ve;
-            kinds[h] = kindOf(from, n);
-        }
-        return 0;
-    }
-
-    private byte kindOf(int from, int to) {
-        int len = to - from;
-        int c = b(from) | 0x20;
-        byte k = switch (len) {
-            case 2 -> TE;
-            case 4 -> HOST;
-            case 6 -> EXPECT;
-            case 7 -> UPGRADE;
-            case 9 -> FORWARDED;
-            case 10 -> c == 'c' ? CONNECTION : KEEP_ALIVE;
-            case 14 -> CONTENT_LENGTH;
-            case 15 -> X_FORWARDED_FOR;
-            case 16 -> c == 'x' ? X_FORWARDED_HOST : PROXY_CONNECTION;
-            case 17 -> c == 't' ? TRANSFER_ENCODING : X_FORWARDED_PROTO;
-            case 18 -> PROXY_AUTHENTICATE;
-            case 19 -> PROXY_AUTHORIZATION;
-            default -> OTHER;
-        };
-        if (k == UPGRADE && c == 't') {
-            k = TRAILER;
-        }
-        return k != OTHER && equalsIgnoreCase(from, to, KIND_NAMES[k]) ? k : OTHER;
+    @Override
+    int badLine(String what) {
+        return fail(400, "Bad Request: " + what);
     }
 
     // ---------------------------------------------------------------- framing (Netty's decoder, then RequestChecks)
@@ -672,24 +473,10 @@ final class HeadScan {
         if (k != OTHER && k != HOST && k != CONTENT_LENGTH) {
             return true;
         }
-        if (connectionLines == 0) {
-            return false;
-        }
-        int from = nameStart(header);
-        int to = nameEnd(header);
-        for (int h = 0; h < count; h++) {
-            if (kinds[h] == CONNECTION && listsName(h, from, to)) {
-                return true;
-            }
-        }
-        return false;
+        return connectionLines > 0 && listedByConnection(header);
     }
 
     // ---------------------------------------------------------------- bytes
-
-    private int b(int i) {
-        return buf.getByte(i) & 0xff;
-    }
 
     private String method() {
         int len = methodEnd - start;
@@ -699,156 +486,6 @@ final class HeadScan {
             }
         }
         return buf.toString(start, len, StandardCharsets.ISO_8859_1);
-    }
-
-    private boolean sameAscii(int from, String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            if (b(from + i) != s.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean equalsExactly(int from, int to, byte[] s) {
-        if (to - from != s.length) {
-            return false;
-        }
-        for (int i = 0; i < s.length; i++) {
-            if (buf.getByte(from + i) != s[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code s} is lower case. */
-    private boolean equalsIgnoreCase(int from, int to, byte[] s) {
-        if (to - from != s.length) {
-            return false;
-        }
-        for (int i = 0; i < s.length; i++) {
-            int c = b(from + i);
-            if (c != s[i] && ((c | 0x20) != s[i] || c < 'A' || c > 'Z')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int indexOf(int from, int to, char c) {
-        return to > from ? buf.indexOf(from, to, (byte) c) : -1;
-    }
-
-    /** Whether {@code token} (lower case) is one of the comma-separated elements of header {@code h}'s value. */
-    private boolean containsToken(int h, byte[] token) {
-        int to = valueEnd(h);
-        int i = valueStart(h);
-        while (i < to) {
-            while (i < to && (b(i) == ' ' || b(i) == '\t' || b(i) == ',')) {
-                i++;
-            }
-            int s = i;
-            while (i < to && b(i) != ',') {
-                i++;
-            }
-            int e = i;
-            while (e > s && (b(e - 1) == ' ' || b(e - 1) == '\t')) {
-                e--;
-            }
-            if (e > s && equalsIgnoreCase(s, e, token)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether Connection line {@code h} lists the header name at {@code [from, to)} (other than close etc.). */
-    private boolean listsName(int h, int from, int to) {
-        int len = to - from;
-        int end = valueEnd(h);
-        int i = valueStart(h);
-        while (i < end) {
-            while (i < end && (b(i) == ' ' || b(i) == '\t' || b(i) == ',')) {
-                i++;
-            }
-            int s = i;
-            while (i < end && b(i) != ',') {
-                i++;
-            }
-            int e = i;
-            while (e > s && (b(e - 1) == ' ' || b(e - 1) == '\t')) {
-                e--;
-            }
-            if (e - s == len && sameIgnoringCase(s, from, len)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean sameIgnoringCase(int a, int b, int len) {
-        for (int i = 0; i < len; i++) {
-            int x = b(a + i);
-            int y = b(b + i);
-            if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The transfer codings of Transfer-Encoding line {@code h}, following lines before it ({@code chunkedBefore}:
-     * the last coding so far was chunked): 1 if its last coding is chunked, 0 if another, -1 if chunked comes before
-     * another coding or twice (RFC 9112 §6.3: a request's chunked is its last coding).
-     */
-    private int codings(int h, boolean chunkedBefore) {
-        boolean lastChunked = chunkedBefore;
-        boolean any = false;
-        int to = valueEnd(h);
-        int i = valueStart(h);
-        while (i < to) {
-            while (i < to && (b(i) == ' ' || b(i) == '\t' || b(i) == ',')) {
-                i++;
-            }
-            int s = i;
-            while (i < to && b(i) != ',') {
-                i++;
-            }
-            int e = i;
-            while (e > s && (b(e - 1) == ' ' || b(e - 1) == '\t')) {
-                e--;
-            }
-            if (e > s) {
-                if (lastChunked) {
-                    return -1;
-                }
-                any = true;
-                lastChunked = equalsIgnoreCase(s, e, CHUNKED);
-            }
-        }
-        return any ? (lastChunked ? 1 : 0) : (chunkedBefore ? 1 : 0);
-    }
-
-    /** What the decoder accepts as a Content-Length: 1-19 decimal digits within a long. */
-    private boolean parsesAsLong(int from, int to) {
-        int i = from;
-        if (i == to) {
-            return false;
-        }
-        long v = 0;
-        for (; i < to; i++) {
-            int c = b(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-            if (v > (Long.MAX_VALUE - (c - '0')) / 10) {
-                return false;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return true;
     }
 
     /** {@link Headers#contentLength}'s rule: 1-18 decimal digits (the value is already trimmed), or -1. */
@@ -867,13 +504,4 @@ final class HeadScan {
         return v;
     }
 
-    private int fail(int s, String m) {
-        status = s;
-        message = m;
-        return s;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
 }

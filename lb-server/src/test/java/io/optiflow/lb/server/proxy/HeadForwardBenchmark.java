@@ -90,7 +90,8 @@ public class HeadForwardBenchmark {
     private RequestChecks checks;
     private HeadScan scan;
     private byte[] forwarding;
-    private final ByteBuf[] parts = new ByteBuf[32];
+    private final ByteBuf[] parts = new ByteBuf[128];
+    private final int[] runs = new int[256];
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -155,19 +156,8 @@ public class HeadForwardBenchmark {
         ByteBuf line = requestLine(in, 0);
         parts[0] = line;
         int n = 1;
-        int run = -1;
-        for (int h = 0; h < scan.count; h++) {
-            if (!scan.cut(h)) {
-                if (run < 0) {
-                    run = scan.nameStart(h);
-                }
-            } else if (run >= 0) {
-                parts[n++] = in.retainedSlice(run, scan.nameStart(h) - run);
-                run = -1;
-            }
-        }
-        if (run >= 0) {
-            parts[n++] = in.retainedSlice(run, scan.end - 2 - run);
+        for (int r = 0, runs = keptRuns(); r < runs; r += 2) {
+            parts[n++] = in.retainedSlice(this.runs[r], this.runs[r + 1]);
         }
         ByteBuf tail = alloc.directBuffer(forwarding.length).writeBytes(forwarding);
         parts[n++] = tail;
@@ -185,6 +175,21 @@ public class HeadForwardBenchmark {
         ByteBuf in = input;
         int status = scan.scan(in);
         ByteBuf out = requestLine(in, scan.end - scan.start + forwarding.length);
+        for (int r = 0, runs = keptRuns(); r < runs; r += 2) {
+            out.writeBytes(in, this.runs[r], this.runs[r + 1]);
+        }
+        out.writeBytes(forwarding);
+        int bytes = out.readableBytes();
+        out.release();
+        return bytes + status;
+    }
+
+    /**
+     * The runs of consecutive header lines to write on (start, length pairs in {@link #runs}, CR LF included);
+     * returns how many ints it wrote.
+     */
+    private int keptRuns() {
+        int n = 0;
         int run = -1;
         for (int h = 0; h < scan.count; h++) {
             if (!scan.cut(h)) {
@@ -192,17 +197,16 @@ public class HeadForwardBenchmark {
                     run = scan.nameStart(h);
                 }
             } else if (run >= 0) {
-                out.writeBytes(in, run, scan.nameStart(h) - run);
+                runs[n++] = run;
+                runs[n++] = scan.nameStart(h) - run;
                 run = -1;
             }
         }
         if (run >= 0) {
-            out.writeBytes(in, run, scan.end - 2 - run);
+            runs[n++] = run;
+            runs[n++] = scan.end - 2 - run;
         }
-        out.writeBytes(forwarding);
-        int bytes = out.readableBytes();
-        out.release();
-        return bytes + status;
+        return n;
     }
 
     /** {@code METHOD SP target SP HTTP/1.1 CRLF} in a new pooled buffer with {@code room} bytes more. */
