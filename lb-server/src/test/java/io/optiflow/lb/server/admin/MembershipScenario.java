@@ -139,9 +139,10 @@ final class MembershipScenario {
         // full share 1/2 (two backends, round robin); a step would show about 0.5 in the first quarter too. The first
         // quarter is counted from the newcomer's first answer and holds a few dozen requests: measured 0.25-0.28 in
         // runs on a busy machine (late 0.48-0.49), so the bound is a ramp's, not the ideal line's 0.09
-        assertTrue(early < 0.3 && late > 0.4 && early < late * 0.7,
-                "a ramp, not a step: share " + early + " in the first quarter of the slow start, " + late
-                        + " after it");
+        String seen = "share " + early + " of " + traffic.between(joinedNanos, joinedNanos + slowStart / 4).size()
+                + " answers in the first quarter of the slow start, " + late + " after it";
+        System.out.println("ramp of " + newcomer + ": " + seen);
+        assertTrue(early < 0.3 && late > 0.4 && early < late * 0.7, "a ramp, not a step: " + seen);
         assertFalse(traffic.between(joinedNanos, joinedNanos + slowStart / 4).isEmpty(), "traffic during the ramp");
     }
 
