@@ -26,7 +26,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -124,13 +126,29 @@ public final class FloorProxy {
         return b;
     }
 
-    private Bootstrap backendBootstrap(EventLoop loop) {
+    /** Connects to the next backend on {@code loop}, with {@code handlers} (new ones, for this connection) as its pipeline. */
+    private ChannelFuture connectBackend(EventLoop loop, ChannelHandler... handlers) {
         return new Bootstrap()
                 .group(loop)
                 .channel(socketType)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT);
+                .option(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(handlers);
+                    }
+                })
+                .connect(nextBackend());
     }
+
+    /** Idle backend connections of the current event loop (either HTTP mode's), touched by that loop only. */
+    private static final FastThreadLocal<ArrayDeque<Channel>> IDLE = new FastThreadLocal<>() {
+        @Override
+        protected ArrayDeque<Channel> initialValue() {
+            return new ArrayDeque<>();
+        }
+    };
 
     /** Copies what one side reads to the other side, flushing once per read cycle. */
     private static final class Relay extends ChannelInboundHandlerAdapter {
@@ -166,14 +184,7 @@ public final class FloorProxy {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel client = ctx.channel();
-            backendBootstrap(client.eventLoop())
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel backend) {
-                            backend.pipeline().addLast(new Relay(client));
-                        }
-                    })
-                    .connect(nextBackend())
+            connectBackend(client.eventLoop(), new Relay(client))
                     .addListener((ChannelFutureListener) f -> {
                         if (!f.isSuccess()) {
                             client.close();
@@ -203,7 +214,7 @@ public final class FloorProxy {
                 return;
             }
             if (msg instanceof HttpRequest) {
-                backend = LoopPool.of(client.eventLoop()).poll();
+                backend = IDLE.get().poll();
                 if (backend == null || !backend.isActive()) {
                     connect(msg);
                     return;
@@ -221,14 +232,7 @@ public final class FloorProxy {
             pending = new ArrayDeque<>();
             pending.add(first);
             client.config().setAutoRead(false);
-            backendBootstrap(client.eventLoop())
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new HttpBack());
-                        }
-                    })
-                    .connect(nextBackend())
+            connectBackend(client.eventLoop(), new HttpClientCodec(), new HttpBack())
                     .addListener((ChannelFutureListener) f -> {
                         ArrayDeque<Object> queued = pending;
                         pending = null;
@@ -273,7 +277,7 @@ public final class FloorProxy {
             if (msg instanceof LastHttpContent) {
                 client.writeAndFlush(msg, client.voidPromise());
                 client = null;
-                LoopPool.of(ctx.channel().eventLoop()).add(ctx.channel());
+                IDLE.get().add(ctx.channel());
             } else {
                 client.write(msg, client.voidPromise());
             }
@@ -289,21 +293,6 @@ public final class FloorProxy {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
-        }
-    }
-
-    /** Idle backend connections of one event loop, touched by that loop only. */
-    private static final class LoopPool {
-        private static final FastThreadLocal<ArrayDeque<Channel>> IDLE = new FastThreadLocal<>() {
-            @Override
-            protected ArrayDeque<Channel> initialValue() {
-                return new ArrayDeque<>();
-            }
-        };
-
-        static ArrayDeque<Channel> of(EventLoop loop) {
-            assert loop.inEventLoop();
-            return IDLE.get();
         }
     }
 
@@ -443,21 +432,14 @@ public final class FloorProxy {
         @Override
         void sendHead(ChannelHandlerContext ctx, ByteBuf head) {
             Channel client = ctx.channel();
-            backend = RawPool.IDLE.get().poll();
+            backend = IDLE.get().poll();
             if (backend != null && backend.isActive()) {
                 send(client, head);
                 return;
             }
             backend = null;
             client.config().setAutoRead(false);
-            backendBootstrap(client.eventLoop())
-                    .handler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new RawBack());
-                        }
-                    })
-                    .connect(nextBackend())
+            connectBackend(client.eventLoop(), new RawBack())
                     .addListener((ChannelFutureListener) f -> {
                         if (!f.isSuccess()) {
                             head.release();
@@ -522,7 +504,7 @@ public final class FloorProxy {
         void messageDone(ChannelHandlerContext ctx) {
             client.flush();
             client = null;
-            RawPool.IDLE.get().add(ctx.channel());
+            IDLE.get().add(ctx.channel());
         }
 
         @Override
@@ -531,15 +513,5 @@ public final class FloorProxy {
                 client.close();
             }
         }
-    }
-
-    /** Idle raw backend connections of the current event loop. */
-    private static final class RawPool {
-        static final FastThreadLocal<ArrayDeque<Channel>> IDLE = new FastThreadLocal<>() {
-            @Override
-            protected ArrayDeque<Channel> initialValue() {
-                return new ArrayDeque<>();
-            }
-        };
     }
 }

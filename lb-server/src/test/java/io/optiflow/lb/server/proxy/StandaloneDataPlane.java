@@ -27,6 +27,9 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class StandaloneDataPlane implements AutoCloseable {
 
+    /** The system property that runs these data planes on the HTTP/1.1 byte path (as the server's setting does). */
+    static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
+
     final DataPlane plane;
     final int port;
     final ControlPlane controlPlane;
@@ -63,7 +66,7 @@ final class StandaloneDataPlane implements AutoCloseable {
         ServiceRoute route = new ServiceRoute(settings, controlPlane.pool("svc").orElseThrow(),
                 metrics.service("svc"), System.nanoTime());
         plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, loops,
-                limits, TlsSettings.NONE), new RoutingTable(List.of(route)));
+                limits, TlsSettings.NONE, Boolean.getBoolean(BYTE_FORWARDING)), new RoutingTable(List.of(route)));
         port = plane.start();
     }
 
