@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LbProcess implements AutoCloseable {
 
+    /** The data plane's byte-path setting, passed on to the server when the test JVM has it. */
+    private static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
+
     public static final String OPERATOR = "admin";
     public static final String OPERATOR_PASSWORD = "bb-operator-pw";
     public static final String VIEWER = "viewer";
@@ -141,6 +144,11 @@ public final class LbProcess implements AutoCloseable {
                 }
                 all.put("lb.admin.users." + VIEWER + ".password", VIEWER_PASSWORD);
                 all.put("lb.admin.users." + VIEWER + ".role", "viewer");
+                // The suites run on the HTTP/1.1 byte path too: mvn ... -Dlb.proxy.byte-forwarding=true
+                String bytePath = System.getProperty(BYTE_FORWARDING);
+                if (bytePath != null) {
+                    all.put(BYTE_FORWARDING, bytePath);
+                }
                 all.putAll(props);
                 all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
                 cmd.add("-jar");
