@@ -50,6 +50,12 @@ final class StandaloneDataPlane implements AutoCloseable {
     /** @param limits the client-side deadlines and caps */
     StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, ClientLimits limits)
             throws Exception {
+        this(backendPorts, timeoutMillis, loops, limits, Boolean.getBoolean(BYTE_FORWARDING));
+    }
+
+    /** @param byteForwarding the HTTP/1.1 byte path on, whatever the system property says */
+    StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, ClientLimits limits,
+                        boolean byteForwarding) throws Exception {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         controlPlane = new ControlPlane(StrategyRegistry.create(Files.createTempDirectory("lb-plugins")),
                 Files.createTempDirectory("lb-data"), Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler,
@@ -66,7 +72,7 @@ final class StandaloneDataPlane implements AutoCloseable {
         ServiceRoute route = new ServiceRoute(settings, controlPlane.pool("svc").orElseThrow(),
                 metrics.service("svc"), System.nanoTime());
         plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, loops,
-                limits, TlsSettings.NONE, Boolean.getBoolean(BYTE_FORWARDING)), new RoutingTable(List.of(route)));
+                limits, TlsSettings.NONE, byteForwarding), new RoutingTable(List.of(route)));
         port = plane.start();
     }
 
