@@ -51,6 +51,9 @@ public final class LbProcess implements AutoCloseable {
         return new Builder(root);
     }
 
+    /** Given to the test JVM ({@code mvn -Dlb.proxy.byte-forwarding=true ...}), it is passed on to every server. */
+    static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
+
     /** The quarkus-app folder of the packaged server (system property {@code lb.server.app}, set by the build). */
     public static Path appDir() {
         String dir = System.getProperty("lb.server.app");
@@ -141,6 +144,10 @@ public final class LbProcess implements AutoCloseable {
                 }
                 all.put("lb.admin.users." + VIEWER + ".password", VIEWER_PASSWORD);
                 all.put("lb.admin.users." + VIEWER + ".role", "viewer");
+                String byteForwarding = System.getProperty(BYTE_FORWARDING);
+                if (byteForwarding != null) { // the suites run against the HTTP/1.1 byte path too
+                    all.put(BYTE_FORWARDING, byteForwarding);
+                }
                 all.putAll(props);
                 all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
                 cmd.add("-jar");
