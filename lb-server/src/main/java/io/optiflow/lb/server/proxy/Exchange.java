@@ -215,7 +215,7 @@ final class Exchange implements RequestContext {
     private void attempt(Backend b) {
         tried[triedCount++] = b;
         backend = b;
-        selector.onStart(b);
+        selector.onStart(b, pickNanos); // the reading taken just before the pick: no clock read in the strategy
         attemptOpen = true;
         staleRetried = false;
         startNanos = pickNanos; // read just before the pick that chose b
