@@ -47,7 +47,8 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
     /** Body bytes of the head's own read copied into the head's buffer at most (more goes as a slice). */
     static final int COPY_BODY_MAX = 2048;
 
-    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** As the decoded path writes it (Netty's lower-case name): both paths answer alike, byte for byte. */
+    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final BackendConnection conn;
     private final BackendCodec.TrackedResponseDecoder decoder;
