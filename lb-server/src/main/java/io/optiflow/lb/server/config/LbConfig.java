@@ -172,7 +172,7 @@ public interface LbConfig {
          * objects and encoded again (docs/data-plane.md); anything the byte path does not take goes the decoded way.
          */
         @WithName("byte-forwarding")
-        @WithDefault("false")
+        @WithDefault("true")
         boolean byteForwarding();
 
         Http2 http2();

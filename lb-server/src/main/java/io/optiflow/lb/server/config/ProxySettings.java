@@ -23,12 +23,12 @@ public record ProxySettings(String host, int port, List<Cidr> trustedProxies, in
                             int instances, ClientLimits limits, TlsSettings tls,
                             boolean byteForwarding) {
 
-    /** Settings with the default {@link ClientLimits}, no TLS listener and the decoded HTTP/1.1 path. */
+    /** Settings with the default {@link ClientLimits}, no TLS listener and the HTTP/1.1 byte path (the default). */
     public ProxySettings(String host, int port, List<Cidr> trustedProxies, int maxHeaderCount, int maxHeaderSize,
                          int maxInitialLineLength, int maxConnectionsPerBackend, long connectTimeoutMillis,
                          int instances) {
         this(host, port, trustedProxies, maxHeaderCount, maxHeaderSize, maxInitialLineLength,
                 maxConnectionsPerBackend, connectTimeoutMillis, instances, ClientLimits.DEFAULTS, TlsSettings.NONE,
-                false);
+                true);
     }
 }

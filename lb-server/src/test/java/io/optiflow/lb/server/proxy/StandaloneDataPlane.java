@@ -28,8 +28,16 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class StandaloneDataPlane implements AutoCloseable {
 
-    /** The system property that runs these data planes on the HTTP/1.1 byte path (as the server's setting does). */
+    /**
+     * The system property that chooses these data planes' HTTP/1.1 path as the server's setting does: the byte path
+     * unless it is {@code false} ({@code mvn ... -Dlb.proxy.byte-forwarding=false} runs the suites on the decoded path).
+     */
     static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
+
+    /** The byte path on, as in the server, unless {@value #BYTE_FORWARDING} says {@code false}. */
+    static boolean byteForwardingSetting() {
+        return Boolean.parseBoolean(System.getProperty(BYTE_FORWARDING, "true"));
+    }
 
     final DataPlane plane;
     final int port;
@@ -51,7 +59,7 @@ final class StandaloneDataPlane implements AutoCloseable {
     /** @param limits the client-side deadlines and caps */
     StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, ClientLimits limits)
             throws Exception {
-        this(backendPorts, timeoutMillis, loops, limits, Boolean.getBoolean(BYTE_FORWARDING), 0, List.of());
+        this(backendPorts, timeoutMillis, loops, limits, byteForwardingSetting(), 0, List.of());
     }
 
     /** @param byteForwarding the HTTP/1.1 byte path on or off, whatever the system property says */
