@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LbProcess implements AutoCloseable {
 
-    /** The data plane's byte-path setting: given to the test JVM ({@code mvn -Dlb.proxy.byte-forwarding=true ...}),
+    /** The data plane's byte-path setting: given to the test JVM ({@code mvn -Dlb.proxy.byte-forwarding=false ...}),
      * it is passed on to every server. */
     private static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
 
@@ -145,7 +145,7 @@ public final class LbProcess implements AutoCloseable {
                 }
                 all.put("lb.admin.users." + VIEWER + ".password", VIEWER_PASSWORD);
                 all.put("lb.admin.users." + VIEWER + ".role", "viewer");
-                // The suites run on the HTTP/1.1 byte path too: mvn ... -Dlb.proxy.byte-forwarding=true
+                // The suites run on the decoded HTTP/1.1 path too: mvn ... -Dlb.proxy.byte-forwarding=false
                 String bytePath = System.getProperty(BYTE_FORWARDING);
                 if (bytePath != null) {
                     all.put(BYTE_FORWARDING, bytePath);
