@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LbProcess implements AutoCloseable {
 
-    /** The data plane's byte-path setting, passed on to the server when the test JVM has it. */
+    /** The data plane's byte-path setting: given to the test JVM ({@code mvn -Dlb.proxy.byte-forwarding=true ...}),
+     * it is passed on to every server. */
     private static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
 
     public static final String OPERATOR = "admin";

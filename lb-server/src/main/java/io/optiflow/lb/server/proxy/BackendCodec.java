@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.util.List;
 
@@ -63,6 +64,17 @@ final class BackendCodec {
         p.addLast(ENCODER, new RequestEncoder(decoder));
     }
 
+    /**
+     * Adds the decoder and the encoder at the end of {@code p}, the decoder one that says when it is at rest between
+     * responses ({@link ResponseBytes} in front of it hands it the responses the byte path does not take).
+     */
+    static TrackedResponseDecoder addTracked(ChannelPipeline p, int maxInitialLineLength, int maxHeaderSize) {
+        TrackedResponseDecoder decoder = new TrackedResponseDecoder(maxInitialLineLength, maxHeaderSize);
+        p.addLast(DECODER, decoder);
+        p.addLast(ENCODER, new RequestEncoder(decoder));
+        return decoder;
+    }
+
     /** Takes both out (a tunnel); bytes the decoder holds go on to the next handler as they are. */
     static void removeFrom(ChannelPipeline p) {
         p.remove(ENCODER);
@@ -70,7 +82,7 @@ final class BackendCodec {
     }
 
     /** Netty's response decoder with the HEAD rule of {@code HttpClientCodec} and the fast paths above. */
-    static final class ResponseDecoder extends HttpResponseDecoder {
+    static class ResponseDecoder extends HttpResponseDecoder {
 
         /** Whether the request last written on this connection was a HEAD and its final response is still to come. */
         private boolean headRequest;
@@ -83,6 +95,16 @@ final class BackendCodec {
 
         void requestWritten(HttpMethod method) {
             headRequest = HttpMethod.HEAD.equals(method);
+        }
+
+        /** Whether the next final response answers a HEAD (no body, whatever its framing headers say). */
+        boolean headRequestPending() {
+            return headRequest;
+        }
+
+        /** A final response went past this decoder (the byte path took it): the HEAD flag is used up, as here. */
+        void finalResponseTaken() {
+            headRequest = false;
         }
 
         @Override
@@ -150,6 +172,42 @@ final class BackendCodec {
                 }
             }
             return true;
+        }
+    }
+
+    /**
+     * The response decoder behind {@link ResponseBytes}: knows whether it is at rest, that is, whether the last thing it
+     * produced was a response's end and it has consumed nothing since and holds no bytes. Netty's decoder consumes a
+     * head line by line, so an empty cumulation alone does not tell: a head may be half read into its own state.
+     */
+    static final class TrackedResponseDecoder extends ResponseDecoder {
+
+        private boolean atRest = true;
+
+        TrackedResponseDecoder(int maxInitialLineLength, int maxHeaderSize) {
+            super(maxInitialLineLength, maxHeaderSize);
+        }
+
+        /** Whether the next bytes start a response: the decoder's last output was an end, and it holds nothing. */
+        boolean atRest() {
+            return atRest && !internalBuffer().isReadable();
+        }
+
+        /** Bytes of a response are about to be handed to this decoder: it is busy until it produces that response's end. */
+        void handed() {
+            atRest = false;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            int before = buffer.readerIndex();
+            int produced = out.size();
+            super.decode(ctx, buffer, out);
+            if (out.size() > produced) {
+                atRest = out.get(out.size() - 1) instanceof LastHttpContent;
+            } else if (buffer.readerIndex() != before) {
+                atRest = false; // a head's first lines read into the decoder's own state
+            }
         }
     }
 

@@ -78,6 +78,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean headSeen;
     /** The byte path's handler in front of the decoder, until it hands over to the decoded path (or null). */
     private HeadForwarder byteForwarder;
+    /** Where {@link #writeBytes} writes from: the response encoder's context (found once). */
+    private ChannelHandlerContext bytesOut;
 
     /**
      * @param timer                HTTP/1.1: the connection's timer (null: none, as in tests, or an HTTP/2 stream)
@@ -424,6 +426,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     void writeRaw(ByteBuf bytes) {
         ch.write(bytes, ch.voidPromise());
+        loop.markDirty(ch);
+    }
+
+    /**
+     * Bytes of a response the byte path forwards ({@link ResponseBytes}): written from the response encoder's place in
+     * the pipeline onwards, so they pass through TLS but not through the encoder, which stays at its initial state for
+     * the decoded responses and the proxy's own answers (Netty's encoder refuses a ByteBuf before a head).
+     */
+    void writeBytes(ByteBuf bytes) {
+        ChannelHandlerContext out = bytesOut;
+        if (out == null || out.isRemoved()) {
+            out = bytesOut = ch.pipeline().context(DataPlane.ENCODER);
+        }
+        if (out != null) {
+            out.write(bytes, out.voidPromise());
+        } else {
+            ch.write(bytes, ch.voidPromise());
+        }
         loop.markDirty(ch);
     }
 

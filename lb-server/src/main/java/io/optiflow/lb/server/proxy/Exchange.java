@@ -215,7 +215,7 @@ final class Exchange implements RequestContext {
     private void attempt(Backend b) {
         tried[triedCount++] = b;
         backend = b;
-        selector.onStart(b);
+        selector.onStart(b, pickNanos); // the reading taken just before the pick: no clock read in the strategy
         attemptOpen = true;
         staleRetried = false;
         startNanos = pickNanos; // read just before the pick that chose b
@@ -429,9 +429,7 @@ final class Exchange implements RequestContext {
                 return;
             }
         }
-        responded = true;
-        responseStatus = status;
-        responseOutcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
+        answered(status);
         if (status == 101) {
             startTunnel(r);
             return;
@@ -474,13 +472,66 @@ final class Exchange implements RequestContext {
             client.write(part);
         }
         if (last) {
-            finished = true;
-            meters.record(responseStatus, endAttempt(responseOutcome));
-            BackendConnection c = conn;
-            conn = null;
-            // A request body the backend did not wait for leaves the connection in an unknown state: close it.
-            c.responseDone(responseKeepAlive && (requestEnded || !hasBody));
-            end();
+            responseEnded();
+        } else if (!client.channel().isWritable()) {
+            conn.channel.config().setAutoRead(false);
+        }
+    }
+
+    /** The final response began ({@code status}): it is the answer, whatever happens to its body. */
+    private void answered(int status) {
+        responded = true;
+        responseStatus = status;
+        responseOutcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
+    }
+
+    /** The response's last byte went to the client: attempt, metrics, backend connection, next request. */
+    private void responseEnded() {
+        finished = true;
+        meters.record(responseStatus, endAttempt(responseOutcome));
+        BackendConnection c = conn;
+        conn = null;
+        // A request body the backend did not wait for leaves the connection in an unknown state: close it.
+        c.responseDone(responseKeepAlive && (requestEnded || !hasBody));
+        end();
+    }
+
+    // ------------------------------------------------------------------ the response as bytes (ResponseBytes)
+
+    /**
+     * Whether the response byte path may take a final response with {@code status} to this request: only an HTTP/1.1
+     * client on an HTTP/1.1 connection (an HTTP/1.0 client needs its body re-framed, an HTTP/2 stream needs frames),
+     * no WebSocket upgrade, and not a 502/503, which {@link #onBackendHead} may retry elsewhere (that rule stays on
+     * the decoded path, as it is). Anything else goes to the decoder.
+     */
+    boolean takesResponseBytes(int status) {
+        return status >= 200 && status != 502 && status != 503 && !upgrade && !client.http2 && !client.http10
+                && !finished && !clientGone && !ignoringInterim && !tunnel && conn != null;
+    }
+
+    /**
+     * The byte path took the final response ({@code status}; {@code backendKeepAlive}: the backend keeps its
+     * connection after it). Returns whether the client's connection closes after it: its head then says
+     * {@code Connection: close}, as {@link ResponseHeads#prepare} writes it.
+     */
+    boolean onBackendBytesHead(int status, boolean backendKeepAlive) {
+        answered(status);
+        responseKeepAlive = backendKeepAlive;
+        return client.closesAfterResponse();
+    }
+
+    /**
+     * Bytes of the response the byte path took (the head, body bytes, or both), for the client as they are; takes
+     * ownership. {@code last}: the response ends with them, and everything a decoded response's end does follows.
+     */
+    void onBackendBytes(ByteBuf bytes, boolean last) {
+        if (finished || clientGone) {
+            bytes.release();
+            return;
+        }
+        client.writeBytes(bytes);
+        if (last) {
+            responseEnded();
         } else if (!client.channel().isWritable()) {
             conn.channel.config().setAutoRead(false);
         }

@@ -7,8 +7,8 @@ import io.netty.buffer.ByteBuf;
  * header line's name and value (offsets, as {@link HeadScan} records them), how the body is framed, whether the
  * backend keeps the connection, and which lines must not be written on to the client. It gives the verdict
  * {@link BackendCodec.ResponseDecoder} gives the same bytes (a head Netty cannot decode is a broken backend answer:
- * the exchange closes that connection and answers 502). Not wired in yet; {@code ResponseScanAgreementTest} feeds the
- * same bytes to both and compares.
+ * the exchange closes that connection and answers 502). {@link ResponseBytes} runs it on every response with
+ * {@code lb.proxy.byte-forwarding} on; {@code ResponseScanAgreementTest} feeds the same bytes to both and compares.
  *
  * <p>The rules, and where each comes from:
  * <ol>
@@ -53,6 +53,8 @@ final class ResponseScan extends HeadLines {
 
     private final int maxInitialLineLength;
 
+    /** Where the status line starts (after the leading CR, LF and SP the decoder skips as well). */
+    int start;
     int code;
     boolean http10;
     int reasonStart;
@@ -95,6 +97,7 @@ final class ResponseScan extends HeadLines {
         for (byte c; i < w && ((c = in.getByte(i)) == '\r' || c == '\n' || c == ' '); ) {
             i++;
         }
+        start = i;
         int lf = in.indexOf(i, w, (byte) '\n');
         if (lf < 0) {
             return w - i > maxInitialLineLength ? badLine("the status line is too long.") : NEED_MORE;

@@ -54,6 +54,12 @@ final class StandaloneDataPlane implements AutoCloseable {
         this(backendPorts, timeoutMillis, loops, limits, Boolean.getBoolean(BYTE_FORWARDING), 0, List.of());
     }
 
+    /** @param byteForwarding the HTTP/1.1 byte path on or off, whatever the system property says */
+    StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, ClientLimits limits,
+                        boolean byteForwarding) throws Exception {
+        this(backendPorts, timeoutMillis, loops, limits, byteForwarding, 0, List.of());
+    }
+
     /**
      * @param byteForwarding the HTTP/1.1 byte path on or off, whatever the system property says
      * @param retryAttempts  further backends tried after the first
