@@ -1,7 +1,6 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -90,12 +89,6 @@ abstract class HeadLines {
     /** Header lines found (may exceed what {@link #lines} holds; the subclass refuses such a head). */
     int count;
     ByteBuf buf;
-    /**
-     * {@link #buf}'s bytes as a {@code ByteBuffer} (index i is the buffer's index i), taken once per scan by
-     * {@link #begin}: {@link #b} reads through it without {@code ByteBuf.getByte}'s bounds and reference-count checks
-     * on every byte. Null: read through {@link #buf}.
-     */
-    private ByteBuffer view;
     /** The element {@link #nextElement} found last. */
     int elementStart;
     int elementEnd;
@@ -147,7 +140,7 @@ abstract class HeadLines {
 
     /** The end of the line whose LF is at {@code lf} (before its CR), or -1: a bare LF, or a CR inside the line. */
     final int lineEnd(int from, int lf) {
-        if (lf == from || b(lf - 1) != '\r') {
+        if (lf == from || buf.getByte(lf - 1) != '\r') {
             return -1;
         }
         return buf.indexOf(from, lf - 1, (byte) '\r') >= 0 ? -1 : lf - 1;
@@ -249,15 +242,8 @@ abstract class HeadLines {
         return k != OTHER && equalsIgnoreCase(from, to, KIND_NAMES[k]) ? k : OTHER;
     }
 
-    /** Starts a scan of {@code in}: {@link #buf} and, for a buffer of one memory region, {@link #view}. */
-    final void begin(ByteBuf in) {
-        buf = in;
-        view = in.nioBufferCount() == 1 ? in.nioBuffer(0, in.writerIndex()) : null;
-    }
-
     final int b(int i) {
-        ByteBuffer v = view;
-        return (v != null ? v.get(i) : buf.getByte(i)) & 0xff;
+        return buf.getByte(i) & 0xff;
     }
 
     final boolean sameAscii(int from, String s) {
@@ -274,7 +260,7 @@ abstract class HeadLines {
             return false;
         }
         for (int i = 0; i < s.length; i++) {
-            if (b(from + i) != s[i]) {
+            if (buf.getByte(from + i) != s[i]) {
                 return false;
             }
         }

@@ -167,7 +167,7 @@ final class HeadScan extends HeadLines {
     }
 
     private void reset(ByteBuf in) {
-        begin(in);
+        buf = in;
         status = 0;
         message = null;
         start = end = -1;
