@@ -164,6 +164,9 @@ final class RawHead {
      */
     void writeTo(Channel ch, String authority) {
         BackendCodec.RequestEncoder encoder = ch.pipeline().get(BackendCodec.RequestEncoder.class);
+        if (encoder == null) {
+            return; // the connection is gone and its pipeline torn down: its close reaches the exchange
+        }
         encoder.writeHead(method, bytes.retainedDuplicate());
         if (authority != null) {
             ByteBuf tail = ch.alloc().buffer(authority.length() + 12);
@@ -174,7 +177,12 @@ final class RawHead {
 
     /** A part of the body (a slice of what the client sent, counted down by the forwarder), past the encoder. */
     static void writeBody(Channel ch, HttpContent part) {
-        ch.pipeline().get(BackendCodec.RequestEncoder.class).writeBytes(part.content());
+        BackendCodec.RequestEncoder encoder = ch.pipeline().get(BackendCodec.RequestEncoder.class);
+        if (encoder == null) {
+            part.release(); // as a write to a closed channel would
+        } else {
+            encoder.writeBytes(part.content());
+        }
     }
 
     /** The exchange ended: the head's bytes go back (idempotent). */
