@@ -52,6 +52,8 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
     private final BackendConnection conn;
     private final BackendCodec.TrackedResponseDecoder decoder;
     private final ResponseScan scan;
+    /** Per header line of the head being taken: whether it is left out. */
+    private final boolean[] cut = new boolean[ResponseScan.MAX_LINES + 1];
     /** A head that has not ended yet (the bytes from its start). */
     private ByteBuf cumulation;
     /** The exchange whose response is being forwarded as bytes, or null. */
@@ -135,8 +137,10 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
         int after = s.end;
         int now = (int) Math.min(length, in.writerIndex() - after);
         boolean cuts = false;
-        for (int h = 0; h < s.count && !cuts; h++) {
-            cuts = s.cut(h);
+        for (int h = 0; h < s.count; h++) {
+            boolean c = s.cut(h); // once per line: a line's cut looks through the Connection lines
+            cut[h] = c;
+            cuts |= c;
         }
         ByteBuf out;
         int taken; // body bytes in out
@@ -148,7 +152,7 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
             out = alloc.buffer(after - s.start + CONNECTION_CLOSE.length + taken);
             int run = s.start;
             for (int h = 0; h < s.count; h++) {
-                if (s.cut(h)) {
+                if (cut[h]) {
                     int lineStart = s.nameStart(h);
                     out.writeBytes(in, run, lineStart - run);
                     run = h + 1 < s.count ? s.nameStart(h + 1) : after - 2;
