@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LbProcess implements AutoCloseable {
 
+    /** The data plane's byte-path setting: given to the test JVM ({@code mvn -Dlb.proxy.byte-forwarding=true ...}),
+     * it is passed on to every server. */
+    private static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
+
     public static final String OPERATOR = "admin";
     public static final String OPERATOR_PASSWORD = "bb-operator-pw";
     public static final String VIEWER = "viewer";
@@ -50,9 +54,6 @@ public final class LbProcess implements AutoCloseable {
     public static Builder builder(Path root) {
         return new Builder(root);
     }
-
-    /** Given to the test JVM ({@code mvn -Dlb.proxy.byte-forwarding=true ...}), it is passed on to every server. */
-    static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
 
     /** The quarkus-app folder of the packaged server (system property {@code lb.server.app}, set by the build). */
     public static Path appDir() {
@@ -144,9 +145,10 @@ public final class LbProcess implements AutoCloseable {
                 }
                 all.put("lb.admin.users." + VIEWER + ".password", VIEWER_PASSWORD);
                 all.put("lb.admin.users." + VIEWER + ".role", "viewer");
-                String byteForwarding = System.getProperty(BYTE_FORWARDING);
-                if (byteForwarding != null) { // the suites run against the HTTP/1.1 byte path too
-                    all.put(BYTE_FORWARDING, byteForwarding);
+                // The suites run on the HTTP/1.1 byte path too: mvn ... -Dlb.proxy.byte-forwarding=true
+                String bytePath = System.getProperty(BYTE_FORWARDING);
+                if (bytePath != null) {
+                    all.put(BYTE_FORWARDING, bytePath);
                 }
                 all.putAll(props);
                 all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

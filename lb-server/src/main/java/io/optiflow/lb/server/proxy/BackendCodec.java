@@ -215,9 +215,29 @@ final class BackendCodec {
     static final class RequestEncoder extends HttpRequestEncoder {
 
         private final ResponseDecoder decoder;
+        private ChannelHandlerContext ctx;
 
         RequestEncoder(ResponseDecoder decoder) {
             this.decoder = decoder;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        /**
+         * The byte path ({@link RawHead}): a request head already in wire form, written past this encoder (which
+         * keeps no state for it: a connection carries one request at a time); the decoder learns its method.
+         */
+        void writeHead(HttpMethod method, ByteBuf head) {
+            decoder.requestWritten(method);
+            ctx.write(head, ctx.voidPromise());
+        }
+
+        /** The byte path: more bytes of the request (a body part, a Host line), past this encoder. */
+        void writeBytes(ByteBuf bytes) {
+            ctx.write(bytes, ctx.voidPromise());
         }
 
         @Override

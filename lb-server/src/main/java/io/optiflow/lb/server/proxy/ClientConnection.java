@@ -76,6 +76,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean reading = true;
     /** HTTP/2: this stream's request head came (a stream carries one request). */
     private boolean headSeen;
+    /** The byte path's handler in front of the decoder, until it hands over to the decoded path (or null). */
+    private HeadForwarder byteForwarder;
     /** Where {@link #writeBytes} writes from: the response encoder's context (found once). */
     private ChannelHandlerContext bytesOut;
 
@@ -95,6 +97,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     Channel channel() {
         return ch;
+    }
+
+    /** The byte path's handler of this connection; null once it handed over to the decoded path. */
+    void byteForwarder(HeadForwarder f) {
+        this.byteForwarder = f;
+    }
+
+    /** The byte path: whether a request head handed on now would be dispatched at once (nothing is in progress). */
+    boolean readyForHead() {
+        return current == null && tunnel == null && !closing && (queued == null || queued.isEmpty());
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** The request in progress is done: heads the byte path holds go on (after the decoded queue's, of which none). */
+    private void resumeBytes() {
+        HeadForwarder f = byteForwarder;
+        if (f != null) {
+            f.resume();
+        }
     }
 
     @Override
@@ -204,6 +228,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (x == null) {
             if (msg instanceof HttpRequest req) {
                 onRequestHead(req);
+            } else if (msg instanceof RawHead raw) {
+                onRawHead(raw);
             } else {
                 ReferenceCountUtil.release(msg);
                 if (http2 && !headSeen) {
@@ -276,6 +302,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 body.release();
             }
         }
+    }
+
+    /** A head the byte path took (HTTP/1.1, checked by HeadScan as {@link RequestChecks} checks a decoded one). */
+    private void onRawHead(RawHead raw) {
+        headSeen = true;
+        timer.headReceived(raw.hasBody);
+        http10 = raw.http10;
+        keepAlive = raw.keepAlive;
+        closeAfterResponse = !keepAlive || plane.isDraining();
+        plane.router().route(this, raw);
     }
 
     /**
@@ -441,6 +477,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         drainQueued();
+        resumeBytes();
         if (current == null && (queued == null || queued.isEmpty())) {
             setReading(true);
         }
@@ -497,6 +534,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         drainQueued();
+        resumeBytes();
         if (current == null && !discardingBody) {
             timer.idle();
         }

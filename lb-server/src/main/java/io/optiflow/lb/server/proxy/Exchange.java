@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -51,6 +52,8 @@ final class Exchange implements RequestContext {
     private final boolean upgrade;
     /** No Host from the client: each backend gets its own authority (a request goes on as HTTP/1.1). */
     private final boolean hostless;
+    /** The byte path: the head as the backend gets it ({@code head} then carries only method and target); or null. */
+    private final RawHead raw;
     private final Backend[] tried;
     private int triedCount;
 
@@ -91,6 +94,19 @@ final class Exchange implements RequestContext {
      */
     Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, String path, long hashKey,
              String hashSource, boolean hasBody, boolean expectContinue, boolean upgrade) {
+        this(client, route, head, null, path, hashKey, hashSource, hasBody, expectContinue, upgrade,
+                !head.headers().contains(HttpHeaderNames.HOST));
+    }
+
+    /** The byte path's request ({@link HeadForwarder}: no Expect, no upgrade; a body only with a Content-Length). */
+    Exchange(ClientConnection client, ServiceRoute route, RawHead raw, String path, long hashKey, String hashSource) {
+        this(client, route, new DefaultHttpRequest(HttpVersion.HTTP_1_1, raw.method, raw.origin,
+                EmptyHttpHeaders.INSTANCE), raw, path, hashKey, hashSource, raw.hasBody, false, false, raw.hostless);
+    }
+
+    private Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, RawHead raw, String path,
+                     long hashKey, String hashSource, boolean hasBody, boolean expectContinue, boolean upgrade,
+                     boolean hostless) {
         this.client = client;
         this.loop = client.loop;
         this.route = route;
@@ -102,7 +118,8 @@ final class Exchange implements RequestContext {
         this.hasBody = hasBody;
         this.expectContinue = expectContinue;
         this.upgrade = upgrade;
-        this.hostless = !head.headers().contains(HttpHeaderNames.HOST);
+        this.hostless = hostless;
+        this.raw = raw;
         this.tried = new Backend[route.settings.retryAttempts() + 1];
     }
 
@@ -198,7 +215,7 @@ final class Exchange implements RequestContext {
     private void attempt(Backend b) {
         tried[triedCount++] = b;
         backend = b;
-        selector.onStart(b);
+        selector.onStart(b, pickNanos); // the reading taken just before the pick: no clock read in the strategy
         attemptOpen = true;
         staleRetried = false;
         startNanos = pickNanos; // read just before the pick that chose b
@@ -277,6 +294,10 @@ final class Exchange implements RequestContext {
         conn = c;
         loop.watch(c);
         Channel ch = c.channel;
+        if (raw != null) {
+            writeRawRequest(c);
+            return;
+        }
         if (hostless) {
             head.headers().set(HttpHeaderNames.HOST, c.pool.authority);
         }
@@ -300,6 +321,28 @@ final class Exchange implements RequestContext {
                 // Answered only now that a backend is connected, so a client never uploads into the void.
                 continueSent = true;
                 client.writeContinue();
+            }
+            if (!requestEnded) {
+                client.setReading(ch.isWritable());
+            }
+        }
+        loop.markDirty(ch);
+    }
+
+    /**
+     * The byte path's counterpart of the writes above: the head's bytes (again on a retry, so: as today, only a
+     * request without a body is sent twice, and a body only once), then the body parts that came before.
+     */
+    private void writeRawRequest(BackendConnection c) {
+        Channel ch = c.channel;
+        raw.writeTo(ch, hostless ? c.pool.authority : null);
+        if (hasBody) {
+            bodySent = true;
+            if (pendingBody != null) {
+                HttpContent part;
+                while ((part = pendingBody.pollFirst()) != null) {
+                    RawHead.writeBody(ch, part);
+                }
             }
             if (!requestEnded) {
                 client.setReading(ch.isWritable());
@@ -341,7 +384,11 @@ final class Exchange implements RequestContext {
             return;
         }
         Channel ch = c.channel;
-        ch.write(part, ch.voidPromise());
+        if (raw != null) {
+            RawHead.writeBody(ch, part);
+        } else {
+            ch.write(part, ch.voidPromise());
+        }
         loop.markDirty(ch);
         if (!ch.isWritable()) {
             client.setReading(false);
@@ -704,6 +751,9 @@ final class Exchange implements RequestContext {
     }
 
     private void releasePending() {
+        if (raw != null) {
+            raw.release();
+        }
         if (pendingBody != null) {
             HttpContent part;
             while ((part = pendingBody.pollFirst()) != null) {
@@ -713,6 +763,9 @@ final class Exchange implements RequestContext {
     }
 
     private void end() {
+        if (raw != null) {
+            raw.release();
+        }
         countEnd();
         client.exchangeDone(this);
     }

@@ -329,6 +329,18 @@ abstract class HeadLines {
         return false;
     }
 
+    /** Whether the bytes at {@code from} are {@code s}, ASCII letters in either case (as Netty compares names). */
+    final boolean sameIgnoringCase(int from, String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            int x = b(from + i);
+            int y = s.charAt(i);
+            if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     final boolean sameIgnoringCase(int a, int b, int len) {
         for (int i = 0; i < len; i++) {
             int x = b(a + i);

@@ -27,7 +27,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p><b>What the client gets</b> is what {@link ResponseHeads#prepare} makes of the same head, written as bytes: the
  * status line as the backend sent it, the header lines as they came except those {@link ResponseScan#cut} names
- * (hop-by-hop, and the names Connection lists), {@code Connection: close} when the client's connection ends after
+ * (hop-by-hop, and the names Connection lists), {@code connection: close} (spelled as the decoded path writes it) when the client's connection ends after
  * this response, the blank line, then the body counted down from the Content-Length. A head with nothing cut and
  * nothing added goes on as one retained slice of the received buffer (with the body bytes that came with it); else
  * it is copied into one new buffer with the kept lines, and body bytes of the same read up to
@@ -47,7 +47,8 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
     /** Body bytes of the head's own read copied into the head's buffer at most (more goes as a slice). */
     static final int COPY_BODY_MAX = 2048;
 
-    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** As the decoded path writes it (Netty's lower-case name): both paths answer alike, byte for byte. */
+    private static final byte[] CONNECTION_CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final BackendConnection conn;
     private final BackendCodec.TrackedResponseDecoder decoder;

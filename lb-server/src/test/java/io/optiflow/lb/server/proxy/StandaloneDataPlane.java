@@ -8,6 +8,7 @@ import io.optiflow.lb.core.config.HealthPolicy;
 import io.optiflow.lb.core.config.ServiceSpec;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.registry.StrategyRegistry;
+import io.optiflow.lb.server.config.Cidr;
 import io.optiflow.lb.server.config.ClientLimits;
 import io.optiflow.lb.server.config.ProxySettings;
 import io.optiflow.lb.server.config.ServiceSettings;
@@ -50,12 +51,22 @@ final class StandaloneDataPlane implements AutoCloseable {
     /** @param limits the client-side deadlines and caps */
     StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, ClientLimits limits)
             throws Exception {
-        this(backendPorts, timeoutMillis, loops, limits, Boolean.getBoolean(BYTE_FORWARDING));
+        this(backendPorts, timeoutMillis, loops, limits, Boolean.getBoolean(BYTE_FORWARDING), 0, List.of());
     }
 
-    /** @param byteForwarding the HTTP/1.1 byte path on, whatever the system property says */
+    /** @param byteForwarding the HTTP/1.1 byte path on or off, whatever the system property says */
     StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, ClientLimits limits,
                         boolean byteForwarding) throws Exception {
+        this(backendPorts, timeoutMillis, loops, limits, byteForwarding, 0, List.of());
+    }
+
+    /**
+     * @param byteForwarding the HTTP/1.1 byte path on or off, whatever the system property says
+     * @param retryAttempts  further backends tried after the first
+     * @param trusted        peers whose forwarding headers are taken as they are
+     */
+    StandaloneDataPlane(List<Integer> backendPorts, long timeoutMillis, int loops, ClientLimits limits,
+                        boolean byteForwarding, int retryAttempts, List<Cidr> trusted) throws Exception {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         controlPlane = new ControlPlane(StrategyRegistry.create(Files.createTempDirectory("lb-plugins")),
                 Files.createTempDirectory("lb-data"), Ticker.SYSTEM, ThreadLocalRandomSource.INSTANCE, scheduler,
@@ -66,12 +77,12 @@ final class StandaloneDataPlane implements AutoCloseable {
                 .map(p -> new BackendSpec("127.0.0.1:" + p, "http", "127.0.0.1", p, 1)).toList();
         ServiceSpec spec = new ServiceSpec("svc", backends, "round-robin", Map.of(), noChecks);
         controlPlane.start(List.of(spec));
-        ServiceSettings settings = new ServiceSettings(spec, null, "/", timeoutMillis, 0, 20, 0, 0, 0, 0,
+        ServiceSettings settings = new ServiceSettings(spec, null, "/", timeoutMillis, retryAttempts, 20, 0, 0, 0, 0,
                 ServiceSettings.HashKey.CLIENT_IP);
         metrics = LbMetrics.standalone(registry);
         ServiceRoute route = new ServiceRoute(settings, controlPlane.pool("svc").orElseThrow(),
                 metrics.service("svc"), System.nanoTime());
-        plane = new DataPlane(new ProxySettings("127.0.0.1", 0, List.of(), 100, 16 * 1024, 8 * 1024, 64, 2000, loops,
+        plane = new DataPlane(new ProxySettings("127.0.0.1", 0, trusted, 100, 16 * 1024, 8 * 1024, 64, 2000, loops,
                 limits, TlsSettings.NONE, byteForwarding), new RoutingTable(List.of(route)));
         port = plane.start();
     }
