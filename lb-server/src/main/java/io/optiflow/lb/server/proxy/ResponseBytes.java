@@ -27,8 +27,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p><b>What the client gets</b> is what {@link ResponseHeads#prepare} makes of the same head, written as bytes: the
  * status line as the backend sent it, the header lines as they came except those {@link ResponseScan#cut} names
- * (hop-by-hop, and the names Connection lists), {@code connection: close} (spelled as the decoded path writes it) when the client's connection ends after
- * this response, the blank line, then the body counted down from the Content-Length. A head with nothing cut and
+ * (hop-by-hop, and the names Connection lists), {@code connection: close} (spelled as the decoded path writes it)
+ * when the client's connection ends after this response, the blank line, then the body counted down from the
+ * Content-Length. A head with nothing cut and
  * nothing added goes on as one retained slice of the received buffer (with the body bytes that came with it); else
  * it is copied into one new buffer with the kept lines, and body bytes of the same read up to
  * {@value #COPY_BODY_MAX} bytes are copied after it, so a small response is one buffer and one write, as on the
