@@ -27,8 +27,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p><b>What the client gets</b> is what {@link ResponseHeads#prepare} makes of the same head, written as bytes: the
  * status line as the backend sent it, the header lines as they came except those {@link ResponseScan#cut} names
- * (hop-by-hop, and the names Connection lists), {@code Connection: close} when the client's connection ends after
- * this response, the blank line, then the body counted down from the Content-Length. A head with nothing cut and
+ * (hop-by-hop, and the names Connection lists), {@code connection: close} (spelled as the decoded path writes it)
+ * when the client's connection ends after this response, the blank line, then the body counted down from the
+ * Content-Length. A head with nothing cut and
  * nothing added goes on as one retained slice of the received buffer (with the body bytes that came with it); else
  * it is copied into one new buffer with the kept lines, and body bytes of the same read up to
  * {@value #COPY_BODY_MAX} bytes are copied after it, so a small response is one buffer and one write, as on the
@@ -53,6 +54,8 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
     private final BackendConnection conn;
     private final BackendCodec.TrackedResponseDecoder decoder;
     private final ResponseScan scan;
+    /** Per header line of the head being taken: whether it is left out. */
+    private final boolean[] cut = new boolean[ResponseScan.MAX_LINES + 1];
     /** A head that has not ended yet (the bytes from its start). */
     private ByteBuf cumulation;
     /** The exchange whose response is being forwarded as bytes, or null. */
@@ -136,8 +139,10 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
         int after = s.end;
         int now = (int) Math.min(length, in.writerIndex() - after);
         boolean cuts = false;
-        for (int h = 0; h < s.count && !cuts; h++) {
-            cuts = s.cut(h);
+        for (int h = 0; h < s.count; h++) {
+            boolean c = s.cut(h); // once per line: a line's cut looks through the Connection lines
+            cut[h] = c;
+            cuts |= c;
         }
         ByteBuf out;
         int taken; // body bytes in out
@@ -149,7 +154,7 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
             out = alloc.buffer(after - s.start + CONNECTION_CLOSE.length + taken);
             int run = s.start;
             for (int h = 0; h < s.count; h++) {
-                if (s.cut(h)) {
+                if (cut[h]) {
                     int lineStart = s.nameStart(h);
                     out.writeBytes(in, run, lineStart - run);
                     run = h + 1 < s.count ? s.nameStart(h + 1) : after - 2;

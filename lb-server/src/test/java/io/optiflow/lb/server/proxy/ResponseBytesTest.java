@@ -91,6 +91,9 @@ class ResponseBytesTest {
                         + "Connection: keep-alive, X-Secret\r\nProxy-Authenticate: Basic\r\nTrailer: X-T\r\n"
                         + "Upgrade: h2\r\nTE: trailers\r\nProxy-Connection: keep-alive\r\nX-Spaced:v\r\n"
                         + "Content-Length: 1500\r\nX-Last:  two spaces \r\n\r\n" + MEDIUM);
+                case "/noreason" -> write(out, "HTTP/1.1 200\r\nContent-Length: 5\r\nX-Spaced:v\r\n\r\n" + FIVE);
+                case "/folded" -> write(out, "HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 5\r\n"
+                        + "X-Spaced:v\r\n\r\n" + FIVE); // obs-fold: the scanner refuses it, the decoder joins it
                 case "/empty" -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Spaced:v\r\n\r\n");
                 case "/nocontent" -> write(out, "HTTP/1.1 204 No Content\r\nX-Spaced:v\r\n\r\n");
                 case "/notmodified" -> write(out, "HTTP/1.1 304 Not Modified\r\nETag: \"e\"\r\nContent-Length: 50\r\n"
@@ -191,8 +194,8 @@ class ResponseBytesTest {
     @Test
     void mixedResponses_oneKeepAliveBackendConnection_sameAsTheDecodedPath() throws Exception {
         String[] taken = {"GET /plain", "HEAD /plain", "GET /bare", "GET /hop", "GET /empty", "GET /nocontent",
-            "GET /notmodified", "GET /error", "GET /big"};
-        String[] handedOn = {"GET /chunked", "GET /continue", "GET /unavailable"};
+            "GET /notmodified", "GET /error", "GET /big", "GET /noreason"};
+        String[] handedOn = {"GET /chunked", "GET /continue", "GET /unavailable", "GET /folded"};
         try (Socket d = decoded.client(); Socket b = bytes.client()) {
             for (int round = 0; round < 2; round++) {
                 for (String request : taken) {
