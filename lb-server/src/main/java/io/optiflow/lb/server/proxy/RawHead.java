@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * x-forwarded-proto}, {@code x-forwarded-host}, {@code forwarded}, with the values RequestHeads gives them; and for a
  * hostless HTTP/1.0 request {@code host: <the backend's authority>} last, per attempt. The bytes are copied into one
  * new buffer (not kept as slices of the received one): one contiguous write per attempt, and the received buffer is
- * free again at once; session 6's JMH measured copy and slices alike (docs/benchmarks.md, HeadForwardBenchmark).
+ * free again at once; JMH measured copy and slices alike (docs/benchmarks.md, HeadForwardBenchmark).
  */
 final class RawHead {
 
