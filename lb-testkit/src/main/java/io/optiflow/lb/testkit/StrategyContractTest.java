@@ -18,7 +18,9 @@ import io.optiflow.lb.api.spi.ConfigAttribute;
 import io.optiflow.lb.api.spi.ConfigResult;
 import io.optiflow.lb.api.spi.Picker;
 import io.optiflow.lb.api.spi.Strategy;
+import io.optiflow.lb.api.spi.StrategyContext;
 import io.optiflow.lb.api.spi.StrategyProvider;
+import io.optiflow.lb.api.spi.Ticker;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,7 +50,11 @@ import org.junit.jupiter.api.Test;
  * defaults parse; unknown keys are errors, and no bad value makes {@code parseConfig} throw; an empty snapshot
  * gives {@code NO_BACKEND}; picks come only from the current snapshot; every backend gets traffic; many threads
  * can pick and report while the snapshot changes; feedback that balances leaves the strategy usable; feedback
- * for an unknown backend is ignored; a steady-state pick with its feedback allocates nothing.
+ * for an unknown backend is ignored; a steady-state pick with its feedback allocates nothing. Feedback comes in
+ * both forms, every other request each: with the caller's clock readings ({@code onStart(backend, nowNanos)},
+ * {@code onComplete(backend, latencyNanos, outcome, nowNanos)}), as the proxy calls it, and without, so the
+ * contract holds for a strategy that implements only the older forms (lb-api's defaults forward to them) and for
+ * one that overrides the newer ones.
  *
  * <p>A failure says three things: {@code Contract:} what every strategy must do, {@code Your strategy:} what this
  * one did instead, and {@code Usual cause:} the mistake that most often leads there.
@@ -58,6 +64,8 @@ import org.junit.jupiter.api.Test;
 public abstract class StrategyContractTest<C> {
 
     private Strategy strategy;
+    /** The ticker of the strategy's context: the time the feedback's newer forms carry. */
+    private Ticker ticker = Ticker.SYSTEM;
 
     /** The provider under test. */
     protected abstract StrategyProvider<C> provider();
@@ -80,7 +88,9 @@ public abstract class StrategyContractTest<C> {
                 "parseConfig(" + rawConfig() + ") returned the errors " + config.errors(),
                 "rawConfig() in your contract test names a key or value your schema does not accept; or the"
                         + " defaults of a required attribute are missing"));
-        strategy = provider().newStrategy(config.config(), TestContexts.seeded(42));
+        StrategyContext context = TestContexts.seeded(42);
+        ticker = context.ticker();
+        strategy = provider().newStrategy(config.config(), context);
         assertNotNull(strategy, () -> violation("newStrategy returns a strategy", "it returned null",
                 "a skeleton method left unfinished"));
         return strategy;
@@ -228,8 +238,7 @@ public abstract class StrategyContractTest<C> {
                     "the picker reads state shared across snapshots (an array the strategy keeps and replaces,"
                             + " a field of the strategy) instead of arrays made for this snapshot; or it builds"
                             + " a new Backend instead of returning the snapshot's"));
-            fb.onStart(b);
-            fb.onComplete(b, 1_000_000L, Outcome.SUCCESS);
+            report(fb, b, 1_000_000L, Outcome.SUCCESS, i);
         }
     }
 
@@ -246,8 +255,7 @@ public abstract class StrategyContractTest<C> {
             picks++;
             if (r.isBackend()) {
                 seen.merge(r.backend().id(), 1, Integer::sum);
-                fb.onStart(r.backend());
-                fb.onComplete(r.backend(), 1_000_000L, Outcome.SUCCESS);
+                report(fb, r.backend(), 1_000_000L, Outcome.SUCCESS, i);
             }
         }
         int made = picks;
@@ -292,9 +300,8 @@ public abstract class StrategyContractTest<C> {
                                     "a pick returned " + picked + ", never published",
                                     "a new Backend built in pick() instead of returning the snapshot's object"));
                         }
-                        fb.onStart(picked);
-                        fb.onComplete(picked, 500_000L + (i % 7) * 100_000L,
-                                i % 13 == 0 ? Outcome.FAILURE : Outcome.SUCCESS);
+                        report(fb, picked, 500_000L + (i % 7) * 100_000L,
+                                i % 13 == 0 ? Outcome.FAILURE : Outcome.SUCCESS, i);
                     }
                 } catch (Throwable e) {
                     errors.add(e);
@@ -350,8 +357,7 @@ public abstract class StrategyContractTest<C> {
                     for (int i = 0; i < 20_000; i++) {
                         PickResult r = picker.pick(requestContext(i + seed * 100_000));
                         if (r.isBackend()) {
-                            fb.onStart(r.backend());
-                            fb.onComplete(r.backend(), 1_000_000L, outcomes[(i + seed) % outcomes.length]);
+                            report(fb, r.backend(), 1_000_000L, outcomes[(i + seed) % outcomes.length], i);
                         }
                     }
                 } catch (Throwable e) {
@@ -404,6 +410,9 @@ public abstract class StrategyContractTest<C> {
             s.feedback().onStart(stranger);
             s.feedback().onComplete(stranger, 1_000L, Outcome.FAILURE);
             s.feedback().onComplete(stranger, 1_000L, Outcome.IGNORED);
+            s.feedback().onStart(stranger, ticker.read());
+            s.feedback().onComplete(stranger, 1_000L, Outcome.FAILURE, ticker.read());
+            s.feedback().onComplete(stranger, 1_000L, Outcome.IGNORED, ticker.read());
         } catch (RuntimeException e) {
             fail(violation("feedback for a backend the strategy does not know (it left the snapshot, or never was"
                             + " in it) is ignored",
@@ -442,7 +451,7 @@ public abstract class StrategyContractTest<C> {
             contexts[i] = requestContext(i);
         }
         for (int i = 0; i < 50_000; i++) { // warm up: class loading, lazy init
-            pickAndReport(picker, fb, contexts[i & 1023]);
+            pickAndReport(picker, fb, contexts[i & 1023], i);
         }
         long tid = Thread.currentThread().getId();
         // Up to five windows; the best one counts. A strategy that allocates per pick does so in every window
@@ -452,7 +461,7 @@ public abstract class StrategyContractTest<C> {
         for (int window = 0; window < 5 && allocated >= 4_096; window++) {
             long before = mx.getThreadAllocatedBytes(tid);
             for (int i = 0; i < 20_000; i++) {
-                pickAndReport(picker, fb, contexts[i & 1023]);
+                pickAndReport(picker, fb, contexts[i & 1023], i);
             }
             allocated = Math.min(allocated, mx.getThreadAllocatedBytes(tid) - before);
         }
@@ -510,11 +519,26 @@ public abstract class StrategyContractTest<C> {
         return missing;
     }
 
-    private static void pickAndReport(Picker picker, LoadFeedback fb, RequestContext ctx) {
+    private void pickAndReport(Picker picker, LoadFeedback fb, RequestContext ctx, int i) {
         PickResult r = picker.pick(ctx);
         if (r.isBackend()) {
-            fb.onStart(r.backend());
-            fb.onComplete(r.backend(), 2_000_000L, Outcome.SUCCESS);
+            report(fb, r.backend(), 2_000_000L, Outcome.SUCCESS, i);
+        }
+    }
+
+    /**
+     * The {@code i}-th request's start and end: with the caller's clock readings (the forms the proxy calls) when
+     * {@code i} is even, with the older forms when odd. The ticker stands still in these tests, so both readings are
+     * its one value.
+     */
+    private void report(LoadFeedback fb, Backend b, long latencyNanos, Outcome outcome, int i) {
+        if ((i & 1) == 0) {
+            long now = ticker.read();
+            fb.onStart(b, now);
+            fb.onComplete(b, latencyNanos, outcome, now);
+        } else {
+            fb.onStart(b);
+            fb.onComplete(b, latencyNanos, outcome);
         }
     }
 

@@ -144,7 +144,7 @@ class StrategyContractTestMessagesTest {
         assertStructured(m);
         assertContains(m, FlawedStrategies.UnlistedProvider.class.getName() + " is not listed");
         assertContains(m, "META-INF/services/io.optiflow.lb.api.spi.StrategyProvider");
-        assertContains(m, "[" + Provider.class.getName() + "]"); // what is listed
+        assertContains(m, "the listings on the class path name [" + Provider.class.getName()); // what is listed
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.optiflow.lb.algorithms.latencyweighted;
 
-import io.optiflow.lb.api.spi.Ticker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -18,15 +17,12 @@ final class BackendState {
 
     /** Bits of NaN: no sample yet, the estimate is the default RTT. */
     private static final long NO_SAMPLE = Double.doubleToRawLongBits(Double.NaN);
-    /** {@link #pickedAt} when no pick of this backend awaits its start. */
-    private static final long NO_PICK = Long.MIN_VALUE;
-
     private static final VarHandle EWMA_BITS;
     private static final VarHandle MEAN_BITS;
     private static final VarHandle STAMP;
     private static final VarHandle IN_FLIGHT;
     private static final VarHandle BUSY_SINCE;
-    private static final VarHandle PICKED_AT;
+    private static final VarHandle PROBED_AT;
     private static final VarHandle TAT;
 
     static {
@@ -37,7 +33,7 @@ final class BackendState {
             STAMP = l.findVarHandle(BackendState.class, "stamp", long.class);
             IN_FLIGHT = l.findVarHandle(BackendState.class, "inFlight", int.class);
             BUSY_SINCE = l.findVarHandle(BackendState.class, "busySince", long.class);
-            PICKED_AT = l.findVarHandle(BackendState.class, "pickedAt", long.class);
+            PROBED_AT = l.findVarHandle(BackendState.class, "probedAt", long.class);
             TAT = l.findVarHandle(BackendState.class, "tat", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -62,14 +58,10 @@ final class BackendState {
     /** When in-flight last went from 0 to 1. */
     private long busySince;
     /**
-     * When the picker last chose this backend, until the next start or completion consumes it: the start that
-     * follows a pick takes its time from the pick (which read the clock already) instead of reading it again.
-     * Known gap: a pick the caller drops leaves its time here until that backend's next pick, start or completion;
-     * a start with no pick of its own in between (in the proxy only a start that the pool forwards to the next
-     * generation during a switch) would be dated by the dropped pick, so the backend would look as if waiting
-     * longer (at most failure-penalty) until its next answer.
+     * When the picker last gave this backend a probe (see {@link #probeDue}): a second probe waits for the
+     * interval, also while the first is picked and not yet started, or was dropped by the caller.
      */
-    private long pickedAt = NO_PICK;
+    private long probedAt;
     /**
      * The token bucket as a GCRA "theoretical arrival time": one long, so taking a token is a single CAS. A
      * bucket of {@code burst} tokens refilled at {@code rate} admits exactly what this admits.
@@ -80,6 +72,7 @@ final class BackendState {
         this.id = id;
         this.stamp = now;
         this.busySince = now;
+        this.probedAt = now;
         this.tat = now;
     }
 
@@ -130,35 +123,31 @@ final class BackendState {
     }
 
     /**
-     * Whether a probe may go to this backend now: nothing in flight, no pick waiting for its start, and no sample
-     * for {@code interval}. A backend far slower than the others gets requests only so (see the picker).
+     * Whether a probe may go to this backend now: nothing in flight, and neither a sample nor a probe for
+     * {@code interval}. A backend far slower than the others gets requests only so (see the picker).
      */
     boolean probeDue(long now, long interval) {
-        return (int) IN_FLIGHT.getOpaque(this) == 0 && (long) PICKED_AT.getOpaque(this) == NO_PICK
-                && now - (long) STAMP.getOpaque(this) >= interval;
-    }
-
-    /** The picker chose this backend at {@code now}; its start, if it follows, is dated by this. */
-    void picked(long now) {
-        PICKED_AT.setOpaque(this, now);
+        return (int) IN_FLIGHT.getOpaque(this) == 0 && now - (long) STAMP.getOpaque(this) >= interval
+                && now - (long) PROBED_AT.getOpaque(this) >= interval;
     }
 
     /**
-     * Counts a start. The time it went busy is that of the pick that chose it, when one is waiting for its start
-     * (the normal case: no second clock read), else the ticker's (a start without a pick, as in a handover).
+     * The picker gave this backend a probe at {@code now}. Two threads that both found it due in the same instant
+     * may both send one (a plain store: probes are rare and a second one costs one slow request, where an atomic
+     * here would cost every probe check).
      */
-    void onStart(Ticker ticker) {
-        // The atomic first: it takes the line exclusive, so the pick stamp's read and clear after it stay on this
-        // core (read first, another core's write would move the line here twice). And a probe check that sees no
-        // pick waiting sees this start already.
-        int before = (int) IN_FLIGHT.getAndAdd(this, 1);
-        long picked = (long) PICKED_AT.getOpaque(this);
-        if (picked != NO_PICK) {
-            PICKED_AT.setOpaque(this, NO_PICK);
-        }
-        if (before == 0) {
+    void probed(long now) {
+        PROBED_AT.setOpaque(this, now);
+    }
+
+    /**
+     * Counts a start at {@code now} (the caller's reading, taken just before the pick): when it went busy, that is
+     * when its oldest request in flight was sent.
+     */
+    void onStart(long now) {
+        if ((int) IN_FLIGHT.getAndAdd(this, 1) == 0) {
             // release: a reader that sees this also sees the increment before it
-            BUSY_SINCE.setRelease(this, picked != NO_PICK ? picked : ticker.read());
+            BUSY_SINCE.setRelease(this, now);
         }
     }
 
@@ -170,9 +159,6 @@ final class BackendState {
     void release() {
         if ((int) IN_FLIGHT.getAndAdd(this, -1) <= 0) {
             IN_FLIGHT.getAndAdd(this, 1);
-        }
-        if ((long) PICKED_AT.getOpaque(this) != NO_PICK) {
-            PICKED_AT.setOpaque(this, NO_PICK); // a pick never started (the caller chose again): forget its time
         }
     }
 

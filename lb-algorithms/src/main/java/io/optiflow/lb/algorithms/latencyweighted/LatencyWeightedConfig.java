@@ -11,7 +11,8 @@ package io.optiflow.lb.algorithms.latencyweighted;
  * @param exploration         probability of sending a request to a uniformly random backend instead
  * @param slowRatio           a backend whose typical latency is above this times the fastest one's is slow; 0: off
  * @param slowMarginNanos     ... and at least this much above it
- * @param probeIntervalNanos  a slow backend gets a probe when it has had no answer for this long (and is idle)
+ * @param probeIntervalNanos  a slow backend gets a probe when it has had no answer and no probe for this long (and
+ *                            is idle)
  */
 record LatencyWeightedConfig(long decayNanos, long defaultRttNanos, long failurePenaltyNanos, double rateLimit,
                              int burst, double exploration, double slowRatio, long slowMarginNanos,

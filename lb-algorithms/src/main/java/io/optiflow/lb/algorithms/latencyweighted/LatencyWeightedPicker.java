@@ -91,7 +91,7 @@ final class LatencyWeightedPicker implements Picker {
         int n = backends.length;
         long now = ctx.nowNanos();
         if (now == RequestContext.UNKNOWN_TIME) {
-            now = ticker.read(); // the one clock read of a pick when the caller has none; the start reuses it
+            now = ticker.read(); // the one clock read of a pick when the caller has none
         }
         if (n == 1) {
             return take(0, now) ? backends[0] : Rejection.RATE_LIMITED;
@@ -110,13 +110,13 @@ final class LatencyWeightedPicker implements Picker {
         int j = TwoChoices.second(draw, n, i); // two distinct backends
         if (slow != Double.POSITIVE_INFINITY) {
             if (states[i].mean() > slow) {
-                if (states[i].probeDue(now, probeInterval) && take(i, now)) {
+                if (probe(i, now)) {
                     return backends[i];
                 }
                 i = notSlow(i);
             }
             if (states[j].mean() > slow) {
-                if (states[j].probeDue(now, probeInterval) && take(j, now)) {
+                if (probe(j, now)) {
                     return backends[j];
                 }
                 j = notSlow(j);
@@ -146,14 +146,19 @@ final class LatencyWeightedPicker implements Picker {
         return Rejection.RATE_LIMITED;
     }
 
-    /** Takes a token of backend {@code k} if it has one, and dates its coming start by this pick. */
+    /** Takes a token of backend {@code k} if it has one. */
     private boolean take(int k, long now) {
+        return states[k].tryAcquire(now, tuning);
+    }
+
+    /** Gives the slow backend {@code k} a probe if one is due and it has a token. */
+    private boolean probe(int k, long now) {
         BackendState s = states[k];
-        if (!s.tryAcquire(now, tuning)) {
-            return false;
+        if (s.probeDue(now, probeInterval) && take(k, now)) {
+            s.probed(now);
+            return true;
         }
-        s.picked(now);
-        return true;
+        return false;
     }
 
     /** A random backend that is not slow, in place of the slow {@code k} (itself if the split has none). */

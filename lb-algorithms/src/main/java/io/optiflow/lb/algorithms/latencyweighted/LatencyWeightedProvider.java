@@ -53,8 +53,8 @@ public final class LatencyWeightedProvider implements StrategyProvider<LatencyWe
                     + "backend must also be to count as slow (see slow-ratio): keeps backends that all answer within "
                     + "a few milliseconds out of the rule.")
             .durationAttribute(PROBE_INTERVAL, "250ms", "1ms", "1h", "A slow backend (see slow-ratio) gets one "
-                    + "probe request when it is idle and has had no answer for this long: it bounds the traffic a "
-                    + "slow backend gets, and how soon a backend that got fast again is noticed.")
+                    + "probe request when it is idle and has had no answer and no probe for this long: it bounds the "
+                    + "traffic a slow backend gets, and how soon a backend that got fast again is noticed.")
             .build();
 
     @Override

@@ -86,9 +86,14 @@ final class LatencyWeightedStrategy implements Strategy {
 
         @Override
         public void onStart(Backend backend) {
+            onStart(backend, ticker.read());
+        }
+
+        @Override
+        public void onStart(Backend backend, long nowNanos) {
             BackendState s = states.get(backend);
             if (s != null) {
-                s.onStart(ticker); // reads the clock only when no pick of this backend is waiting to start
+                s.onStart(nowNanos); // the proxy's reading: no clock read here
             }
         }
 

@@ -347,24 +347,34 @@ class LatencyWeightedPickTest {
         assertEquals(b1, pick(back, 0, 0));
     }
 
+    /** b1 answered in 10 ms at 0 ms, b2 in 300 ms at 200 ms (idle there, it costs 300 ms); the ticker at 200 ms. */
+    private void b1FastAt0AndB2SlowAt200(LoadFeedback fb) {
+        complete(fb, b1, 10, Outcome.SUCCESS);
+        ticker.advanceMillis(200);
+        complete(fb, b2, 300, Outcome.SUCCESS);
+    }
+
     @Test
-    void feedback_pickNeverStartedThenCompletion_laterStartDatedByTheTicker() {
-        // A start takes its time from the pick before it (one clock read fewer); a pick the caller dropped must not
-        // date a start that comes much later: the backend's next completion forgets it.
+    void feedback_startWithTheCallersTime_waitingCountedFromThatTime() {
         Strategy s = strategy(Map.of());
         Picker picker = s.update(TestBackends.of(3));
         LoadFeedback fb = s.feedback();
-        complete(fb, b1, 10, Outcome.SUCCESS);
-        complete(fb, b2, 100, Outcome.SUCCESS);
-        fb.onStart(b1); // request A: b1 costs 10 x 2 = 20 ms against idle b2's 100 ms
-        assertEquals(b1, pick(picker, 0, 0)); // picked at 0 ms, never started (the caller chose again)
-        fb.onComplete(b1, 10 * MS, Outcome.SUCCESS); // A ends
-        ticker.advanceMillis(100);
-        fb.onStart(b1); // busy from 100 ms, with no pick before it
-        ticker.advanceMillis(100);
-        complete(fb, b2, 300, Outcome.SUCCESS); // b2 idle at 300 ms
-        // b1 has waited 100 ms: 100 x 2 = 200 ms < 300 ms (dated by the dropped pick it would be 200 x 2 = 400 ms)
-        assertEquals(b1, pick(picker, 0, 0));
+        b1FastAt0AndB2SlowAt200(fb);
+        fb.onStart(b1, 0L); // the caller read its clock at 0 ms, before its pick; the ticker says 200 ms
+        // b1 has waited 200 ms: 200 x 2 = 400 ms > 300 ms (dated by the ticker it would cost 10 x 2 = 20 ms)
+        assertEquals(b2, pick(picker, 0, 0));
+    }
+
+    @Test
+    void feedback_startWithoutTime_datedByTheTicker() {
+        Strategy s = strategy(Map.of());
+        Picker picker = s.update(TestBackends.of(3));
+        LoadFeedback fb = s.feedback();
+        b1FastAt0AndB2SlowAt200(fb);
+        fb.onStart(b1); // the older form (a plug-in caller, a test): the strategy reads its ticker, 200 ms
+        assertEquals(b1, pick(picker, 0, 0)); // 10 x 2 = 20 ms < 300 ms
+        ticker.advanceMillis(150); // b1 has waited 150 ms: 150 x 2 = 300 ms; b2 decayed a little below 300
+        assertEquals(b2, pick(picker, 0, 0));
     }
 
     // ------------------------------------------------------------------ a backend far slower than the others
@@ -398,6 +408,23 @@ class LatencyWeightedPickTest {
         fb.onStart(b1); // the probe is in flight: no second one
         pair(0, 0).thenInts(0);
         assertEquals(b2, picker.pick(RequestContext.EMPTY));
+    }
+
+    @Test
+    void pick_probeDroppedByTheCaller_noSecondProbeUntilTheIntervalThenOneAgain() {
+        Strategy s = strategy(Map.of("slow-ratio", "5", "slow-margin", "5ms", "probe-interval", "250ms"));
+        Picker picker = s.update(TestBackends.of(3));
+        slowB1AndBusyFastOnes(s);
+        ticker.advanceMillis(260); // the split finds b1 slow; no answer from it for 260 ms and it is idle
+        assertEquals(b1, pick(picker, 0, 0)); // the probe, which the caller never starts (it chose again)
+        pair(0, 0).thenInts(0); // not started, yet no second probe: b1 is replaced by the first not-slow, b2
+        assertEquals(b2, picker.pick(RequestContext.EMPTY));
+        ticker.advanceMillis(249);
+        pair(0, 0).thenInts(0);
+        assertEquals(b2, picker.pick(RequestContext.EMPTY));
+        ticker.advanceMillis(1); // a probe-interval after the dropped one: the next probe goes
+        assertEquals(b1, pick(picker, 0, 0));
+        assertEquals(0, random.remaining());
     }
 
     @Test

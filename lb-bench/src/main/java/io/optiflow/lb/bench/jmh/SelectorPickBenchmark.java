@@ -99,7 +99,7 @@ public class SelectorPickBenchmark {
         PickResult r = selector.pick(cursor.timed(contexts[i]));
         if (r.isBackend()) {
             Backend b = r.backend();
-            selector.onStart(b);
+            selector.onStart(b, cursor.now);
             selector.onComplete(b, latencies[i], Outcome.SUCCESS, cursor.now);
         }
         return r;

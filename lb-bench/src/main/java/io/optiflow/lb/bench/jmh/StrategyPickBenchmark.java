@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One request's worth of strategy work on the data plane: {@code pick} plus {@code onStart} and {@code onComplete}
- * on its feedback, for every built-in strategy (looked up by name through {@link ServiceLoader}, as the server
+ * on its feedback, with the proxy's clock readings passed as the proxy does, for every built-in strategy (looked up by name through {@link ServiceLoader}, as the server
  * does), over 8 and 1,000 backends, on one thread and on two (shared counters contend there).
  *
  * <p>Goal (STYLE.md): well under 50 ns per pick and about 0 B/op with {@code -prof gc}. Run:
@@ -106,7 +106,10 @@ public class StrategyPickBenchmark {
         scheduler.shutdownNow();
     }
 
-    /** Per-thread cursor over the contexts, so two threads do not share (and contend on) one counter. */
+    /**
+     * Per-thread cursor over the contexts, so two threads do not share (and contend on) one counter. Also used by
+     * the scorecard's pick benchmark, so a plug-in is measured in the proxy's shape too.
+     */
     @State(Scope.Thread)
     public static class Cursor {
         int next;
@@ -114,12 +117,12 @@ public class StrategyPickBenchmark {
          * The proxy's clock reading (it reads the clock once per attempt, before the pick, and once at the end);
          * refreshed once per round of contexts (not strategy cost).
          */
-        long now = System.nanoTime();
+        public long now = System.nanoTime();
         /** The context of the current operation, with {@link #now} as its pick time: the proxy's shape. */
         final TimedContext context = new TimedContext();
 
         /** The next context index; refreshes {@link #now} once per round of contexts. */
-        int advance() {
+        public int advance() {
             int i = next++ & (CONTEXTS - 1);
             if (i == 0) {
                 now = System.nanoTime();
@@ -128,7 +131,7 @@ public class StrategyPickBenchmark {
         }
 
         /** {@code request} with {@link #now} as its pick time. */
-        RequestContext timed(RequestContext request) {
+        public RequestContext timed(RequestContext request) {
             context.request = request;
             context.now = now;
             return context;
@@ -173,9 +176,9 @@ public class StrategyPickBenchmark {
     }
 
     /**
-     * The same with the older forms: a context without the pick time and the three-argument {@code onComplete}
-     * (no completion time): a strategy that needs the time then reads its own clock. Run alone to see what passing
-     * the time saves:
+     * The same with the older forms: a context without the pick time, the one-argument {@code onStart} and the
+     * three-argument {@code onComplete} (no start or completion time): a strategy that needs the time then reads its
+     * own clock. Run alone to see what passing the time saves:
      * {@code -p strategy=latency-weighted 'StrategyPickBenchmark.pickAndFeedback(OlderForm)?$'}.
      */
     @Benchmark
@@ -199,12 +202,12 @@ public class StrategyPickBenchmark {
         return picker.pick(cursor.timed(contexts[cursor.advance()]));
     }
 
-    /** {@code onStart} and the four-argument {@code onComplete} alone, on the backends picks chose in set-up. */
+    /** {@code onStart} and {@code onComplete} with the time alone, on the backends picks chose in set-up. */
     @Benchmark
     public Backend feedbackOnly(Cursor cursor) {
         int i = cursor.advance();
         Backend b = picked[i];
-        feedback.onStart(b);
+        feedback.onStart(b, cursor.now);
         feedback.onComplete(b, latencies[i], Outcome.SUCCESS, cursor.now);
         return b;
     }
@@ -214,8 +217,9 @@ public class StrategyPickBenchmark {
         PickResult r = picker.pick(cursor.timed(contexts[i]));
         if (r.isBackend()) {
             Backend b = r.backend();
-            feedback.onStart(b);
-            // The proxy passes the time it read to measure the latency (LoadFeedback's four-argument form).
+            // The proxy passes the times it read: before the pick, and at the end to measure the latency (here
+            // one reading stands for both; only its refresh per round of contexts is a clock read).
+            feedback.onStart(b, cursor.now);
             feedback.onComplete(b, latencies[i], Outcome.SUCCESS, cursor.now);
         }
         return r;

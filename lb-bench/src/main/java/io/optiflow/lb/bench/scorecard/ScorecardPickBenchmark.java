@@ -11,6 +11,7 @@ import io.optiflow.lb.api.spi.Strategy;
 import io.optiflow.lb.api.spi.StrategyContext;
 import io.optiflow.lb.api.spi.StrategyProvider;
 import io.optiflow.lb.api.spi.Ticker;
+import io.optiflow.lb.bench.jmh.StrategyPickBenchmark;
 import io.optiflow.lb.core.ThreadLocalRandomSource;
 import io.optiflow.lb.testkit.TestBackends;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One request's worth of the scored strategy's work, as {@code StrategyPickBenchmark} measures the built-ins: a
- * pick, then {@code onStart} and {@code onComplete} on its feedback, over backends of weights 1 to 4, cycling
+ * pick, then {@code onStart} and {@code onComplete} on its feedback, with the clock readings the proxy passes (its
+ * {@link StrategyPickBenchmark.Cursor}), over backends of weights 1 to 4, cycling
  * through 1,024 request contexts. The strategy is loaded in the benchmark's own JVM, from the plug-in JAR when there
  * is one, exactly as the scorecard loads it. {@link PickCost} sets the parameters; run it through the scorecard.
  */
@@ -65,7 +67,6 @@ public class ScorecardPickBenchmark {
     private LoadFeedback feedback;
     private RequestContext[] contexts;
     private long[] latencies;
-    private int next;
 
     @Setup(Level.Trial)
     @SuppressWarnings("unchecked")
@@ -104,13 +105,13 @@ public class ScorecardPickBenchmark {
     }
 
     @Benchmark
-    public PickResult pickAndFeedback() {
-        int i = next++ & (CONTEXTS - 1);
-        PickResult r = picker.pick(contexts[i]);
+    public PickResult pickAndFeedback(StrategyPickBenchmark.Cursor cursor) {
+        int i = cursor.advance();
+        PickResult r = picker.pick(cursor.timed(contexts[i]));
         if (r.isBackend()) {
             Backend b = r.backend();
-            feedback.onStart(b);
-            feedback.onComplete(b, latencies[i], Outcome.SUCCESS);
+            feedback.onStart(b, cursor.now);
+            feedback.onComplete(b, latencies[i], Outcome.SUCCESS, cursor.now);
         }
         return r;
     }

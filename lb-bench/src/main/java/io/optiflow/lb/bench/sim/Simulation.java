@@ -164,7 +164,7 @@ public final class Simulation {
         if (second < perSecond[b].length) {
             perSecond[b][second]++;
         }
-        feedback.onStart(backends[b]);
+        feedback.onStart(backends[b], now); // as the proxy does: the reading taken before the pick
         Request req = new Request(b, now, new boolean[1]);
         if (active[b] < workload.maxConcurrent()) {
             startService(req);

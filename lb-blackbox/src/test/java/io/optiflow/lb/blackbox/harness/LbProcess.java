@@ -25,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LbProcess implements AutoCloseable {
 
+    /** The data plane's byte-path setting: given to the test JVM ({@code mvn -Dlb.proxy.byte-forwarding=false ...}),
+     * it is passed on to every server. */
+    private static final String BYTE_FORWARDING = "lb.proxy.byte-forwarding";
+
     public static final String OPERATOR = "admin";
     public static final String OPERATOR_PASSWORD = "bb-operator-pw";
     public static final String VIEWER = "viewer";
@@ -141,6 +145,11 @@ public final class LbProcess implements AutoCloseable {
                 }
                 all.put("lb.admin.users." + VIEWER + ".password", VIEWER_PASSWORD);
                 all.put("lb.admin.users." + VIEWER + ".role", "viewer");
+                // The suites run on the decoded HTTP/1.1 path too: mvn ... -Dlb.proxy.byte-forwarding=false
+                String bytePath = System.getProperty(BYTE_FORWARDING);
+                if (bytePath != null) {
+                    all.put(BYTE_FORWARDING, bytePath);
+                }
                 all.putAll(props);
                 all.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
                 cmd.add("-jar");

@@ -82,7 +82,7 @@ public final class DefaultServicePool implements ServicePool {
     private final String name;
     private final HealthPolicy health;
     private final String configuredStrategy;
-    final Ticker ticker; // PoolSelector: the time of a completion reported without one
+    final Ticker ticker; // PoolSelector: the time of a start or completion reported without one
     private final ScheduledExecutorService scheduler;
     private final Executor asyncWriter;
     private final long latencyHalfNanos;
@@ -346,8 +346,9 @@ public final class DefaultServicePool implements ServicePool {
         }
         Generation neu = new Generation(next, next.strategy().feedback(), old.epoch + 1);
         old.successor = neu; // linked before sealing: a request that sees the new epoch finds it
+        long now = ticker.read(); // the seeded starts are dated by the switch
         for (Member m : members.values()) {
-            seal(m, neu);
+            seal(m, neu, now);
         }
         generation = neu;
         strategyOverridden = overridden;
@@ -361,8 +362,11 @@ public final class DefaultServicePool implements ServicePool {
         fireListeners();
     }
 
-    /** Seeds {@code neu} with the member's in-flight requests and moves the counter to its epoch, atomically. */
-    private static void seal(Member m, Generation neu) {
+    /**
+     * Seeds {@code neu} with the member's in-flight requests (dated {@code now}, the switch) and moves the counter to
+     * its epoch, atomically.
+     */
+    private static void seal(Member m, Generation neu, long now) {
         Backend b = m.entry.backend();
         LoadFeedback fb = neu.feedback;
         int seeded = 0;
@@ -371,10 +375,10 @@ public final class DefaultServicePool implements ServicePool {
             long s = m.stats.flightWord();
             int n = (int) s;
             for (; seeded < n; seeded++) {
-                fb.onStart(b);
+                fb.onStart(b, now);
             }
             for (; seeded > n; seeded--) {
-                fb.onComplete(b, 0L, Outcome.IGNORED);
+                fb.onComplete(b, 0L, Outcome.IGNORED, now);
             }
             if (m.stats.sealFlight(s, BackendStats.pack(neu.epoch, n))) {
                 return;

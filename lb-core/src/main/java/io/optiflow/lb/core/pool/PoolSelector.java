@@ -76,18 +76,23 @@ final class PoolSelector implements Selector {
 
     @Override
     public void onStart(Backend backend) {
+        onStart(backend, pool.ticker.read());
+    }
+
+    @Override
+    public void onStart(Backend backend, long nowNanos) {
         Generation g = generation;
         BackendStats s = find(backend);
         int epoch = g.epoch;
         if (s != null) {
             epoch = s.start();
         }
-        g.feedback.onStart(backend);
+        g.feedback.onStart(backend, nowNanos);
         Generation next = g.successor;
         if (next != null) {
             // generations sealed before this request counted itself were not seeded with it: start them here
             for (Generation h = next; h != null && h.epoch - epoch <= 0; h = h.successor) {
-                h.feedback.onStart(backend);
+                h.feedback.onStart(backend, nowNanos);
             }
         }
     }

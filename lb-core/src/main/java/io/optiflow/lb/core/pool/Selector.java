@@ -23,6 +23,12 @@ public interface Selector {
     /** The request is being sent to {@code backend}: counts in-flight and requests. */
     void onStart(Backend backend);
 
+    /**
+     * As {@link #onStart(Backend)}, with the time of the start on the pool's ticker (the reading the caller took
+     * just before the pick), passed on to the strategy so it needs no clock read of its own.
+     */
+    void onStart(Backend backend, long nowNanos);
+
     /** The request sent to {@code backend} ended; feeds statistics, passive health and the strategy. */
     void onComplete(Backend backend, long latencyNanos, Outcome outcome);
 

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.api.BackendSet;
+import io.optiflow.lb.api.LoadFeedback;
 import io.optiflow.lb.api.Outcome;
 import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.Rejection;
 import io.optiflow.lb.api.RequestContext;
 import io.optiflow.lb.api.spi.ConfigResult;
+import io.optiflow.lb.api.spi.Picker;
+import io.optiflow.lb.api.spi.Strategy;
 import io.optiflow.lb.api.spi.StrategyProvider;
 import io.optiflow.lb.core.config.HealthPolicy;
 import io.optiflow.lb.core.support.CountingLeastConnProvider;
@@ -371,6 +375,55 @@ class DefaultServicePoolTest {
                 assertEquals(0, p.backendView(other.id()).orElseThrow().requests(), other.id());
             }
         }
+    }
+
+    /** Records the times its starts came with; counts starts that came without one. */
+    private static final class StartTimes implements Strategy, LoadFeedback {
+        final List<Long> times = new ArrayList<>();
+        int untimed;
+
+        @Override
+        public Picker update(BackendSet healthy) {
+            return healthy.isEmpty() ? Picker.NO_BACKEND : ctx -> healthy.get(0);
+        }
+
+        @Override
+        public LoadFeedback feedback() {
+            return this;
+        }
+
+        @Override
+        public void onStart(Backend backend) {
+            untimed++;
+        }
+
+        @Override
+        public void onStart(Backend backend, long nowNanos) {
+            times.add(nowNanos);
+        }
+
+        @Override
+        public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
+        }
+    }
+
+    @Test
+    void onStart_callersTime_passedToTheStrategyAndToLaterGenerations() {
+        StartTimes first = new StartTimes();
+        DefaultServicePool p = pool(2, HealthPolicy.defaults(), new StrategyInstance("first", Map.of(), first));
+        Selector old = p.selector();
+        ticker.advanceNanos(5 * S);
+        old.onStart(b(1), 3 * S); // the caller read its clock at 3 s, before its pick
+        old.onStart(b(1)); // without a time: the pool's ticker, 5 s
+        assertEquals(List.of(3 * S, 5 * S), first.times);
+        ticker.advanceNanos(4 * S);
+        StartTimes second = new StartTimes();
+        p.switchStrategy(new StrategyInstance("second", Map.of(), second), true);
+        assertEquals(List.of(9 * S, 9 * S), second.times, "the two requests in flight, seeded at the switch");
+        old.onStart(b(2), 7 * S); // picked before the switch, started after: both generations learn of it
+        assertEquals(List.of(3 * S, 5 * S, 7 * S), first.times);
+        assertEquals(List.of(9 * S, 9 * S, 7 * S), second.times);
+        assertEquals(0, first.untimed + second.untimed, "a start passed on without its time");
     }
 
     @Test

@@ -167,6 +167,14 @@ public interface LbConfig {
         @WithDefault("2s")
         String queueTimeout();
 
+        /**
+         * Plain-text and TLS HTTP/1.1: heads scanned in place and forwarded as bytes instead of decoded into
+         * objects and encoded again (docs/data-plane.md); anything the byte path does not take goes the decoded way.
+         */
+        @WithName("byte-forwarding")
+        @WithDefault("true")
+        boolean byteForwarding();
+
         Http2 http2();
 
         /** The HTTPS listener of the data plane; on when cert-file and key-file are set. */

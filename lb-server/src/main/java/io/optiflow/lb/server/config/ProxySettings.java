@@ -16,16 +16,19 @@ import java.util.List;
  * @param instances                server instances (event loops)
  * @param limits                   timeouts and caps against slow and greedy clients
  * @param tls                      the HTTPS listener and TLS to backends
+ * @param byteForwarding           HTTP/1.1 heads forwarded as bytes where the byte path takes them
  */
 public record ProxySettings(String host, int port, List<Cidr> trustedProxies, int maxHeaderCount, int maxHeaderSize,
                             int maxInitialLineLength, int maxConnectionsPerBackend, long connectTimeoutMillis,
-                            int instances, ClientLimits limits, TlsSettings tls) {
+                            int instances, ClientLimits limits, TlsSettings tls,
+                            boolean byteForwarding) {
 
-    /** Settings with the default {@link ClientLimits} and no TLS listener. */
+    /** Settings with the default {@link ClientLimits}, no TLS listener and the HTTP/1.1 byte path (the default). */
     public ProxySettings(String host, int port, List<Cidr> trustedProxies, int maxHeaderCount, int maxHeaderSize,
                          int maxInitialLineLength, int maxConnectionsPerBackend, long connectTimeoutMillis,
                          int instances) {
         this(host, port, trustedProxies, maxHeaderCount, maxHeaderSize, maxInitialLineLength,
-                maxConnectionsPerBackend, connectTimeoutMillis, instances, ClientLimits.DEFAULTS, TlsSettings.NONE);
+                maxConnectionsPerBackend, connectTimeoutMillis, instances, ClientLimits.DEFAULTS, TlsSettings.NONE,
+                true);
     }
 }

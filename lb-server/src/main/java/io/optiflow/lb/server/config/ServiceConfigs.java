@@ -95,7 +95,8 @@ public final class ServiceConfigs {
         }
         int instances = p.instances() == 0 ? Runtime.getRuntime().availableProcessors() : p.instances();
         return new ProxySettings(p.host(), p.port(), List.copyOf(trusted), p.maxHeaderCount(), headerSize,
-                lineLength, p.maxConnectionsPerBackend(), connect / 1_000_000L, instances, limits, tls);
+                lineLength, p.maxConnectionsPerBackend(), connect / 1_000_000L, instances, limits, tls,
+                p.byteForwarding());
     }
 
     private static ServiceSettings service(String name, LbConfig.Service s, StrategyRegistry registry,

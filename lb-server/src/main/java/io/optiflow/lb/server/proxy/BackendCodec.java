@@ -1,5 +1,6 @@
 package io.optiflow.lb.server.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DefaultHeaders;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import java.util.List;
 
@@ -62,6 +64,17 @@ final class BackendCodec {
         p.addLast(ENCODER, new RequestEncoder(decoder));
     }
 
+    /**
+     * Adds the decoder and the encoder at the end of {@code p}, the decoder one that says when it is at rest between
+     * responses ({@link ResponseBytes} in front of it hands it the responses the byte path does not take).
+     */
+    static TrackedResponseDecoder addTracked(ChannelPipeline p, int maxInitialLineLength, int maxHeaderSize) {
+        TrackedResponseDecoder decoder = new TrackedResponseDecoder(maxInitialLineLength, maxHeaderSize);
+        p.addLast(DECODER, decoder);
+        p.addLast(ENCODER, new RequestEncoder(decoder));
+        return decoder;
+    }
+
     /** Takes both out (a tunnel); bytes the decoder holds go on to the next handler as they are. */
     static void removeFrom(ChannelPipeline p) {
         p.remove(ENCODER);
@@ -69,7 +82,7 @@ final class BackendCodec {
     }
 
     /** Netty's response decoder with the HEAD rule of {@code HttpClientCodec} and the fast paths above. */
-    static final class ResponseDecoder extends HttpResponseDecoder {
+    static class ResponseDecoder extends HttpResponseDecoder {
 
         /** Whether the request last written on this connection was a HEAD and its final response is still to come. */
         private boolean headRequest;
@@ -82,6 +95,16 @@ final class BackendCodec {
 
         void requestWritten(HttpMethod method) {
             headRequest = HttpMethod.HEAD.equals(method);
+        }
+
+        /** Whether the next final response answers a HEAD (no body, whatever its framing headers say). */
+        boolean headRequestPending() {
+            return headRequest;
+        }
+
+        /** A final response went past this decoder (the byte path took it): the HEAD flag is used up, as here. */
+        void finalResponseTaken() {
+            headRequest = false;
         }
 
         @Override
@@ -152,13 +175,69 @@ final class BackendCodec {
         }
     }
 
+    /**
+     * The response decoder behind {@link ResponseBytes}: knows whether it is at rest, that is, whether the last thing it
+     * produced was a response's end and it has consumed nothing since and holds no bytes. Netty's decoder consumes a
+     * head line by line, so an empty cumulation alone does not tell: a head may be half read into its own state.
+     */
+    static final class TrackedResponseDecoder extends ResponseDecoder {
+
+        private boolean atRest = true;
+
+        TrackedResponseDecoder(int maxInitialLineLength, int maxHeaderSize) {
+            super(maxInitialLineLength, maxHeaderSize);
+        }
+
+        /** Whether the next bytes start a response: the decoder's last output was an end, and it holds nothing. */
+        boolean atRest() {
+            return atRest && !internalBuffer().isReadable();
+        }
+
+        /** Bytes of a response are about to be handed to this decoder: it is busy until it produces that response's end. */
+        void handed() {
+            atRest = false;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            int before = buffer.readerIndex();
+            int produced = out.size();
+            super.decode(ctx, buffer, out);
+            if (out.size() > produced) {
+                atRest = out.get(out.size() - 1) instanceof LastHttpContent;
+            } else if (buffer.readerIndex() != before) {
+                atRest = false; // a head's first lines read into the decoder's own state
+            }
+        }
+    }
+
     /** Netty's request encoder; tells the decoder which method the response it reads next answers. */
     static final class RequestEncoder extends HttpRequestEncoder {
 
         private final ResponseDecoder decoder;
+        private ChannelHandlerContext ctx;
 
         RequestEncoder(ResponseDecoder decoder) {
             this.decoder = decoder;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        /**
+         * The byte path ({@link RawHead}): a request head already in wire form, written past this encoder (which
+         * keeps no state for it: a connection carries one request at a time); the decoder learns its method.
+         */
+        void writeHead(HttpMethod method, ByteBuf head) {
+            decoder.requestWritten(method);
+            ctx.write(head, ctx.voidPromise());
+        }
+
+        /** The byte path: more bytes of the request (a body part, a Host line), past this encoder. */
+        void writeBytes(ByteBuf bytes) {
+            ctx.write(bytes, ctx.voidPromise());
         }
 
         @Override

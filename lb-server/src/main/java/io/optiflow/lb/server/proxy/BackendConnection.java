@@ -12,7 +12,9 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * One connection to a backend and the handler at the end of its pipeline: hands what the backend sends to the
  * exchange using the connection, watches the backend's silence (through its loop's coarse timer), and goes back
- * to its pool after a complete keep-alive response. After a 101 it carries raw bytes (a tunnel).
+ * to its pool after a complete keep-alive response. After a 101 it carries raw bytes (a tunnel). With
+ * {@code lb.proxy.byte-forwarding} on, {@link ResponseBytes} in front of the decoder hands the responses it takes to
+ * the exchange itself; this handler sees the decoded ones.
  */
 final class BackendConnection extends ChannelInboundHandlerAdapter {
 
@@ -43,6 +45,11 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void attach(Exchange x, boolean reused) {
         this.exchange = x;
         this.reused = reused;
+    }
+
+    /** The exchange this connection serves now, or null. */
+    Exchange exchange() {
+        return exchange;
     }
 
     void detach() {
@@ -105,6 +112,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void startTunnel() {
         tunnel = true;
         loop.unwatch(this);
+        ResponseBytes.removeFrom(channel.pipeline());
         BackendCodec.removeFrom(channel.pipeline()); // bytes already buffered go on to this handler as ByteBufs
     }
 

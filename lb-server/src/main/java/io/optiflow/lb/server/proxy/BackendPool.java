@@ -110,7 +110,11 @@ final class BackendPool {
                 if (tls) {
                     ch.pipeline().addLast("tls", plane.backendTls().newHandler(ch.alloc(), host, port));
                 }
-                BackendCodec.addTo(ch.pipeline(), plane.backendMaxInitialLine(), plane.backendMaxHeaderSize());
+                if (plane.settings().byteForwarding()) {
+                    ResponseBytes.addTo(ch.pipeline(), c, plane.backendMaxInitialLine(), plane.backendMaxHeaderSize());
+                } else {
+                    BackendCodec.addTo(ch.pipeline(), plane.backendMaxInitialLine(), plane.backendMaxHeaderSize());
+                }
                 ch.pipeline().addLast("backend", c);
             }
         });

@@ -76,6 +76,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean reading = true;
     /** HTTP/2: this stream's request head came (a stream carries one request). */
     private boolean headSeen;
+    /** The byte path's handler in front of the decoder, until it hands over to the decoded path (or null). */
+    private HeadForwarder byteForwarder;
+    /** Where {@link #writeBytes} writes from: the response encoder's context (found once). */
+    private ChannelHandlerContext bytesOut;
 
     /**
      * @param timer                HTTP/1.1: the connection's timer (null: none, as in tests, or an HTTP/2 stream)
@@ -93,6 +97,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     Channel channel() {
         return ch;
+    }
+
+    /** The byte path's handler of this connection; null once it handed over to the decoded path. */
+    void byteForwarder(HeadForwarder f) {
+        this.byteForwarder = f;
+    }
+
+    /** The byte path: whether a request head handed on now would be dispatched at once (nothing is in progress). */
+    boolean readyForHead() {
+        return current == null && tunnel == null && !closing && (queued == null || queued.isEmpty());
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** The request in progress is done: heads the byte path holds go on (after the decoded queue's, of which none). */
+    private void resumeBytes() {
+        HeadForwarder f = byteForwarder;
+        if (f != null) {
+            f.resume();
+        }
     }
 
     @Override
@@ -202,6 +228,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (x == null) {
             if (msg instanceof HttpRequest req) {
                 onRequestHead(req);
+            } else if (msg instanceof RawHead raw) {
+                onRawHead(raw);
             } else {
                 ReferenceCountUtil.release(msg);
                 if (http2 && !headSeen) {
@@ -274,6 +302,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 body.release();
             }
         }
+    }
+
+    /** A head the byte path took (HTTP/1.1, checked by HeadScan as {@link RequestChecks} checks a decoded one). */
+    private void onRawHead(RawHead raw) {
+        headSeen = true;
+        timer.headReceived(raw.hasBody);
+        http10 = raw.http10;
+        keepAlive = raw.keepAlive;
+        closeAfterResponse = !keepAlive || plane.isDraining();
+        plane.router().route(this, raw);
     }
 
     /**
@@ -391,6 +429,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         loop.markDirty(ch);
     }
 
+    /**
+     * Bytes of a response the byte path forwards ({@link ResponseBytes}): written from the response encoder's place in
+     * the pipeline onwards, so they pass through TLS but not through the encoder, which stays at its initial state for
+     * the decoded responses and the proxy's own answers (Netty's encoder refuses a ByteBuf before a head).
+     */
+    void writeBytes(ByteBuf bytes) {
+        ChannelHandlerContext out = bytesOut;
+        if (out == null || out.isRemoved()) {
+            out = bytesOut = ch.pipeline().context(DataPlane.ENCODER);
+        }
+        if (out != null) {
+            out.write(bytes, out.voidPromise());
+        } else {
+            ch.write(bytes, ch.voidPromise());
+        }
+        loop.markDirty(ch);
+    }
+
     void writeContinue() {
         ch.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                 Unpooled.EMPTY_BUFFER), ch.voidPromise());
@@ -421,6 +477,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         drainQueued();
+        resumeBytes();
         if (current == null && (queued == null || queued.isEmpty())) {
             setReading(true);
         }
@@ -477,6 +534,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         drainQueued();
+        resumeBytes();
         if (current == null && !discardingBody) {
             timer.idle();
         }

@@ -215,6 +215,17 @@ public final class DataPlane {
         return openConnections.get();
     }
 
+    /** Client connections on the HTTP/1.1 byte path now (not handed over to the decoded path); for tests. */
+    int byteForwarders() {
+        int n = 0;
+        for (Channel ch : connections) {
+            if (ch.pipeline().get(HeadForwarder.class) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Client connections refused since start because {@code max-connections} were open. */
     public long refusedConnections() {
         return refusedConnections.sum();
@@ -225,7 +236,8 @@ public final class DataPlane {
     /**
      * The HTTP/1.1 handlers after {@code after}. On a plain-text connection the decoder counts the bytes read for the
      * connection's timer, which leaves the pipeline (one handler less per read); over TLS the timer stays first and
-     * counts the bytes as they come off the socket.
+     * counts the bytes as they come off the socket. With {@code lb.proxy.byte-forwarding} the byte path's
+     * {@link HeadForwarder} goes in front of the decoder (and counts the bytes until it hands over to the decoder).
      */
     void configureHttp1(ChannelPipeline p, String after, boolean plainText) {
         LoopContext loop = loops.get(p.channel().eventLoop());
@@ -234,10 +246,18 @@ public final class DataPlane {
         if (timerLeaves) {
             timer.leavePipeline();
         }
-        p.addAfter(after, DECODER, new RequestDecoder(settings.maxInitialLineLength(), settings.maxHeaderSize(),
-                timerLeaves ? timer : null));
+        boolean bytePath = settings.byteForwarding();
+        RequestDecoder decoder = new RequestDecoder(settings.maxInitialLineLength(), settings.maxHeaderSize(),
+                timerLeaves && !bytePath ? timer : null);
+        p.addAfter(after, DECODER, decoder);
         p.addAfter(DECODER, ENCODER, new HttpResponseEncoder());
-        p.addAfter(ENCODER, CLIENT, new ClientConnection(loop, this, false, timer, timerLeaves));
+        ClientConnection client = new ClientConnection(loop, this, false, timer, timerLeaves);
+        p.addAfter(ENCODER, CLIENT, client);
+        if (bytePath) {
+            HeadForwarder f = new HeadForwarder(client, decoder, timerLeaves ? timer : null, settings);
+            client.byteForwarder(f);
+            p.addAfter(after, HeadForwarder.NAME, f);
+        }
     }
 
     void configureHttp2(ChannelPipeline p, String after) {

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -51,6 +52,8 @@ final class Exchange implements RequestContext {
     private final boolean upgrade;
     /** No Host from the client: each backend gets its own authority (a request goes on as HTTP/1.1). */
     private final boolean hostless;
+    /** The byte path: the head as the backend gets it ({@code head} then carries only method and target); or null. */
+    private final RawHead raw;
     private final Backend[] tried;
     private int triedCount;
 
@@ -91,6 +94,19 @@ final class Exchange implements RequestContext {
      */
     Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, String path, long hashKey,
              String hashSource, boolean hasBody, boolean expectContinue, boolean upgrade) {
+        this(client, route, head, null, path, hashKey, hashSource, hasBody, expectContinue, upgrade,
+                !head.headers().contains(HttpHeaderNames.HOST));
+    }
+
+    /** The byte path's request ({@link HeadForwarder}: no Expect, no upgrade; a body only with a Content-Length). */
+    Exchange(ClientConnection client, ServiceRoute route, RawHead raw, String path, long hashKey, String hashSource) {
+        this(client, route, new DefaultHttpRequest(HttpVersion.HTTP_1_1, raw.method, raw.origin,
+                EmptyHttpHeaders.INSTANCE), raw, path, hashKey, hashSource, raw.hasBody, false, false, raw.hostless);
+    }
+
+    private Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, RawHead raw, String path,
+                     long hashKey, String hashSource, boolean hasBody, boolean expectContinue, boolean upgrade,
+                     boolean hostless) {
         this.client = client;
         this.loop = client.loop;
         this.route = route;
@@ -102,7 +118,8 @@ final class Exchange implements RequestContext {
         this.hasBody = hasBody;
         this.expectContinue = expectContinue;
         this.upgrade = upgrade;
-        this.hostless = !head.headers().contains(HttpHeaderNames.HOST);
+        this.hostless = hostless;
+        this.raw = raw;
         this.tried = new Backend[route.settings.retryAttempts() + 1];
     }
 
@@ -198,7 +215,7 @@ final class Exchange implements RequestContext {
     private void attempt(Backend b) {
         tried[triedCount++] = b;
         backend = b;
-        selector.onStart(b);
+        selector.onStart(b, pickNanos); // the reading taken just before the pick: no clock read in the strategy
         attemptOpen = true;
         staleRetried = false;
         startNanos = pickNanos; // read just before the pick that chose b
@@ -277,6 +294,10 @@ final class Exchange implements RequestContext {
         conn = c;
         loop.watch(c);
         Channel ch = c.channel;
+        if (raw != null) {
+            writeRawRequest(c);
+            return;
+        }
         if (hostless) {
             head.headers().set(HttpHeaderNames.HOST, c.pool.authority);
         }
@@ -300,6 +321,28 @@ final class Exchange implements RequestContext {
                 // Answered only now that a backend is connected, so a client never uploads into the void.
                 continueSent = true;
                 client.writeContinue();
+            }
+            if (!requestEnded) {
+                client.setReading(ch.isWritable());
+            }
+        }
+        loop.markDirty(ch);
+    }
+
+    /**
+     * The byte path's counterpart of the writes above: the head's bytes (again on a retry, so: as today, only a
+     * request without a body is sent twice, and a body only once), then the body parts that came before.
+     */
+    private void writeRawRequest(BackendConnection c) {
+        Channel ch = c.channel;
+        raw.writeTo(ch, hostless ? c.pool.authority : null);
+        if (hasBody) {
+            bodySent = true;
+            if (pendingBody != null) {
+                HttpContent part;
+                while ((part = pendingBody.pollFirst()) != null) {
+                    RawHead.writeBody(ch, part);
+                }
             }
             if (!requestEnded) {
                 client.setReading(ch.isWritable());
@@ -341,7 +384,11 @@ final class Exchange implements RequestContext {
             return;
         }
         Channel ch = c.channel;
-        ch.write(part, ch.voidPromise());
+        if (raw != null) {
+            RawHead.writeBody(ch, part);
+        } else {
+            ch.write(part, ch.voidPromise());
+        }
         loop.markDirty(ch);
         if (!ch.isWritable()) {
             client.setReading(false);
@@ -382,9 +429,7 @@ final class Exchange implements RequestContext {
                 return;
             }
         }
-        responded = true;
-        responseStatus = status;
-        responseOutcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
+        answered(status);
         if (status == 101) {
             startTunnel(r);
             return;
@@ -427,13 +472,66 @@ final class Exchange implements RequestContext {
             client.write(part);
         }
         if (last) {
-            finished = true;
-            meters.record(responseStatus, endAttempt(responseOutcome));
-            BackendConnection c = conn;
-            conn = null;
-            // A request body the backend did not wait for leaves the connection in an unknown state: close it.
-            c.responseDone(responseKeepAlive && (requestEnded || !hasBody));
-            end();
+            responseEnded();
+        } else if (!client.channel().isWritable()) {
+            conn.channel.config().setAutoRead(false);
+        }
+    }
+
+    /** The final response began ({@code status}): it is the answer, whatever happens to its body. */
+    private void answered(int status) {
+        responded = true;
+        responseStatus = status;
+        responseOutcome = status >= 502 && status <= 504 ? Outcome.FAILURE : Outcome.SUCCESS;
+    }
+
+    /** The response's last byte went to the client: attempt, metrics, backend connection, next request. */
+    private void responseEnded() {
+        finished = true;
+        meters.record(responseStatus, endAttempt(responseOutcome));
+        BackendConnection c = conn;
+        conn = null;
+        // A request body the backend did not wait for leaves the connection in an unknown state: close it.
+        c.responseDone(responseKeepAlive && (requestEnded || !hasBody));
+        end();
+    }
+
+    // ------------------------------------------------------------------ the response as bytes (ResponseBytes)
+
+    /**
+     * Whether the response byte path may take a final response with {@code status} to this request: only an HTTP/1.1
+     * client on an HTTP/1.1 connection (an HTTP/1.0 client needs its body re-framed, an HTTP/2 stream needs frames),
+     * no WebSocket upgrade, and not a 502/503, which {@link #onBackendHead} may retry elsewhere (that rule stays on
+     * the decoded path, as it is). Anything else goes to the decoder.
+     */
+    boolean takesResponseBytes(int status) {
+        return status >= 200 && status != 502 && status != 503 && !upgrade && !client.http2 && !client.http10
+                && !finished && !clientGone && !ignoringInterim && !tunnel && conn != null;
+    }
+
+    /**
+     * The byte path took the final response ({@code status}; {@code backendKeepAlive}: the backend keeps its
+     * connection after it). Returns whether the client's connection closes after it: its head then says
+     * {@code Connection: close}, as {@link ResponseHeads#prepare} writes it.
+     */
+    boolean onBackendBytesHead(int status, boolean backendKeepAlive) {
+        answered(status);
+        responseKeepAlive = backendKeepAlive;
+        return client.closesAfterResponse();
+    }
+
+    /**
+     * Bytes of the response the byte path took (the head, body bytes, or both), for the client as they are; takes
+     * ownership. {@code last}: the response ends with them, and everything a decoded response's end does follows.
+     */
+    void onBackendBytes(ByteBuf bytes, boolean last) {
+        if (finished || clientGone) {
+            bytes.release();
+            return;
+        }
+        client.writeBytes(bytes);
+        if (last) {
+            responseEnded();
         } else if (!client.channel().isWritable()) {
             conn.channel.config().setAutoRead(false);
         }
@@ -653,6 +751,9 @@ final class Exchange implements RequestContext {
     }
 
     private void releasePending() {
+        if (raw != null) {
+            raw.release();
+        }
         if (pendingBody != null) {
             HttpContent part;
             while ((part = pendingBody.pollFirst()) != null) {
@@ -662,6 +763,9 @@ final class Exchange implements RequestContext {
     }
 
     private void end() {
+        if (raw != null) {
+            raw.release();
+        }
         countEnd();
         client.exchangeDone(this);
     }

@@ -112,6 +112,10 @@ public class ProxyServer {
             LOG.infof("Data plane listening on https://%s:%d (ALPN h2, http/1.1; TLS 1.3, 1.2; %d SNI certificate(s))",
                     p.host(), plane.tlsPort(), p.tls().sni().size());
         }
+        if (p.byteForwarding()) {
+            LOG.info("HTTP/1.1 request heads are forwarded as bytes where the byte path takes them"
+                    + " (lb.proxy.byte-forwarding)");
+        }
         if (configured.services().stream().anyMatch(s -> s.name().equals(DemoBackends.SERVICE))) {
             demo.startLoad(actualPort);
         }

@@ -15,14 +15,22 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
  */
 final class RequestDecoder extends HttpRequestDecoder {
 
-    /** The timer this decoder counts the bytes read for, or null (the timer counts them itself, in the pipeline). */
-    private final ClientTimer timer;
+    /**
+     * The timer this decoder counts the bytes read for, or null (the timer counts them itself, in the pipeline, or
+     * the byte path's {@link HeadForwarder} in front of this decoder counts them until it hands over).
+     */
+    private ClientTimer timer;
 
     RequestDecoder(int maxInitialLineLength, int maxHeaderSize, ClientTimer timer) {
         super(new HttpDecoderConfig().setMaxInitialLineLength(maxInitialLineLength).setMaxHeaderSize(maxHeaderSize)
                 .setMaxChunkSize(DataPlane.MAX_CHUNK).setStrictLineParsing(true)
                 .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withNameValidator(RequestHeads.NAMES)));
         this.timer = timer;
+    }
+
+    /** From now on this decoder counts the bytes read for {@code t} (null: nobody needs them counted here). */
+    void countFor(ClientTimer t) {
+        this.timer = t;
     }
 
     @Override

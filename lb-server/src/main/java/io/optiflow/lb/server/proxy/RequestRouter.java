@@ -27,26 +27,11 @@ final class RequestRouter {
         }
         int q = origin.indexOf('?');
         String path = q < 0 ? origin : origin.substring(0, q);
-        boolean ended = req instanceof LastHttpContent;
-        ServiceRoute route = routes.route(k.host, path);
+        String clientIp = client.trustedPeer ? clientFromForwarded(k.xForwardedFor, client.peerIp) : client.peerIp;
+        ServiceRoute route = admit(routes, client, k.host, path, clientIp, req instanceof LastHttpContent);
         if (route == null) {
-            client.answer(404, "No service is configured for host '" + (k.host == null ? "" : k.host)
-                    + "' and path '" + path + "'.", 0, ended);
             return;
         }
-        String clientIp = client.trustedPeer ? clientFromForwarded(k.xForwardedFor, client.peerIp) : client.peerIp;
-        RateLimiter limiter = route.rateLimiter;
-        if (limiter.isActive()) {
-            long wait = limiter.tryAcquire(clientIp, System.nanoTime());
-            if (wait > 0) {
-                route.metrics.rateLimited().increment();
-                route.metrics.none().record(429, -1);
-                client.answer(429, "Too Many Requests to service '" + route.name + "'; retry later.",
-                        RateLimiter.retryAfterSeconds(wait), ended);
-                return;
-            }
-        }
-        route.retryBudget.onRequest();
         // Only WebSocket is tunnelled; any other Upgrade offer (h2c from an HTTP/1.1 client) is dropped as
         // hop-by-hop and the request proxied as it is.
         boolean webSocket = !client.http2 && k.upgrade != null && Headers.listedIn(k.connection, "upgrade")
@@ -54,12 +39,35 @@ final class RequestRouter {
         // Keys hashed from a string are hashed only if the picker asks (most strategies do not); header and cookie
         // keys are read now, before the head is rewritten for the backend.
         ServiceSettings.HashKey key = route.settings.hashKey();
-        String hashSource = key.kind() == ServiceSettings.HashKey.Kind.PATH ? path
-                : key.kind() == ServiceSettings.HashKey.Kind.CLIENT_IP ? clientIp : null;
-        long hashKey = hashSource == null ? hashKey(key, req, clientIp, path) : 0;
+        String hashSource = hashSource(key, path, clientIp);
+        String keyHeader = keyHeader(key);
+        long hashKey = hashSource == null ? hashKey(key, keyHeader == null ? null : req.headers().get(keyHeader),
+                clientIp, path) : 0;
         RequestHeads.prepare(req, origin, k, webSocket, client);
         client.startExchange(new Exchange(client, route, req, path, hashKey, hashSource, k.hasBody, k.expectContinue,
                 webSocket), route.admission);
+    }
+
+    /**
+     * The byte path's routing ({@link HeadForwarder}): the same steps over the scanned head, while its scan is valid;
+     * the head for the backend is written ({@link RawHead#build}) once a service takes it.
+     */
+    void route(ClientConnection client, RawHead raw) {
+        String origin = originForm(raw.target); // not null: HeadScan refused other forms
+        int q = origin.indexOf('?');
+        String path = q < 0 ? origin : origin.substring(0, q);
+        String clientIp = client.trustedPeer ? clientFromForwarded(raw.xForwardedFor(), client.peerIp) : client.peerIp;
+        ServiceRoute route = admit(routes, client, raw.host, path, clientIp, false);
+        if (route == null) {
+            return;
+        }
+        ServiceSettings.HashKey key = route.settings.hashKey();
+        String hashSource = hashSource(key, path, clientIp);
+        String keyHeader = keyHeader(key);
+        long hashKey = hashSource == null ? hashKey(key, keyHeader == null ? null : raw.header(keyHeader), clientIp,
+                path) : 0;
+        raw.build(client.channel().alloc(), origin, client);
+        client.startExchange(new Exchange(client, route, raw, path, hashKey, hashSource), route.admission);
     }
 
     /** Origin-form target ({@code /p?q}), also from absolute-form ({@code http://h/p?q}); null for anything else. */
@@ -79,6 +87,42 @@ final class RequestRouter {
         return uri.substring(slash);
     }
 
+    /** The service for {@code host} and {@code path}, past its rate limit; null when answered (404, 429). */
+    private static ServiceRoute admit(RoutingTable routes, ClientConnection client, String host, String path,
+                                      String clientIp, boolean ended) {
+        ServiceRoute route = routes.route(host, path);
+        if (route == null) {
+            client.answer(404, "No service is configured for host '" + (host == null ? "" : host)
+                    + "' and path '" + path + "'.", 0, ended);
+            return null;
+        }
+        RateLimiter limiter = route.rateLimiter;
+        if (limiter.isActive()) {
+            long wait = limiter.tryAcquire(clientIp, System.nanoTime());
+            if (wait > 0) {
+                route.metrics.rateLimited().increment();
+                route.metrics.none().record(429, -1);
+                client.answer(429, "Too Many Requests to service '" + route.name + "'; retry later.",
+                        RateLimiter.retryAfterSeconds(wait), ended);
+                return null;
+            }
+        }
+        route.retryBudget.onRequest();
+        return route;
+    }
+
+    /** The string a key of this kind is the hash of (hashed only if the picker asks), or null for the others. */
+    private static String hashSource(ServiceSettings.HashKey key, String path, String clientIp) {
+        return key.kind() == ServiceSettings.HashKey.Kind.PATH ? path
+                : key.kind() == ServiceSettings.HashKey.Kind.CLIENT_IP ? clientIp : null;
+    }
+
+    /** The header a key of this kind is read from (its own, or Cookie), or null. */
+    private static String keyHeader(ServiceSettings.HashKey key) {
+        return key.kind() == ServiceSettings.HashKey.Kind.HEADER ? key.name()
+                : key.kind() == ServiceSettings.HashKey.Kind.COOKIE ? "cookie" : null;
+    }
+
     /** The address the trusted proxy saw: the last X-Forwarded-For entry. */
     private static String clientFromForwarded(String xff, String peerIp) {
         if (xff == null || xff.isBlank()) {
@@ -89,16 +133,15 @@ final class RequestRouter {
         return last.isEmpty() ? peerIp : last;
     }
 
-    private static long hashKey(ServiceSettings.HashKey key, HttpRequest req, String clientIp, String path) {
+    /** @param header the value of {@link #keyHeader}'s header (the first one), or null */
+    private static long hashKey(ServiceSettings.HashKey key, String header, String clientIp, String path) {
         switch (key.kind()) {
             case PATH:
                 return RequestContext.hash(path);
-            case HEADER: {
-                String v = req.headers().get(key.name());
-                return v == null ? 0 : RequestContext.hash(v);
-            }
+            case HEADER:
+                return header == null ? 0 : RequestContext.hash(header);
             case COOKIE: {
-                String cookies = req.headers().get("cookie");
+                String cookies = header;
                 if (cookies == null) {
                     return 0;
                 }

@@ -137,8 +137,11 @@ final class MembershipScenario {
         double early = traffic.share(newcomer, joinedNanos, joinedNanos + slowStart / 4);
         double late = traffic.share(newcomer, joinedNanos + slowStart + 200_000_000L, System.nanoTime());
         // full share 1/2 (two backends, round robin); a step would show about 0.5 in the first quarter too. The first
-        // quarter is counted from the newcomer's first answer and holds a few dozen requests: measured 0.25-0.28 in
-        // runs on a busy machine (late 0.48-0.49), so the bound is a ramp's, not the ideal line's 0.09
+        // quarter is counted from the newcomer's first answer. Its answers must be many for the share to mean
+        // anything: with the test backends on TCP_NODELAY (lb-server's surefire settings) it holds 350-1,550 of
+        // them and measured 0.14-0.18 (late 0.50); before that it held a few dozen (each answer waited 40 ms for a
+        // delayed ACK) and once measured 0.37-0.42 on a busy machine. The bound is a ramp's (round robin's repicks
+        // give the newcomer about its admitted share, not half of it), not the ideal line's 0.09
         String seen = "share " + early + " of " + traffic.between(joinedNanos, joinedNanos + slowStart / 4).size()
                 + " answers in the first quarter of the slow start, " + late + " after it";
         System.out.println("ramp of " + newcomer + ": " + seen);

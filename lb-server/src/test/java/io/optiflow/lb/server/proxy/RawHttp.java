@@ -42,6 +42,28 @@ final class RawHttp {
         }
     }
 
+    /** What a scripted backend does with one request head; false when the connection ends after its answer. */
+    interface Answer {
+        boolean answer(String head, OutputStream out) throws IOException, InterruptedException;
+    }
+
+    /** Serves {@code s} (at most 30 s of silence): each request head goes to {@code answer}, until either side ends. */
+    static void serveHeads(Socket s, Answer answer) {
+        try (s) {
+            s.setSoTimeout(30_000);
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            String head;
+            while (!(head = readHead(in)).isEmpty() && answer.answer(head, out)) {
+                // next request
+            }
+        } catch (IOException e) {
+            // connection gone, or the test is over
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static void send(Socket s, String text) throws IOException {
         OutputStream out = s.getOutputStream();
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
