@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -90,13 +91,9 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
         }
         conn.lastTick = conn.loop.tick;
         ByteBuf in = (ByteBuf) msg;
-        if (cumulation != null) {
-            ByteBuf c = ctx.alloc().buffer(cumulation.readableBytes() + in.readableBytes());
-            c.writeBytes(cumulation).writeBytes(in);
-            cumulation.release();
+        if (cumulation != null) { // a head cut short by the last read: Netty's merge (it copies only when it must)
+            in = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
             cumulation = null;
-            in.release();
-            in = c;
         }
         while (in != null && in.isReadable()) {
             if (taker != null) {

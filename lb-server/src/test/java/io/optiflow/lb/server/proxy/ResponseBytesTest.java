@@ -87,6 +87,11 @@ class ResponseBytesTest {
                 case "/plain" -> write(out, "HTTP/1.1 200 OK\r\nServer: t\r\nContent-Type: text/plain\r\n"
                         + "Content-Length: 5\r\nConnection: keep-alive\r\nX-Spaced:v\r\n\r\n" + (isHead ? "" : FIVE));
                 case "/bare" -> write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Spaced:v\r\n\r\n" + FIVE);
+                case "/split" -> { // the head in two reads: gathered, then scanned again from its start
+                    write(out, "HTTP/1.1 200 OK\r\nContent-Len");
+                    Thread.sleep(20);
+                    write(out, "gth: 5\r\nX-Spaced:v\r\n\r\n" + FIVE);
+                }
                 case "/hop" -> write(out, "HTTP/1.1 201 Created\r\nKeep-Alive: timeout=5\r\nX-Secret: s\r\n"
                         + "Connection: keep-alive, X-Secret\r\nProxy-Authenticate: Basic\r\nTrailer: X-T\r\n"
                         + "Upgrade: h2\r\nTE: trailers\r\nProxy-Connection: keep-alive\r\nX-Spaced:v\r\n"
@@ -194,7 +199,7 @@ class ResponseBytesTest {
     @Test
     void mixedResponses_oneKeepAliveBackendConnection_sameAsTheDecodedPath() throws Exception {
         String[] taken = {"GET /plain", "HEAD /plain", "GET /bare", "GET /hop", "GET /empty", "GET /nocontent",
-            "GET /notmodified", "GET /error", "GET /big", "GET /noreason"};
+            "GET /notmodified", "GET /error", "GET /big", "GET /noreason", "GET /split"};
         String[] handedOn = {"GET /chunked", "GET /continue", "GET /unavailable", "GET /folded"};
         try (Socket d = decoded.client(); Socket b = bytes.client()) {
             for (int round = 0; round < 2; round++) {
