@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# bench/ab.sh - paired A/B of two server configurations: two builds, or one build with two sets of JVM flags. Both
+# servers run at once on the same three nginx backends (anchors.sh's backend shape: 127.0.0.1:9001-9003, one worker
+# each, a 100-byte answer), A on :8090 and B on :8091, round-robin. wrk runs alternate between them (order swapped
+# every repetition), and each server's CPU per request is read from /proc/<pid>/stat around its own runs, so both
+# sides see the same minutes of a noisy machine. At the end it prints the medians and B's ratios to A. Everything
+# listens on 127.0.0.1; every load run is bounded by wrk -d; the script stops exactly the processes it started, by
+# PID. Run it under the machine's heavy-job lock on a shared machine. See docs/benchmarks.md.
+#
+# Usage: bench/ab.sh [--a DIR] [--b DIR] [--a-opts "FLAGS"] [--b-opts "FLAGS"] [--a-name S] [--b-name S]
+#                    [--reps N] [--warmup S] [--conns N] [--duration S]
+#   --a, --b    a built server's quarkus-app directory for each side (default lb-server/target/quarkus-app for both;
+#               built with the README's package command when missing)
+#   --a-opts, --b-opts  extra JVM flags for each side, e.g. "-Dlb.proxy.byte-forwarding=false"
+#   --reps      pairs of runs (default 8); --warmup: seconds of unrecorded load per server first (default 60)
+#   --conns     wrk connections (default 64); --duration: seconds per run (default 5)
+set -euo pipefail
+A="" B="" A_OPTS="" B_OPTS="" A_NAME=A B_NAME=B REPS=8 WARMUP=60 CONNS=64 DURATION=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --a) A=$2; shift 2 ;;
+    --b) B=$2; shift 2 ;;
+    --a-opts) A_OPTS=$2; shift 2 ;;
+    --b-opts) B_OPTS=$2; shift 2 ;;
+    --a-name) A_NAME=$2; shift 2 ;;
+    --b-name) B_NAME=$2; shift 2 ;;
+    --reps) REPS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --conns) CONNS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+# Directories given on the command line are taken relative to where the script was started.
+[ -z "$A" ] || A=$(realpath "$A")
+[ -z "$B" ] || B=$(realpath "$B")
+cd "$(dirname "$0")/.."
+A=${A:-lb-server/target/quarkus-app}
+B=${B:-$A}
+for tool in nginx wrk java bc curl; do
+  command -v $tool >/dev/null || { echo "needs $tool on PATH" >&2; exit 2; }
+done
+if [ ! -f "$A/quarkus-run.jar" ] || [ ! -f "$B/quarkus-run.jar" ]; then
+  mvn -B -q package -DskipTests -pl examples/example-strategy,lb-server -am
+fi
+T=$(mktemp -d /tmp/optiflow-ab.XXXXXX)
+mkdir -p "$T/run" "$T/logs"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+for i in 1 2 3; do
+  body="backend-$i $(printf 'x%.0s' $(seq 1 89))"
+  cat > "$T/be$i.conf" <<CONF
+worker_processes 1;
+pid $T/run/be$i.pid;
+error_log $T/logs/be$i.err warn;
+events { worker_connections 10000; }
+http {
+  access_log off;
+  client_body_temp_path $T/run/cb; proxy_temp_path $T/run/pt; fastcgi_temp_path $T/run/ft;
+  uwsgi_temp_path $T/run/ut; scgi_temp_path $T/run/st;
+  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+  default_type text/plain;
+  server { listen 127.0.0.1:900$i backlog=4096; location / { return 200 "$body\n"; } }
+}
+CONF
+  nginx -c "$T/be$i.conf" -e "$T/logs/be$i.err" -g 'daemon off;' &
+  PIDS+=($!)
+done
+start() { # port, quarkus-app dir, extra JVM flags (word-split on purpose)
+  # shellcheck disable=SC2086
+  java $3 -Dlb.proxy.host=127.0.0.1 -Dlb.proxy.port="$1" -Dquarkus.http.port=0 \
+    -Dlb.data.dir="$(mktemp -d "$T/data.XXXX")" -Dlb.services.bench.strategy=round-robin \
+    -Dlb.services.bench.backends=http://127.0.0.1:9001,http://127.0.0.1:9002,http://127.0.0.1:9003 \
+    -jar "$2/quarkus-run.jar" > "$T/logs/lb-$1.log" 2>&1 &
+  PIDS+=($!)
+  LAST=$!
+}
+start 8090 "$A" "$A_OPTS"; PID_A=$LAST
+start 8091 "$B" "$B_OPTS"; PID_B=$LAST
+for port in 8090 8091; do
+  for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
+  curl -sf -o /dev/null "http://127.0.0.1:$port/" || { echo "server on :$port did not answer" >&2; exit 1; }
+done
+TCK=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+run() { # port pid label rep
+  local c0 c1 out n rate us
+  c0=$(cpu "$2")
+  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$1/" 2>&1)
+  c1=$(cpu "$2")
+  n=$(echo "$out" | awk '/requests in/{print $1}')
+  rate=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+  us=$(echo "($c1 - $c0) * 1000000 / $TCK / $n" | bc -l)
+  printf '%-10s rep %2d  %9s req/s  p99 %8s  CPU per request %6.1f us  %s\n' "$3" "$4" "$rate" \
+    "$(echo "$out" | awk '$1=="99%"{print $2}')" "$us" "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
+  echo "$3 $rate $us" >> "$T/results"
+}
+echo "A ($A_NAME): $A $A_OPTS"
+echo "B ($B_NAME): $B $B_OPTS"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+half=$(( (WARMUP + 1) / 2 ))
+for _ in 1 2; do
+  wrk -t2 -c"$CONNS" -d"${half}s" http://127.0.0.1:8090/ > /dev/null
+  wrk -t2 -c"$CONNS" -d"${half}s" http://127.0.0.1:8091/ > /dev/null
+done
+for r in $(seq 1 "$REPS"); do
+  if [ $((r % 2)) = 1 ]; then
+    run 8090 "$PID_A" "$A_NAME" "$r"; run 8091 "$PID_B" "$B_NAME" "$r"
+  else
+    run 8091 "$PID_B" "$B_NAME" "$r"; run 8090 "$PID_A" "$A_NAME" "$r"
+  fi
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Medians per side, and B's per-repetition ratios to A (same repetition, so the same minutes of the machine).
+python3 - "$T/results" "$A_NAME" "$B_NAME" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+a = [(float(r), float(u)) for n, r, u in rows if n == sys.argv[2]]
+b = [(float(r), float(u)) for n, r, u in rows if n == sys.argv[3]]
+for name, side in ((sys.argv[2], a), (sys.argv[3], b)):
+    print(f"{name}: median {statistics.median(r for r, _ in side):.0f} req/s, "
+          f"CPU per request {statistics.median(u for _, u in side):.1f} us")
+cpu = [bu / au for (_, au), (_, bu) in zip(a, b)]
+rate = [br / ar for (ar, _), (br, _) in zip(a, b)]
+print(f"{sys.argv[3]}/{sys.argv[2]}: CPU per request median {statistics.median(cpu):.3f}x "
+      f"[{min(cpu):.3f}-{max(cpu):.3f}], lower in {sum(c < 1 for c in cpu)} of {len(cpu)}; "
+      f"rate median {statistics.median(rate):.3f}x [{min(rate):.3f}-{max(rate):.3f}]")
+PY
