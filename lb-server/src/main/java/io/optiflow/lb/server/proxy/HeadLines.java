@@ -106,6 +106,10 @@ abstract class HeadLines {
     /** The copy kept for the next scan; it grows to the heads this connection sends, up to {@link #keepMax}. */
     private byte[] scratch = new byte[INITIAL_WINDOW];
     private final int keepMax;
+    /** The names the Connection lines list ({@link #listedNames}): start and end of each. */
+    private final int[] listed = new int[2 * 16];
+    private static final int UNPARSED = -2;
+    private int listedCount = UNPARSED;
     /** The element {@link #nextElement} found last. */
     int elementStart;
     int elementEnd;
@@ -150,6 +154,7 @@ abstract class HeadLines {
         }
         int r = in.readerIndex();
         in.getBytes(r, s, 0, n);
+        listedCount = UNPARSED;
         a = s;
         base = r;
         limit = r + n;
@@ -179,6 +184,17 @@ abstract class HeadLines {
     final boolean listedByConnection(int header) {
         int from = nameStart(header);
         int to = nameEnd(header);
+        int len = to - from;
+        int n = listedNames();
+        if (n >= 0) {
+            int[] e = listed;
+            for (int i = 0; i < 2 * n; i += 2) {
+                if (e[i + 1] - e[i] == len && sameIgnoringCase(e[i], from, len)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         int stored = Math.min(count, kinds.length);
         for (int h = 0; h < stored; h++) {
             if (kinds[h] == CONNECTION && listsName(h, from, to)) {
@@ -186,6 +202,36 @@ abstract class HeadLines {
             }
         }
         return false;
+    }
+
+    /**
+     * The non-empty elements of the Connection lines, parsed once per scan into {@link #listed} (start and end of
+     * each): how many, or -1 when there are more than it holds (then each lookup parses the lines again).
+     */
+    private int listedNames() {
+        if (listedCount != UNPARSED) {
+            return listedCount;
+        }
+        int n = 0;
+        int stored = Math.min(count, kinds.length);
+        for (int h = 0; h < stored && n >= 0; h++) {
+            if (kinds[h] == CONNECTION) {
+                for (int i = valueStart(h), end = valueEnd(h); i < end && n >= 0; ) {
+                    i = nextElement(i, end);
+                    if (elementEnd > elementStart) {
+                        if (n == listed.length / 2) {
+                            n = -1;
+                        } else {
+                            listed[2 * n] = elementStart;
+                            listed[2 * n + 1] = elementEnd;
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        listedCount = n;
+        return n;
     }
 
     int nameStart(int header) {

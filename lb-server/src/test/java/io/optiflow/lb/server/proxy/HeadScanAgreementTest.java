@@ -233,6 +233,24 @@ class HeadScanAgreementTest {
     }
 
     @Test
+    void cut_connectionListingFewOrManyNames_cutsExactlyTheListedLines() {
+        for (int names : new int[] {2, 16, 17, 40}) {
+            StringBuilder list = new StringBuilder("keep-alive");
+            for (int i = 1; i < names; i++) {
+                list.append(i % 2 == 0 ? ", " : ",x-n").append(i % 2 == 0 ? "x-n" + i : String.valueOf(i));
+            }
+            String head = "GET /c HTTP/1.1\r\nHost: h\r\nX-N1: a\r\nConnection: " + list + "\r\nx-n" + (names - 1)
+                    + ": b\r\nX-Kept: c\r\n\r\n";
+            assertEquals(0, scan.scan(Unpooled.copiedBuffer(head, StandardCharsets.ISO_8859_1)), scan.message);
+            String cut = "";
+            for (int h = 0; h < scan.count; h++) {
+                cut += scan.cut(h) ? "cut " : "kept ";
+            }
+            assertEquals("kept cut cut cut kept ", cut, names + " names: " + head);
+        }
+    }
+
+    @Test
     void scan_headsLongerThanTheFirstWindowThenShortOnes_eachScannedWhole() {
         String big = "GET /big HTTP/1.1\r\nHost: h\r\nX-Pad: " + "a".repeat(3 * HeadLines.INITIAL_WINDOW) + "\r\n\r\n";
         String small = "GET /small HTTP/1.1\r\nHost: other\r\nX-Last: z\r\n\r\n";
