@@ -161,13 +161,14 @@ final class RawHead {
     /**
      * Writes the head to a backend connection (again on a retry: the bytes stay until {@link #release}), past its
      * request encoder, which keeps no state for it; {@code authority}: the Host of a hostless head, else null.
+     * {@code first}: the buffer itself goes (no duplicate object); a later write takes a slice of the same bytes.
      */
-    void writeTo(Channel ch, String authority) {
+    void writeTo(Channel ch, String authority, boolean first) {
         BackendCodec.RequestEncoder encoder = ch.pipeline().get(BackendCodec.RequestEncoder.class);
         if (encoder == null) {
             return; // the connection is gone and its pipeline torn down: its close reaches the exchange
         }
-        encoder.writeHead(method, bytes.retainedDuplicate());
+        encoder.writeHead(method, first ? bytes.retain() : bytes.retainedSlice(0, bytes.writerIndex()));
         if (authority != null) {
             ByteBuf tail = ch.alloc().buffer(authority.length() + 12);
             tail.writeBytes(HOST).writeCharSequence(authority, StandardCharsets.ISO_8859_1);
