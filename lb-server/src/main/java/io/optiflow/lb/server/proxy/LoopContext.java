@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.core.config.BackendSpec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,16 @@ final class LoopContext {
         int sweepIndex();
 
         void sweepIndex(int index);
+    }
+
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            IN_FLIGHT = MethodHandles.lookup().findVarHandle(LoopContext.class, "inFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     final EventLoop loop;
@@ -100,12 +112,14 @@ final class LoopContext {
         }
     }
 
+    // Single writer (this loop): a plain read and a release store, no fence per request. Shutdown, on another thread,
+    // reads the count with a volatile read and polls it, so a store that shows a little later costs it nothing.
     void requestStarted() {
-        inFlight = inFlight + 1; // single writer: this loop
+        IN_FLIGHT.setRelease(this, (int) IN_FLIGHT.get(this) + 1);
     }
 
     void requestEnded() {
-        inFlight = inFlight - 1;
+        IN_FLIGHT.setRelease(this, (int) IN_FLIGHT.get(this) - 1);
     }
 
     int inFlight() {
