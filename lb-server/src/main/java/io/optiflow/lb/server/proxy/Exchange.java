@@ -55,8 +55,6 @@ final class Exchange implements RequestContext {
     private final boolean hostless;
     /** The byte path: the head as the backend gets it; or null. */
     private final RawHead raw;
-    /** Whether {@link #raw} went to a backend before: a later attempt writes a slice of it, the first the buffer. */
-    private boolean rawWritten;
     /** The attempts this request may make (the first and its retries). */
     private final int maxAttempts;
     /** The backend of the first attempt; {@link #retried} holds all of them once there is a second. */
@@ -362,8 +360,7 @@ final class Exchange implements RequestContext {
      */
     private void writeRawRequest(BackendConnection c) {
         Channel ch = c.channel;
-        raw.writeTo(ch, hostless ? c.pool.authority : null, !rawWritten);
-        rawWritten = true;
+        raw.writeTo(ch, hostless ? c.pool.authority : null);
         if (hasBody) {
             bodySent = true;
             if (pendingBody != null) {
