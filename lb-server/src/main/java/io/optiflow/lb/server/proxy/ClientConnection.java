@@ -353,6 +353,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        onReadComplete();
+    }
+
+    /** The end of a read cycle (also called by {@link HeadForwarder} directly): what it wrote goes out. */
+    void onReadComplete() {
         loop.flushDirty();
     }
 

@@ -186,6 +186,20 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
         decoder.countFor(timer); // bytes read from now on (those above were counted on arrival)
     }
 
+    /**
+     * Straight to the connection, past the decoder: while this handler is in the pipeline the decoder has been given no
+     * bytes, and its end of a read cycle would only pass the event on (it asks for a read only after reading bytes of
+     * its own; it holds none to discard). After {@link #handOver} this handler is out of the pipeline.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        try {
+            client.onReadComplete();
+        } catch (Throwable t) {
+            ctx.fireExceptionCaught(t);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         releaseCumulation();

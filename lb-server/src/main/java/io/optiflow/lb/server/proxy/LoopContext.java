@@ -21,6 +21,8 @@ final class LoopContext {
     static final long TICK_MILLIS = 50;
     /** Client-side deadlines (seconds long) are checked every this many ticks. */
     static final int SWEEP_TICKS = 5;
+    /** Slots of the pools' identity table (a power of two; half of them are used at most). */
+    private static final int POOL_SLOTS = 64;
 
     /** Something on this loop with a deadline in ticks, checked by the loop's sweep (no timer of its own). */
     interface Timed {
@@ -46,6 +48,14 @@ final class LoopContext {
     final EventLoop loop;
     final DataPlane plane;
     private final HashMap<String, BackendPool> pools = new HashMap<>();
+    /**
+     * {@link #pools} by the {@link Backend} objects the strategies return, by identity (open addressing, at most half
+     * full): one identity hash and about one slot read per attempt instead of the id's hash and a map lookup. Objects of
+     * older snapshots stay until the table fills up, or pools are dropped, and then it starts over.
+     */
+    private final Backend[] poolKeys = new Backend[POOL_SLOTS];
+    private final BackendPool[] poolValues = new BackendPool[POOL_SLOTS];
+    private int poolKeysUsed;
     private Channel[] dirty = new Channel[16];
     private int dirtyCount;
     private BackendConnection[] busy = new BackendConnection[64];
@@ -68,6 +78,38 @@ final class LoopContext {
     }
 
     BackendPool pool(Backend b) {
+        Backend[] keys = poolKeys;
+        int slot = poolSlot(b);
+        Backend k;
+        while ((k = keys[slot]) != null) {
+            if (k == b) {
+                return poolValues[slot];
+            }
+            slot = (slot + 1) & (POOL_SLOTS - 1);
+        }
+        BackendPool p = poolById(b);
+        if (2 * (poolKeysUsed + 1) > POOL_SLOTS) {
+            forgetPoolKeys();
+            slot = poolSlot(b);
+        }
+        keys[slot] = b;
+        poolValues[slot] = p;
+        poolKeysUsed++;
+        return p;
+    }
+
+    private static int poolSlot(Backend b) {
+        int h = System.identityHashCode(b);
+        return (h ^ (h >>> 16)) & (POOL_SLOTS - 1);
+    }
+
+    private void forgetPoolKeys() {
+        java.util.Arrays.fill(poolKeys, null);
+        java.util.Arrays.fill(poolValues, null);
+        poolKeysUsed = 0;
+    }
+
+    private BackendPool poolById(Backend b) {
         BackendPool p = pools.get(b.id());
         if (p == null) {
             p = new BackendPool(this, b.host(), b.port(), plane.perLoopMaxConnections(),
@@ -79,6 +121,7 @@ final class LoopContext {
 
     /** Closes the idle connections of pools of backends not in {@code ids}; forgets such pools once unused. */
     void retainPools(java.util.Set<String> ids) {
+        forgetPoolKeys(); // none may lead to a pool dropped here
         pools.entrySet().removeIf(e -> {
             if (ids.contains(e.getKey())) {
                 return false;
