@@ -56,6 +56,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         // the pool's per-backend counters, also VarHandles by field name (BackendStats is public, LatencyHistogram not)
         "io.optiflow.lb.core.pool.BackendStats",
         "io.optiflow.lb.core.pool.LatencyHistogram",
+        // package-private; the event loop's in-flight count, written with a release store through a VarHandle
+        "io.optiflow.lb.server.proxy.LoopContext",
 })
 public final class NativeRegistrations {
 

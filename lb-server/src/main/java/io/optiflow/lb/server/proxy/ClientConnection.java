@@ -172,6 +172,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        onRead(msg);
+    }
+
+    /**
+     * What the pipeline reads, and what the byte path's {@link HeadForwarder} hands on: it calls this directly rather
+     * than through the decoder's context, which would only pass its heads and body parts on (two handler hops less
+     * per request).
+     */
+    void onRead(Object msg) {
         if (countsRawBytes && msg instanceof ByteBuf b) {
             timer.onBytes(b.readableBytes()); // as the timer did in the pipeline, whatever happens to them here
         }
@@ -344,6 +353,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        onReadComplete();
+    }
+
+    /** The end of a read cycle (also called by {@link HeadForwarder} directly): what it wrote goes out. */
+    void onReadComplete() {
         loop.flushDirty();
     }
 

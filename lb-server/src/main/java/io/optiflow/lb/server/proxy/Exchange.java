@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -42,7 +41,9 @@ final class Exchange implements RequestContext {
     private final LoopContext loop;
     private final ServiceRoute route;
     private final Selector selector;
+    /** The decoded path's head, written to the backend; null on the byte path ({@link #raw}). */
     private final HttpRequest head;
+    private final HttpMethod method;
     private final String path;
     /** The affinity key; for the keys hashed from a string ({@link #hashSource}) computed when a picker asks. */
     private long hashKey;
@@ -52,9 +53,14 @@ final class Exchange implements RequestContext {
     private final boolean upgrade;
     /** No Host from the client: each backend gets its own authority (a request goes on as HTTP/1.1). */
     private final boolean hostless;
-    /** The byte path: the head as the backend gets it ({@code head} then carries only method and target); or null. */
+    /** The byte path: the head as the backend gets it; or null. */
     private final RawHead raw;
-    private final Backend[] tried;
+    /** The attempts this request may make (the first and its retries). */
+    private final int maxAttempts;
+    /** The backend of the first attempt; {@link #retried} holds all of them once there is a second. */
+    private Backend firstTried;
+    /** Backends tried, by attempt; made only when a request is retried (most never are). */
+    private Backend[] retried;
     private int triedCount;
 
     private Backend backend;
@@ -94,17 +100,17 @@ final class Exchange implements RequestContext {
      */
     Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, String path, long hashKey,
              String hashSource, boolean hasBody, boolean expectContinue, boolean upgrade) {
-        this(client, route, head, null, path, hashKey, hashSource, hasBody, expectContinue, upgrade,
+        this(client, route, head, head.method(), null, path, hashKey, hashSource, hasBody, expectContinue, upgrade,
                 !head.headers().contains(HttpHeaderNames.HOST));
     }
 
     /** The byte path's request ({@link HeadForwarder}: no Expect, no upgrade; a body only with a Content-Length). */
     Exchange(ClientConnection client, ServiceRoute route, RawHead raw, String path, long hashKey, String hashSource) {
-        this(client, route, new DefaultHttpRequest(HttpVersion.HTTP_1_1, raw.method, raw.origin,
-                EmptyHttpHeaders.INSTANCE), raw, path, hashKey, hashSource, raw.hasBody, false, false, raw.hostless);
+        this(client, route, null, raw.method, raw, path, hashKey, hashSource, raw.hasBody, false, false, raw.hostless);
     }
 
-    private Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, RawHead raw, String path,
+    private Exchange(ClientConnection client, ServiceRoute route, HttpRequest head, HttpMethod method, RawHead raw,
+                     String path,
                      long hashKey, String hashSource, boolean hasBody, boolean expectContinue, boolean upgrade,
                      boolean hostless) {
         this.client = client;
@@ -112,6 +118,7 @@ final class Exchange implements RequestContext {
         this.route = route;
         this.selector = route.pool.selector();
         this.head = head;
+        this.method = method;
         this.path = path;
         this.hashKey = hashKey;
         this.hashSource = hashSource;
@@ -120,12 +127,12 @@ final class Exchange implements RequestContext {
         this.upgrade = upgrade;
         this.hostless = hostless;
         this.raw = raw;
-        this.tried = new Backend[route.settings.retryAttempts() + 1];
+        this.maxAttempts = route.settings.retryAttempts() + 1;
     }
 
     @Override
     public String method() {
-        return head.method().name();
+        return method.name();
     }
 
     @Override
@@ -213,7 +220,7 @@ final class Exchange implements RequestContext {
     // ------------------------------------------------------------------ attempts and retries
 
     private void attempt(Backend b) {
-        tried[triedCount++] = b;
+        remember(b);
         backend = b;
         selector.onStart(b, pickNanos); // the reading taken just before the pick: no clock read in the strategy
         attemptOpen = true;
@@ -241,40 +248,58 @@ final class Exchange implements RequestContext {
     }
 
     private boolean idempotent() {
-        HttpMethod m = head.method();
+        HttpMethod m = method;
         return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
                 || m == HttpMethod.DELETE;
     }
 
     private boolean mayRetryAfterSend() {
-        return idempotent() && !hasBody && !upgrade && triedCount < tried.length && !clientGone;
+        return idempotent() && !hasBody && !upgrade && triedCount < maxAttempts && !clientGone;
     }
 
     /** Another backend not tried yet, or null when the retry limit is reached or none is left. */
     private Backend nextUntried() {
-        if (triedCount >= tried.length) {
+        if (triedCount >= maxAttempts) {
             return null;
         }
         // A picker may return a tried backend again (round robin wraps, hashing sticks): ask a few times.
         pickNanos = System.nanoTime();
-        for (int i = 0; i < 2 + tried.length; i++) {
+        for (int i = 0; i < 2 + maxAttempts; i++) {
             PickResult r = selector.pick(this);
             if (!r.isBackend()) {
                 return null;
             }
             Backend b = r.backend();
-            boolean seen = false;
-            for (int j = 0; j < triedCount; j++) {
-                if (tried[j].id().equals(b.id())) {
-                    seen = true;
-                    break;
-                }
-            }
-            if (!seen) {
+            if (!wasTried(b)) {
                 return b;
             }
         }
         return null;
+    }
+
+    private void remember(Backend b) {
+        if (triedCount == 0) {
+            firstTried = b;
+        } else {
+            if (retried == null) {
+                retried = new Backend[maxAttempts];
+                retried[0] = firstTried;
+            }
+            retried[triedCount] = b;
+        }
+        triedCount++;
+    }
+
+    private boolean wasTried(Backend b) {
+        if (retried == null) {
+            return triedCount > 0 && firstTried.id().equals(b.id());
+        }
+        for (int j = 0; j < triedCount; j++) {
+            if (retried[j].id().equals(b.id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void retry(Backend next) {
@@ -434,7 +459,7 @@ final class Exchange implements RequestContext {
             startTunnel(r);
             return;
         }
-        responseKeepAlive = ResponseHeads.prepare(r, head.method() == HttpMethod.HEAD, client);
+        responseKeepAlive = ResponseHeads.prepare(r, method == HttpMethod.HEAD, client);
         pendingHead = r; // written with the first body part, or at the end of this read (writePendingHead)
     }
 

@@ -139,7 +139,7 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
         RawHead head = new RawHead(scan);
         bodyLeft = scan.hasBody ? scan.contentLength : 0;
         try {
-            ctx.fireChannelRead(head); // dispatched now: readyForHead
+            toClient(head); // dispatched now: readyForHead
         } finally {
             head.scan = null;
         }
@@ -148,16 +148,29 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
         }
         cumulation.readerIndex(end);
         if (bodyLeft == 0) {
-            ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+            toClient(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         return true;
+    }
+
+    /**
+     * Hands a head or body part straight to the connection: the decoder between them would only pass it on. A failure
+     * goes down the pipeline to the connection's {@code exceptionCaught}, as it did through the decoder's context
+     * (also when {@link #resume} runs in another channel's event).
+     */
+    private void toClient(Object msg) {
+        try {
+            client.onRead(msg);
+        } catch (Throwable t) {
+            ctx.fireExceptionCaught(t);
+        }
     }
 
     private void forwardBody() {
         int n = (int) Math.min(bodyLeft, cumulation.readableBytes());
         ByteBuf part = cumulation.readRetainedSlice(n);
         bodyLeft -= n;
-        ctx.fireChannelRead(bodyLeft == 0 ? new DefaultLastHttpContent(part) : new DefaultHttpContent(part));
+        toClient(bodyLeft == 0 ? new DefaultLastHttpContent(part) : new DefaultHttpContent(part));
     }
 
     /** To the decoded path for good: the bytes gathered go to the decoder, in order; this handler leaves. */
@@ -171,6 +184,20 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(rest); // the removed context still leads to the decoder
         }
         decoder.countFor(timer); // bytes read from now on (those above were counted on arrival)
+    }
+
+    /**
+     * Straight to the connection, past the decoder: while this handler is in the pipeline the decoder has been given no
+     * bytes, and its end of a read cycle would only pass the event on (it asks for a read only after reading bytes of
+     * its own; it holds none to discard). After {@link #handOver} this handler is out of the pipeline.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        try {
+            client.onReadComplete();
+        } catch (Throwable t) {
+            ctx.fireExceptionCaught(t);
+        }
     }
 
     @Override

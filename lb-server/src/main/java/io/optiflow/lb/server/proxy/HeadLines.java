@@ -7,6 +7,13 @@ import java.nio.charset.StandardCharsets;
  * What {@link HeadScan} (request heads) and {@link ResponseScan} (response heads) share: the header lines of an
  * HTTP/1.1 head in the received buffer, checked and recorded in place (offsets into the buffer, in one reusable int
  * array), what each line is by its name, and the byte-level helpers both need. One instance per connection, reused.
+ *
+ * <p>The bytes are read from a copy: {@link #scanBuffer} copies the start of the readable bytes into a scratch array
+ * with one {@code getBytes} and scans the array ({@link #a}, indexed by buffer index minus {@link #base}). Netty's
+ * {@code getByte} checks bounds and the reference count on every byte, which the server's profile showed as the
+ * byte path's largest single cost (docs/benchmarks.md, Session 8); the copy checks once per head and keeps both
+ * checks. The copy is a window: it grows (and the head is scanned again) only while the verdict could depend on the
+ * bytes left out, so a head followed by its body in the same read does not copy the body.
  */
 abstract class HeadLines {
 
@@ -73,6 +80,9 @@ abstract class HeadLines {
         }
     }
 
+    /** The first window (bytes) a scan copies; most heads (wrk's, nginx's, a browser's) fit in it. */
+    static final int INITIAL_WINDOW = 1024;
+
     static final byte[] CHUNKED = bytes("chunked");
     static final byte[] CLOSE = bytes("close");
     static final byte[] KEEP_ALIVE_TOKEN = bytes("keep-alive");
@@ -88,7 +98,18 @@ abstract class HeadLines {
     int end;
     /** Header lines found (may exceed what {@link #lines} holds; the subclass refuses such a head). */
     int count;
-    ByteBuf buf;
+    /** The scanned bytes: {@code a[i - base]} is the buffer's byte {@code i}, for {@code base <= i < limit}. */
+    byte[] a;
+    int base;
+    /** Where the bytes copied end (a buffer index): a scan reads nothing at or past it, as if the buffer ended there. */
+    int limit;
+    /** The copy kept for the next scan; it grows to the heads this connection sends, up to {@link #keepMax}. */
+    private byte[] scratch = new byte[INITIAL_WINDOW];
+    private final int keepMax;
+    /** The names the Connection lines list ({@link #listedNames}): start and end of each. */
+    private final int[] listed = new int[2 * 16];
+    private static final int UNPARSED = -2;
+    private int listedCount = UNPARSED;
     /** The element {@link #nextElement} found last. */
     int elementStart;
     int elementEnd;
@@ -97,6 +118,60 @@ abstract class HeadLines {
         this.maxHeaderSize = maxHeaderSize;
         this.lines = new int[4 * (maxHeaderLines + 1)];
         this.kinds = new byte[maxHeaderLines + 1];
+        this.keepMax = Math.max(INITIAL_WINDOW, 2 * maxHeaderSize + 8192);
+    }
+
+    /**
+     * Scans the head at {@code in}'s reader index through a copy of its first bytes ({@link #scanWindow} over
+     * [{@link #base}, {@link #limit})); returns {@link #status}. An accepted head ended inside the window, so nothing
+     * left out could change that verdict; any other verdict (need more, too large, a bad line) is taken again over a
+     * window four times larger, up to all readable bytes: the verdict is the one the whole buffer gives.
+     */
+    final int scanBuffer(ByteBuf in) {
+        int readable = in.readableBytes();
+        int n = Math.min(readable, scratch.length);
+        while (true) {
+            load(in, n);
+            int verdict = scanWindow();
+            if (verdict == 0 || n == readable) {
+                return verdict;
+            }
+            n = (int) Math.min(readable, 4L * n);
+        }
+    }
+
+    /** Scans the head in [{@link #base}, {@link #limit}) of {@link #a}; returns {@link #status}. */
+    abstract int scanWindow();
+
+    /** Copies the first {@code n} readable bytes of {@code in}: one bounds and reference-count check for them all. */
+    private void load(ByteBuf in, int n) {
+        byte[] s = scratch;
+        if (n > s.length) {
+            s = new byte[Math.max(n, Math.min(keepMax, 2 * s.length))];
+            if (s.length <= keepMax) {
+                scratch = s; // this connection's heads are larger: the next scan copies them in one window
+            }
+        }
+        int r = in.readerIndex();
+        in.getBytes(r, s, 0, n);
+        listedCount = UNPARSED;
+        a = s;
+        base = r;
+        limit = r + n;
+    }
+
+    /** The bytes {@code [from, to)} as a string (ISO-8859-1: one char per byte, as {@code ByteBuf.toString}). */
+    final String text(int from, int to) {
+        return new String(a, from - base, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Whether header line {@code h} is written on exactly as it came: {@code name: value} with one SP after the
+     * colon and nothing after the value before its CR LF (what a forwarder writes for it anyway).
+     */
+    final boolean canonical(int h) {
+        int n = nameEnd(h);
+        return valueStart(h) == n + 2 && b(n + 1) == ' ' && b(valueEnd(h)) == '\r';
     }
 
     /** A head over the size limit: the status and message to refuse it with. */
@@ -109,6 +184,17 @@ abstract class HeadLines {
     final boolean listedByConnection(int header) {
         int from = nameStart(header);
         int to = nameEnd(header);
+        int len = to - from;
+        int n = listedNames();
+        if (n >= 0) {
+            int[] e = listed;
+            for (int i = 0; i < 2 * n; i += 2) {
+                if (e[i + 1] - e[i] == len && sameIgnoringCase(e[i], from, len)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         int stored = Math.min(count, kinds.length);
         for (int h = 0; h < stored; h++) {
             if (kinds[h] == CONNECTION && listsName(h, from, to)) {
@@ -116,6 +202,36 @@ abstract class HeadLines {
             }
         }
         return false;
+    }
+
+    /**
+     * The non-empty elements of the Connection lines, parsed once per scan into {@link #listed} (start and end of
+     * each): how many, or -1 when there are more than it holds (then each lookup parses the lines again).
+     */
+    private int listedNames() {
+        if (listedCount != UNPARSED) {
+            return listedCount;
+        }
+        int n = 0;
+        int stored = Math.min(count, kinds.length);
+        for (int h = 0; h < stored && n >= 0; h++) {
+            if (kinds[h] == CONNECTION) {
+                for (int i = valueStart(h), end = valueEnd(h); i < end && n >= 0; ) {
+                    i = nextElement(i, end);
+                    if (elementEnd > elementStart) {
+                        if (n == listed.length / 2) {
+                            n = -1;
+                        } else {
+                            listed[2 * n] = elementStart;
+                            listed[2 * n + 1] = elementEnd;
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        listedCount = n;
+        return n;
     }
 
     int nameStart(int header) {
@@ -140,17 +256,17 @@ abstract class HeadLines {
 
     /** The end of the line whose LF is at {@code lf} (before its CR), or -1: a bare LF, or a CR inside the line. */
     final int lineEnd(int from, int lf) {
-        if (lf == from || buf.getByte(lf - 1) != '\r') {
+        if (lf == from || b(lf - 1) != '\r') {
             return -1;
         }
-        return buf.indexOf(from, lf - 1, (byte) '\r') >= 0 ? -1 : lf - 1;
+        return indexOf(from, lf - 1, '\r') >= 0 ? -1 : lf - 1;
     }
 
     final int headerLines(int from, int w) {
         int size = 0;
         int p = from;
         while (true) {
-            int lf = buf.indexOf(p, w, (byte) '\n');
+            int lf = indexOf(p, w, '\n');
             if (lf < 0) {
                 return size + (w - p) > maxHeaderSize ? tooLarge() : NEED_MORE;
             }
@@ -243,7 +359,7 @@ abstract class HeadLines {
     }
 
     final int b(int i) {
-        return buf.getByte(i) & 0xff;
+        return a[i - base] & 0xff;
     }
 
     final boolean sameAscii(int from, String s) {
@@ -260,7 +376,7 @@ abstract class HeadLines {
             return false;
         }
         for (int i = 0; i < s.length; i++) {
-            if (buf.getByte(from + i) != s[i]) {
+            if (a[from - base + i] != s[i]) {
                 return false;
             }
         }
@@ -281,8 +397,16 @@ abstract class HeadLines {
         return true;
     }
 
+    /** Where byte {@code c} first is in {@code [from, to)}, or -1. */
     final int indexOf(int from, int to, char c) {
-        return to > from ? buf.indexOf(from, to, (byte) c) : -1;
+        byte[] bytes = a;
+        int off = base;
+        for (int i = from - off, end = to - off; i < end; i++) {
+            if (bytes[i] == c) {
+                return i + off;
+            }
+        }
+        return -1;
     }
 
     /** Whether {@code token} (lower case) is one of the comma-separated elements of header {@code h}'s value. */

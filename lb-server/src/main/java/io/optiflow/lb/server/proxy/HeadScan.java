@@ -1,7 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * A scanner of HTTP/1.1 request heads in the received buffer, in place: it finds the end of the head, records where
@@ -118,6 +118,9 @@ final class HeadScan extends HeadLines {
     private int connectionLines;
     private int upgradeLine;
     private int hostLine;
+    /** {@link RawHead}'s forwarding lines of an untrusted peer, kept: on a connection they change with the Host only. */
+    private byte[] forwardingLines;
+    private String forwardingHost;
 
     HeadScan(int maxInitialLineLength, int maxHeaderSize, int maxHeaderCount) {
         super(maxHeaderSize, maxHeaderCount);
@@ -130,23 +133,28 @@ final class HeadScan extends HeadLines {
      * head has been written on; nothing in it is moved.
      */
     int scan(ByteBuf in) {
-        reset(in);
-        int w = in.writerIndex();
-        int i = in.readerIndex();
-        for (byte c; i < w && ((c = in.getByte(i)) == '\r' || c == '\n' || c == ' '); ) {
+        return scanBuffer(in);
+    }
+
+    @Override
+    int scanWindow() {
+        reset();
+        int w = limit;
+        int i = base;
+        for (int c; i < w && ((c = b(i)) == '\r' || c == '\n' || c == ' '); ) {
             i++;
         }
-        int lf = in.indexOf(i, w, (byte) '\n');
+        int lf = indexOf(i, w, '\n');
         if (lf < 0) {
-            return w - i > maxInitialLineLength ? tooLongLine() : firstByte(in);
+            return w - i > maxInitialLineLength ? tooLongLine() : firstByte();
         }
-        if ((lf - i) - (lf > i && in.getByte(lf - 1) == '\r' ? 1 : 0) > maxInitialLineLength) {
+        if ((lf - i) - (lf > i && b(lf - 1) == '\r' ? 1 : 0) > maxInitialLineLength) {
             return tooLongLine();
         }
-        if (firstByte(in) != NEED_MORE) {
+        if (firstByte() != NEED_MORE) {
             return status;
         }
-        int lineEnd = lf > i && in.getByte(lf - 1) == '\r' ? lf - 1 : -1;
+        int lineEnd = lf > i && b(lf - 1) == '\r' ? lf - 1 : -1;
         if (lineEnd < 0 || requestLine(i, lineEnd) != 0) {
             return lineEnd < 0 ? badLine("a line must end with CR LF (no bare CR or LF).") : status;
         }
@@ -157,7 +165,7 @@ final class HeadScan extends HeadLines {
         if (decoderFraming() != 0 || checks() != 0) {
             return status;
         }
-        target = in.toString(targetStart, targetEnd - targetStart, StandardCharsets.ISO_8859_1);
+        target = text(targetStart, targetEnd);
         if (RequestRouter.originForm(target) == null) {
             return fail(400, "Bad Request: the request target must be a path starting with '/'.");
         }
@@ -166,8 +174,7 @@ final class HeadScan extends HeadLines {
         return 0;
     }
 
-    private void reset(ByteBuf in) {
-        buf = in;
+    private void reset() {
         status = 0;
         message = null;
         start = end = -1;
@@ -192,9 +199,9 @@ final class HeadScan extends HeadLines {
      * Netty refuses a message whose first byte is a control character or whitespace other than SP, CR and LF at
      * once, before its line has ended.
      */
-    private int firstByte(ByteBuf in) {
-        if (in.isReadable()) {
-            int c = in.getByte(in.readerIndex()) & 0xff;
+    private int firstByte() {
+        if (limit > base) {
+            int c = b(base);
             if ((CLASS[c] & (CONTROL | JAVA_SPACE)) != 0 && c != ' ' && c != '\r' && c != '\n') {
                 return fail(400, "Bad Request: a request may not start with a control character.");
             }
@@ -457,7 +464,7 @@ final class HeadScan extends HeadLines {
             int len = valueEnd(hostLine) - from;
             String previous = host;
             if (previous == null || previous.length() != len || !sameAscii(from, previous)) {
-                host = buf.toString(from, len, StandardCharsets.ISO_8859_1);
+                host = text(from, from + len);
             }
         } else {
             host = null;
@@ -476,6 +483,23 @@ final class HeadScan extends HeadLines {
         return connectionLines > 0 && listedByConnection(header);
     }
 
+    /** Whether the request line goes on as it came: {@code METHOD SP target SP HTTP/1.1}, one SP each. */
+    boolean canonicalRequestLine() {
+        return b(methodEnd) == ' ' && targetStart == methodEnd + 1 && b(targetEnd) == ' '
+                && versionStart == targetEnd + 1 && equalsExactly(versionStart, versionEnd, HTTP_1_1);
+    }
+
+    /** The forwarding lines {@code raw} gets from an untrusted peer (this connection's), made once per Host. */
+    byte[] forwardingLines(RawHead raw, ClientConnection client) {
+        byte[] lines = forwardingLines;
+        if (lines == null || !Objects.equals(raw.host, forwardingHost)) {
+            lines = raw.forwardingLines(this, client);
+            forwardingLines = lines;
+            forwardingHost = raw.host;
+        }
+        return lines;
+    }
+
     // ---------------------------------------------------------------- bytes
 
     private String method() {
@@ -485,7 +509,7 @@ final class HeadScan extends HeadLines {
                 return m;
             }
         }
-        return buf.toString(start, len, StandardCharsets.ISO_8859_1);
+        return text(start, methodEnd);
     }
 
     /** {@link Headers#contentLength}'s rule: 1-18 decimal digits (the value is already trimmed), or -1. */

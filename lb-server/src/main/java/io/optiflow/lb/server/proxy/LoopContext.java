@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.core.config.BackendSpec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,8 @@ final class LoopContext {
     static final long TICK_MILLIS = 50;
     /** Client-side deadlines (seconds long) are checked every this many ticks. */
     static final int SWEEP_TICKS = 5;
+    /** Slots of the pools' identity table (a power of two; half of them are used at most). */
+    private static final int POOL_SLOTS = 64;
 
     /** Something on this loop with a deadline in ticks, checked by the loop's sweep (no timer of its own). */
     interface Timed {
@@ -31,9 +35,27 @@ final class LoopContext {
         void sweepIndex(int index);
     }
 
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            IN_FLIGHT = MethodHandles.lookup().findVarHandle(LoopContext.class, "inFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final EventLoop loop;
     final DataPlane plane;
     private final HashMap<String, BackendPool> pools = new HashMap<>();
+    /**
+     * {@link #pools} by the {@link Backend} objects the strategies return, by identity (open addressing, at most half
+     * full): one identity hash and about one slot read per attempt instead of the id's hash and a map lookup. Objects of
+     * older snapshots stay until the table fills up, or pools are dropped, and then it starts over.
+     */
+    private final Backend[] poolKeys = new Backend[POOL_SLOTS];
+    private final BackendPool[] poolValues = new BackendPool[POOL_SLOTS];
+    private int poolKeysUsed;
     private Channel[] dirty = new Channel[16];
     private int dirtyCount;
     private BackendConnection[] busy = new BackendConnection[64];
@@ -56,6 +78,38 @@ final class LoopContext {
     }
 
     BackendPool pool(Backend b) {
+        Backend[] keys = poolKeys;
+        int slot = poolSlot(b);
+        Backend k;
+        while ((k = keys[slot]) != null) {
+            if (k == b) {
+                return poolValues[slot];
+            }
+            slot = (slot + 1) & (POOL_SLOTS - 1);
+        }
+        BackendPool p = poolById(b);
+        if (2 * (poolKeysUsed + 1) > POOL_SLOTS) {
+            forgetPoolKeys();
+            slot = poolSlot(b);
+        }
+        keys[slot] = b;
+        poolValues[slot] = p;
+        poolKeysUsed++;
+        return p;
+    }
+
+    private static int poolSlot(Backend b) {
+        int h = System.identityHashCode(b);
+        return (h ^ (h >>> 16)) & (POOL_SLOTS - 1);
+    }
+
+    private void forgetPoolKeys() {
+        java.util.Arrays.fill(poolKeys, null);
+        java.util.Arrays.fill(poolValues, null);
+        poolKeysUsed = 0;
+    }
+
+    private BackendPool poolById(Backend b) {
         BackendPool p = pools.get(b.id());
         if (p == null) {
             p = new BackendPool(this, b.host(), b.port(), plane.perLoopMaxConnections(),
@@ -67,6 +121,7 @@ final class LoopContext {
 
     /** Closes the idle connections of pools of backends not in {@code ids}; forgets such pools once unused. */
     void retainPools(java.util.Set<String> ids) {
+        forgetPoolKeys(); // none may lead to a pool dropped here
         pools.entrySet().removeIf(e -> {
             if (ids.contains(e.getKey())) {
                 return false;
@@ -100,12 +155,14 @@ final class LoopContext {
         }
     }
 
+    // Single writer (this loop): a plain read and a release store, no fence per request. Shutdown, on another thread,
+    // reads the count with a volatile read and polls it, so a store that shows a little later costs it nothing.
     void requestStarted() {
-        inFlight = inFlight + 1; // single writer: this loop
+        IN_FLIGHT.setRelease(this, (int) IN_FLIGHT.get(this) + 1);
     }
 
     void requestEnded() {
-        inFlight = inFlight - 1;
+        IN_FLIGHT.setRelease(this, (int) IN_FLIGHT.get(this) - 1);
     }
 
     int inFlight() {

@@ -2,6 +2,8 @@ package io.optiflow.lb.server.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -55,6 +57,10 @@ final class RawHead {
     HeadScan scan;
     /** The head for the backend without its final blank line when hostless; null until built and after release. */
     private ByteBuf bytes;
+    /** The head's length in {@link #bytes} (from index 0), as built. */
+    private int length;
+    /** How often the head was written ({@link #writeTo}). */
+    private int attempts;
 
     RawHead(HeadScan s) {
         this.scan = s;
@@ -85,44 +91,92 @@ final class RawHead {
     }
 
     private static String value(HeadScan s, int h) {
-        return s.buf.toString(s.valueStart(h), s.valueEnd(h) - s.valueStart(h), StandardCharsets.ISO_8859_1);
+        return s.text(s.valueStart(h), s.valueEnd(h));
     }
 
-    /** Writes the head for the backend ({@code origin}: the origin-form target), while {@link #scan} is valid. */
+    /**
+     * Writes the head for the backend ({@code origin}: the origin-form target), while {@link #scan} is valid. Runs of
+     * lines that go on exactly as they came (the request line when it is {@code METHOD SP target SP HTTP/1.1} with
+     * the target kept, and header lines in {@link HeadLines#canonical} form, not cut) are copied with one write each;
+     * other lines are written in parts, the name and the value without the whitespace around it.
+     */
     void build(ByteBufAllocator alloc, String origin, ClientConnection client) {
         this.origin = origin;
         HeadScan s = scan;
-        ByteBuf in = s.buf;
         ByteBuf out = alloc.buffer(s.end - s.start + 256);
-        out.writeBytes(in, s.start, s.methodEnd - s.start).writeByte(' ');
-        if (origin.equals(target)) {
-            out.writeBytes(in, s.targetStart, s.targetEnd - s.targetStart);
+        int run = -1; // where the bytes to copy as they are start, or -1
+        int runEnd = -1;
+        if (s.canonicalRequestLine() && origin.equals(target)) {
+            run = s.start;
+            runEnd = s.versionEnd + 2;
         } else {
-            out.writeCharSequence(origin, StandardCharsets.ISO_8859_1);
+            copy(out, s, s.start, s.methodEnd).writeByte(' ');
+            if (origin.equals(target)) {
+                copy(out, s, s.targetStart, s.targetEnd);
+            } else {
+                out.writeCharSequence(origin, StandardCharsets.ISO_8859_1);
+            }
+            out.writeBytes(VERSION);
         }
-        out.writeBytes(VERSION);
         boolean lengthRewritten = false;
         for (int h = 0; h < s.count; h++) {
             if (s.cut(h)) {
                 continue;
             }
             int vs = s.valueStart(h);
-            if (s.kind(h) == HeadLines.CONTENT_LENGTH && s.valueEnd(h) - vs > 1 && in.getByte(vs) == '0') {
+            if (s.kind(h) == HeadLines.CONTENT_LENGTH && s.valueEnd(h) - vs > 1 && s.b(vs) == '0') {
                 lengthRewritten = true; // Netty's decoder sets the number anew (a lower-case name, after the others)
                 continue;
             }
-            out.writeBytes(in, s.nameStart(h), s.nameEnd(h) - s.nameStart(h)).writeBytes(COLON);
-            out.writeBytes(in, vs, s.valueEnd(h) - vs).writeBytes(CRLF);
+            int ns = s.nameStart(h);
+            if (s.canonical(h)) {
+                if (ns != runEnd) {
+                    copyRun(out, s, run, runEnd);
+                    run = ns;
+                }
+                runEnd = s.valueEnd(h) + 2;
+                continue;
+            }
+            copyRun(out, s, run, runEnd);
+            run = runEnd = -1;
+            copy(out, s, ns, s.nameEnd(h)).writeBytes(COLON);
+            copy(out, s, vs, s.valueEnd(h)).writeBytes(CRLF);
         }
+        copyRun(out, s, run, runEnd);
         if (lengthRewritten) {
             out.writeBytes(CONTENT_LENGTH).writeCharSequence(Long.toString(s.contentLength), StandardCharsets.US_ASCII);
             out.writeBytes(CRLF);
         }
-        forwarding(out, s, client);
+        if (client.trustedPeer) {
+            forwarding(out, s, client);
+        } else {
+            out.writeBytes(s.forwardingLines(this, client));
+        }
         if (!hostless) {
             out.writeBytes(CRLF);
         }
         bytes = out;
+        length = out.writerIndex();
+    }
+
+    private static ByteBuf copy(ByteBuf out, HeadScan s, int from, int to) {
+        return out.writeBytes(s.a, from - s.base, to - from);
+    }
+
+    private static void copyRun(ByteBuf out, HeadScan s, int run, int runEnd) {
+        if (run >= 0) {
+            copy(out, s, run, runEnd);
+        }
+    }
+
+    /**
+     * The forwarding lines of an untrusted peer's request (they depend on the connection and the Host only), as
+     * bytes, for {@link HeadScan#forwardingLines} to keep.
+     */
+    byte[] forwardingLines(HeadScan s, ClientConnection client) {
+        ByteBuf lines = Unpooled.buffer(128);
+        forwarding(lines, s, client);
+        return ByteBufUtil.getBytes(lines);
     }
 
     /** RequestHeads' forwarding lines, same names, values and order. */
@@ -155,7 +209,7 @@ final class RawHead {
     }
 
     private static ByteBuf copyValue(ByteBuf out, HeadScan s, int h) {
-        return out.writeBytes(s.buf, s.valueStart(h), s.valueEnd(h) - s.valueStart(h));
+        return copy(out, s, s.valueStart(h), s.valueEnd(h));
     }
 
     /**
@@ -167,7 +221,11 @@ final class RawHead {
         if (encoder == null) {
             return; // the connection is gone and its pipeline torn down: its close reaches the exchange
         }
-        encoder.writeHead(method, bytes.retainedDuplicate());
+        // The first attempt writes the head's own buffer (no new object per request). What takes it on may move its
+        // indices (the transport its reader index as it writes; an SslHandler also appends the next writes into its
+        // spare room), never the bytes of the head. So a retry writes a slice of exactly those bytes, by the indices
+        // build gave them, whatever an earlier write (finished, or left behind on a closed connection) did.
+        encoder.writeHead(method, attempts++ == 0 ? bytes.retain() : bytes.retainedSlice(0, length));
         if (authority != null) {
             ByteBuf tail = ch.alloc().buffer(authority.length() + 12);
             tail.writeBytes(HOST).writeCharSequence(authority, StandardCharsets.ISO_8859_1);

@@ -149,19 +149,25 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
         } else {
             taken = now <= COPY_BODY_MAX ? now : 0;
             out = alloc.buffer(after - s.start + CONNECTION_CLOSE.length + taken);
+            // the kept lines from the scan's copy of the head (no per-call checks of the read buffer)
+            byte[] head = s.a;
+            int base = s.base;
             int run = s.start;
             for (int h = 0; h < s.count; h++) {
                 if (cut[h]) {
                     int lineStart = s.nameStart(h);
-                    out.writeBytes(in, run, lineStart - run);
+                    out.writeBytes(head, run - base, lineStart - run);
                     run = h + 1 < s.count ? s.nameStart(h + 1) : after - 2;
                 }
             }
-            out.writeBytes(in, run, after - 2 - run);
+            out.writeBytes(head, run - base, after - 2 - run);
             if (close) {
                 out.writeBytes(CONNECTION_CLOSE);
             }
-            out.writeBytes(in, after - 2, 2 + taken); // the blank line and the body bytes copied
+            out.writeBytes(head, after - 2 - base, 2); // the blank line
+            if (taken > 0) {
+                out.writeBytes(in, after, taken); // the body bytes copied (the scan's copy may not hold them)
+            }
         }
         in.readerIndex(after + taken);
         bodyLeft = length - taken;

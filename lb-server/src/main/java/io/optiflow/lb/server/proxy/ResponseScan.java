@@ -62,6 +62,8 @@ final class ResponseScan extends HeadLines {
     int framing;
     long contentLength;
     boolean keepAlive;
+    /** The head answers a HEAD request (for {@link #scanWindow}). */
+    private boolean headRequest;
 
     ResponseScan(int maxInitialLineLength, int maxHeaderSize) {
         super(maxHeaderSize, MAX_LINES);
@@ -83,7 +85,12 @@ final class ResponseScan extends HeadLines {
      * {@link #NEED_MORE} or 502. Nothing in the buffer is moved.
      */
     int scan(ByteBuf in, boolean headRequest) {
-        buf = in;
+        this.headRequest = headRequest;
+        return scanBuffer(in);
+    }
+
+    @Override
+    int scanWindow() {
         status = 0;
         message = null;
         end = -1;
@@ -92,17 +99,17 @@ final class ResponseScan extends HeadLines {
         contentLength = -1;
         framing = NO_BODY;
         keepAlive = false;
-        int w = in.writerIndex();
-        int i = in.readerIndex();
-        for (byte c; i < w && ((c = in.getByte(i)) == '\r' || c == '\n' || c == ' '); ) {
+        int w = limit;
+        int i = base;
+        for (int c; i < w && ((c = b(i)) == '\r' || c == '\n' || c == ' '); ) {
             i++;
         }
         start = i;
-        int lf = in.indexOf(i, w, (byte) '\n');
+        int lf = indexOf(i, w, '\n');
         if (lf < 0) {
             return w - i > maxInitialLineLength ? badLine("the status line is too long.") : NEED_MORE;
         }
-        if (lf == i || in.getByte(lf - 1) != '\r') {
+        if (lf == i || b(lf - 1) != '\r') {
             return badLine("a line must end with CR LF (no bare CR or LF).");
         }
         if (lf - 1 - i > maxInitialLineLength) {

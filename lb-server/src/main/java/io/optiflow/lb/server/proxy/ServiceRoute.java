@@ -19,6 +19,8 @@ final class ServiceRoute {
     final Admission admission;
     final String pathPrefix;
     final boolean prefixEndsWithSlash;
+    /** The prefix is {@code /} (or empty): every path, which routing gets in origin form (from {@code /}), is under it. */
+    private final boolean allPaths;
 
     /** With the service's local rate limits. */
     ServiceRoute(ServiceSettings settings, ServicePool pool, ServiceMetrics metrics, long nowNanos) {
@@ -42,10 +44,14 @@ final class ServiceRoute {
         this.retryBudget = new RetryBudget(settings.retryBudgetPercent());
         this.pathPrefix = settings.pathPrefix();
         this.prefixEndsWithSlash = pathPrefix.endsWith("/");
+        this.allPaths = pathPrefix.isEmpty() || pathPrefix.equals("/");
     }
 
     /** Whether {@code path} lies under the prefix on a segment boundary ({@code /api} takes {@code /api/x}, not {@code /apix}). */
     boolean matches(String path) {
+        if (allPaths && !path.isEmpty() && path.charAt(0) == '/') {
+            return true;
+        }
         if (!path.startsWith(pathPrefix)) {
             return false;
         }

@@ -151,6 +151,7 @@ class ByteForwardingTest {
                 + "X-Forwarded-Host: orig\r\nForwarded: for=10.0.0.1\r\nX-Forwarded-For: 10.0.0.3\r\n\r\n",
         "GET /f2 HTTP/1.1\r\nHost: h\r\nX-Forwarded-For:\r\nForwarded: for=x\r\n\r\n",
         "GET /obs HTTP/1.1\r\nHost: h\r\nX-Name: caf\u00e9 \u00ff\r\n\r\n",
+        "GET  /sep HTTP/1.1\r\nHost: h\r\nX-Tab:\tv\r\nX-Trail: v \r\nX-Canon: c\r\nX-Two:  v\r\nX-Last: l\r\n\r\n",
         "GET http://example.com/abs?q HTTP/1.1\r\nHost: example.com\r\n\r\n",
         "GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n",
         "GET /ten HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\n\r\n",

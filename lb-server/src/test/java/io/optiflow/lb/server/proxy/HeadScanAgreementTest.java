@@ -130,6 +130,17 @@ class HeadScanAgreementTest {
             v.add("GET /p HTTP/1.1\r\nHost: h\r\n" + pad + "a".repeat(room + d) + "\r\n\r\n");
         }
         v.add("GET /p HTTP/1.1\r\nHost: h\r\n" + pad + "a".repeat(room + 5));
+        // heads that end around the scanner's first window (its copy of the head), with body bytes behind, and
+        // heads cut there
+        int around = HeadLines.INITIAL_WINDOW - "GET /p HTTP/1.1\r\nHost: h\r\n".length() - pad.length() - 4;
+        for (int d = -3; d <= 3; d++) {
+            String head = "POST /p HTTP/1.1\r\nHost: h\r\n" + pad + "a".repeat(around + d) + "\r\nContent-Length: 3000\r\n";
+            v.add(head + "\r\n" + "b".repeat(3000));
+            v.add(head);
+            v.add(head.substring(0, head.length() - 1));
+            v.add("GET /p HTTP/1.1\r\nHost: h\r\n" + pad + "a".repeat(around + d) + "\r\n\r\nGET /next HTTP/1.1\r\n");
+        }
+        v.add("GET /p HTTP/1.1\r\nHost: h\r\n" + (pad + "a".repeat(500) + "\r\n").repeat(8) + "\r\n" + "b".repeat(9000));
         for (int n = MAX_COUNT - 2; n <= MAX_COUNT + 1; n++) {
             StringBuilder sb = new StringBuilder("GET /p HTTP/1.1\r\nHost: h\r\n");
             for (int i = 1; i < n; i++) {
@@ -219,6 +230,40 @@ class HeadScanAgreementTest {
         String host = scan.host;
         assertEquals(0, scan.scan(b));
         assertTrue(host == scan.host, "the same Host bytes give the same string");
+    }
+
+    @Test
+    void cut_connectionListingFewOrManyNames_cutsExactlyTheListedLines() {
+        for (int names : new int[] {2, 16, 17, 40}) {
+            StringBuilder list = new StringBuilder("keep-alive");
+            for (int i = 1; i < names; i++) {
+                list.append(i % 2 == 0 ? ", " : ",x-n").append(i % 2 == 0 ? "x-n" + i : String.valueOf(i));
+            }
+            String head = "GET /c HTTP/1.1\r\nHost: h\r\nX-N1: a\r\nConnection: " + list + "\r\nx-n" + (names - 1)
+                    + ": b\r\nX-Kept: c\r\n\r\n";
+            assertEquals(0, scan.scan(Unpooled.copiedBuffer(head, StandardCharsets.ISO_8859_1)), scan.message);
+            String cut = "";
+            for (int h = 0; h < scan.count; h++) {
+                cut += scan.cut(h) ? "cut " : "kept ";
+            }
+            assertEquals("kept cut cut cut kept ", cut, names + " names: " + head);
+        }
+    }
+
+    @Test
+    void scan_headsLongerThanTheFirstWindowThenShortOnes_eachScannedWhole() {
+        String big = "GET /big HTTP/1.1\r\nHost: h\r\nX-Pad: " + "a".repeat(3 * HeadLines.INITIAL_WINDOW) + "\r\n\r\n";
+        String small = "GET /small HTTP/1.1\r\nHost: other\r\nX-Last: z\r\n\r\n";
+        ByteBuf b = Unpooled.copiedBuffer(big + small + big, StandardCharsets.ISO_8859_1);
+        for (String expected : new String[] {big, small, big}) {
+            assertEquals(0, scan.scan(b), scan.message);
+            assertEquals(b.readerIndex() + expected.length(), scan.end, "the head ends where its blank line does");
+            assertEquals(expected.contains("other") ? "other" : "h", scan.host);
+            int last = scan.count - 1;
+            assertEquals(b.toString(scan.valueStart(last), scan.valueEnd(last) - scan.valueStart(last),
+                    StandardCharsets.ISO_8859_1), scan.text(scan.valueStart(last), scan.valueEnd(last)));
+            b.readerIndex(scan.end);
+        }
     }
 
     // ------------------------------------------------------------------ the two paths

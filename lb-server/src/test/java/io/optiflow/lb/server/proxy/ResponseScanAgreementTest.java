@@ -90,6 +90,16 @@ class ResponseScanAgreementTest {
         v.add("HTTP/1.1 200 OK\r\nContent-Length: 3\n\r\n");
         v.add("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n");
         v.add("HTTP/1.1 200 O");
+        // heads that end around the scanner's first window (its copy of the head), and cut there
+        String start = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nX-Pad: ";
+        int around = HeadLines.INITIAL_WINDOW - start.length() - 4;
+        for (int d = -3; d <= 3; d++) {
+            String head = start + "p".repeat(around + d) + "\r\nConnection: keep-alive\r\n";
+            v.add(head + "\r\n");
+            v.add(head);
+            v.add(head.substring(0, head.length() - 1));
+        }
+        v.add(start + "p".repeat(5 * HeadLines.INITIAL_WINDOW) + "\r\n\r\n");
         return v;
     }
 
