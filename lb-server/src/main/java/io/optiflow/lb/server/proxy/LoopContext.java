@@ -7,6 +7,7 @@ import io.optiflow.lb.core.config.BackendSpec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +22,8 @@ final class LoopContext {
     static final long TICK_MILLIS = 50;
     /** Client-side deadlines (seconds long) are checked every this many ticks. */
     static final int SWEEP_TICKS = 5;
-    /** Slots of the pools' identity table (a power of two; half of them are used at most). */
-    private static final int POOL_SLOTS = 64;
+    /** Backend objects the pools' identity table holds at most before it starts over. */
+    private static final int POOL_KEYS_MAX = 32;
 
     /** Something on this loop with a deadline in ticks, checked by the loop's sweep (no timer of its own). */
     interface Timed {
@@ -49,13 +50,11 @@ final class LoopContext {
     final DataPlane plane;
     private final HashMap<String, BackendPool> pools = new HashMap<>();
     /**
-     * {@link #pools} by the {@link Backend} objects the strategies return, by identity (open addressing, at most half
-     * full): one identity hash and about one slot read per attempt instead of the id's hash and a map lookup. Objects of
-     * older snapshots stay until the table fills up, or pools are dropped, and then it starts over.
+     * {@link #pools} by the {@link Backend} objects the strategies return, by identity: one identity hash per attempt
+     * instead of the id's hash and a string compare. Objects of older snapshots stay until it holds
+     * {@link #POOL_KEYS_MAX}, or pools are dropped, and then it starts over.
      */
-    private final Backend[] poolKeys = new Backend[POOL_SLOTS];
-    private final BackendPool[] poolValues = new BackendPool[POOL_SLOTS];
-    private int poolKeysUsed;
+    private final IdentityHashMap<Backend, BackendPool> poolsByObject = new IdentityHashMap<>();
     private Channel[] dirty = new Channel[16];
     private int dirtyCount;
     private BackendConnection[] busy = new BackendConnection[64];
@@ -78,35 +77,15 @@ final class LoopContext {
     }
 
     BackendPool pool(Backend b) {
-        Backend[] keys = poolKeys;
-        int slot = poolSlot(b);
-        Backend k;
-        while ((k = keys[slot]) != null) {
-            if (k == b) {
-                return poolValues[slot];
+        BackendPool p = poolsByObject.get(b);
+        if (p == null) {
+            p = poolById(b);
+            if (poolsByObject.size() >= POOL_KEYS_MAX) {
+                poolsByObject.clear();
             }
-            slot = (slot + 1) & (POOL_SLOTS - 1);
+            poolsByObject.put(b, p);
         }
-        BackendPool p = poolById(b);
-        if (2 * (poolKeysUsed + 1) > POOL_SLOTS) {
-            forgetPoolKeys();
-            slot = poolSlot(b);
-        }
-        keys[slot] = b;
-        poolValues[slot] = p;
-        poolKeysUsed++;
         return p;
-    }
-
-    private static int poolSlot(Backend b) {
-        int h = System.identityHashCode(b);
-        return (h ^ (h >>> 16)) & (POOL_SLOTS - 1);
-    }
-
-    private void forgetPoolKeys() {
-        java.util.Arrays.fill(poolKeys, null);
-        java.util.Arrays.fill(poolValues, null);
-        poolKeysUsed = 0;
     }
 
     private BackendPool poolById(Backend b) {
@@ -121,7 +100,7 @@ final class LoopContext {
 
     /** Closes the idle connections of pools of backends not in {@code ids}; forgets such pools once unused. */
     void retainPools(java.util.Set<String> ids) {
-        forgetPoolKeys(); // none may lead to a pool dropped here
+        poolsByObject.clear(); // none may lead to a pool dropped here
         pools.entrySet().removeIf(e -> {
             if (ids.contains(e.getKey())) {
                 return false;
