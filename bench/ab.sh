@@ -98,9 +98,10 @@ run() { # port pid label rep
   n=$(echo "$out" | awk '/requests in/{print $1}')
   rate=$(echo "$out" | awk '/Requests\/sec/{print $2}')
   us=$(echo "($c1 - $c0) * 1000000 / $TCK / $n" | bc -l)
+  p99=$(echo "$out" | awk '$1=="99%"{print $2}')
   printf '%-10s rep %2d  %9s req/s  p99 %8s  CPU per request %6.1f us  %s\n' "$3" "$4" "$rate" \
-    "$(echo "$out" | awk '$1=="99%"{print $2}')" "$us" "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
-  echo "$3 $rate $us" >> "$T/results"
+    "$p99" "$us" "$(echo "$out" | grep -E 'Non-2xx|Socket errors' | tr '\n' ' ')"
+  echo "$3 $rate $us $p99" >> "$T/results"
 }
 echo "A ($A_NAME): $A $A_OPTS"
 echo "B ($B_NAME): $B $B_OPTS"
@@ -121,15 +122,23 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Medians per side, and B's per-repetition ratios to A (same repetition, so the same minutes of the machine).
 python3 - "$T/results" "$A_NAME" "$B_NAME" <<'PY'
 import statistics, sys
+def ms(s):  # wrk prints 812.00us, 4.21ms or 1.02s
+    for unit, f in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if s.endswith(unit):
+            return float(s[:-len(unit)]) * f
+    return float("nan")
 rows = [l.split() for l in open(sys.argv[1])]
-a = [(float(r), float(u)) for n, r, u in rows if n == sys.argv[2]]
-b = [(float(r), float(u)) for n, r, u in rows if n == sys.argv[3]]
+a = [(float(r), float(u), ms(p)) for n, r, u, p in rows if n == sys.argv[2]]
+b = [(float(r), float(u), ms(p)) for n, r, u, p in rows if n == sys.argv[3]]
 for name, side in ((sys.argv[2], a), (sys.argv[3], b)):
-    print(f"{name}: median {statistics.median(r for r, _ in side):.0f} req/s, "
-          f"CPU per request {statistics.median(u for _, u in side):.1f} us")
-cpu = [bu / au for (_, au), (_, bu) in zip(a, b)]
-rate = [br / ar for (ar, _), (br, _) in zip(a, b)]
+    print(f"{name}: median {statistics.median(r for r, _, _ in side):.0f} req/s, "
+          f"CPU per request {statistics.median(u for _, u, _ in side):.1f} us, "
+          f"p99 {statistics.median(p for _, _, p in side):.2f} ms")
+cpu = [bu / au for (_, au, _), (_, bu, _) in zip(a, b)]
+rate = [br / ar for (ar, _, _), (br, _, _) in zip(a, b)]
+p99 = [bp / ap for (_, _, ap), (_, _, bp) in zip(a, b)]
 print(f"{sys.argv[3]}/{sys.argv[2]}: CPU per request median {statistics.median(cpu):.3f}x "
       f"[{min(cpu):.3f}-{max(cpu):.3f}], lower in {sum(c < 1 for c in cpu)} of {len(cpu)}; "
-      f"rate median {statistics.median(rate):.3f}x [{min(rate):.3f}-{max(rate):.3f}]")
+      f"rate median {statistics.median(rate):.3f}x [{min(rate):.3f}-{max(rate):.3f}]; "
+      f"p99 median {statistics.median(p99):.3f}x [{min(p99):.3f}-{max(p99):.3f}], lower in {sum(p < 1 for p in p99)} of {len(p99)}")
 PY

@@ -157,7 +157,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (x != null) {
             x.writePendingHead(); // a head whose body did not begin in this read goes out now
         }
-        loop.flushDirty();
+        loop.flushAfterPass();
     }
 
     @Override

@@ -358,7 +358,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** The end of a read cycle (also called by {@link HeadForwarder} directly): what it wrote goes out. */
     void onReadComplete() {
-        loop.flushDirty();
+        loop.flushAfterPass();
     }
 
     @Override

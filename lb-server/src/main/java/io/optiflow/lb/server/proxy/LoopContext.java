@@ -124,6 +124,23 @@ final class LoopContext {
         dirty[dirtyCount++] = ch;
     }
 
+    /**
+     * The end of one channel's read cycle: what the loop wrote waits until every channel the selector reported in
+     * this pass has been read, then goes out in one pass of flushes (a task, which Netty runs after the pass).
+     */
+    void flushAfterPass() {
+        if (dirtyCount > 0 && !flushQueued) {
+            flushQueued = true;
+            loop.execute(flushTask);
+        }
+    }
+
+    private boolean flushQueued;
+    private final Runnable flushTask = () -> {
+        flushQueued = false;
+        flushDirty();
+    };
+
     void flushDirty() {
         int n = dirtyCount;
         dirtyCount = 0;
