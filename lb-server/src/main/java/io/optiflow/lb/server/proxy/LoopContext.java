@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.channel.EventLoop;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.core.config.BackendSpec;
@@ -56,7 +57,10 @@ final class LoopContext {
      */
     private final IdentityHashMap<Backend, BackendPool> poolsByObject = new IdentityHashMap<>();
     private Channel[] dirty = new Channel[16];
+    private Channel[] spareDirty = new Channel[16];
     private int dirtyCount;
+    private boolean flushing;
+    private boolean streamDirty;
     private BackendConnection[] busy = new BackendConnection[64];
     private int busyCount;
     private Timed[] timed = new Timed[64];
@@ -113,6 +117,9 @@ final class LoopContext {
 
     /** Marks {@code ch} as written to without a flush; {@link #flushDirty} flushes it at the end of the read cycle. */
     void markDirty(Channel ch) {
+        if (ch instanceof Http2StreamChannel) {
+            streamDirty = true;
+        }
         for (int i = 0; i < dirtyCount; i++) {
             if (dirty[i] == ch) {
                 return;
@@ -129,6 +136,12 @@ final class LoopContext {
      * this pass has been read, then goes out in one pass of flushes (a task, which Netty runs after the pass).
      */
     void flushAfterPass() {
+        if (streamDirty) {
+            // An HTTP/2 stream's writes reach the socket through its connection's flush, which Netty's stream
+            // channels skip while that connection is inside a read; they keep the flush of the read cycle.
+            flushDirty();
+            return;
+        }
         if (dirtyCount > 0 && !flushQueued) {
             flushQueued = true;
             loop.execute(flushTask);
@@ -141,13 +154,32 @@ final class LoopContext {
         flushDirty();
     };
 
+    /**
+     * Flushes every channel written since the last flush. A flush can write again on this loop (a drained backend
+     * turns writable, the client is read on, its bytes go to the backend) and call here again: that inner call
+     * returns at once and the outer one flushes what it marked, from the second array, before it returns.
+     */
     void flushDirty() {
-        int n = dirtyCount;
-        dirtyCount = 0;
-        for (int i = 0; i < n; i++) {
-            Channel ch = dirty[i];
-            dirty[i] = null;
-            ch.flush();
+        if (flushing) {
+            return;
+        }
+        flushing = true;
+        streamDirty = false;
+        try {
+            while (dirtyCount > 0) {
+                Channel[] batch = dirty;
+                int n = dirtyCount;
+                dirty = spareDirty;
+                dirtyCount = 0;
+                spareDirty = batch;
+                for (int i = 0; i < n; i++) {
+                    Channel ch = batch[i];
+                    batch[i] = null;
+                    ch.flush();
+                }
+            }
+        } finally {
+            flushing = false;
         }
     }
 
