@@ -3,9 +3,10 @@
 # servers run at once on the same three nginx backends (anchors.sh's backend shape: 127.0.0.1:9001-9003, one worker
 # each, a 100-byte answer), A on :8090 and B on :8091, round-robin. wrk runs alternate between them (order swapped
 # every repetition), and each server's CPU per request is read from /proc/<pid>/stat around its own runs, so both
-# sides see the same minutes of a noisy machine. At the end it prints the medians and B's ratios to A. Everything
-# listens on 127.0.0.1; every load run is bounded by wrk -d; the script stops exactly the processes it started, by
-# PID. Run it under the machine's heavy-job lock on a shared machine. See docs/benchmarks.md.
+# sides see the same minutes of a noisy machine. At the end it prints the medians (rate, CPU per request, wrk's
+# p99) and B's per-pair ratios to A. Everything listens on 127.0.0.1; every load run is bounded by wrk -d; the script
+# stops exactly the processes it started, by PID. Run it under the machine's heavy-job lock on a shared machine. See
+# docs/benchmarks.md.
 #
 # Usage: bench/ab.sh [--a DIR] [--b DIR] [--a-opts "FLAGS"] [--b-opts "FLAGS"] [--a-name S] [--b-name S]
 #                    [--reps N] [--warmup S] [--conns N] [--duration S]
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --conns) CONNS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -358,6 +358,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** The end of a read cycle (also called by {@link HeadForwarder} directly): what it wrote goes out. */
     void onReadComplete() {
+        if (http2) {
+            loop.flushDirty(); // an HTTP/2 stream's read cycle ends inside its connection's: see LoopContext
+            return;
+        }
         loop.flushAfterPass();
     }
 
