@@ -57,9 +57,7 @@ final class LoopContext {
      */
     private final IdentityHashMap<Backend, BackendPool> poolsByObject = new IdentityHashMap<>();
     private Channel[] dirty = new Channel[16];
-    private Channel[] spareDirty = new Channel[16];
     private int dirtyCount;
-    private boolean flushing;
     private boolean streamDirty;
     private BackendConnection[] busy = new BackendConnection[64];
     private int busyCount;
@@ -155,31 +153,17 @@ final class LoopContext {
     };
 
     /**
-     * Flushes every channel written since the last flush. A flush can write again on this loop (a drained backend
-     * turns writable, the client is read on, its bytes go to the backend) and call here again: that inner call
-     * returns at once and the outer one flushes what it marked, from the second array, before it returns.
+     * Flushes every channel written since the last flush, last marked first. A flush can write again on this loop (a
+     * drained backend turns writable, the client is read on, its bytes go to the backend) and mark or flush from
+     * inside: the list is popped from its end, so a channel marked meanwhile is flushed by this call or the inner
+     * one, never lost, and an inner call has flushed everything when it returns.
      */
     void flushDirty() {
-        if (flushing) {
-            return;
-        }
-        flushing = true;
         streamDirty = false;
-        try {
-            while (dirtyCount > 0) {
-                Channel[] batch = dirty;
-                int n = dirtyCount;
-                dirty = spareDirty;
-                dirtyCount = 0;
-                spareDirty = batch;
-                for (int i = 0; i < n; i++) {
-                    Channel ch = batch[i];
-                    batch[i] = null;
-                    ch.flush();
-                }
-            }
-        } finally {
-            flushing = false;
+        while (dirtyCount > 0) {
+            Channel ch = dirty[--dirtyCount];
+            dirty[dirtyCount] = null;
+            ch.flush();
         }
     }
 
