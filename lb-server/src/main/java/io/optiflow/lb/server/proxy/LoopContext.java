@@ -258,7 +258,10 @@ final class LoopContext {
                 continue;
             }
             BackendConnection c = busy[i];
-            if ((now - c.lastTick) * TICK_MILLIS >= c.timeoutMillis()) {
+            // The last read came somewhere inside tick lastTick, up to a tick before lastTick + 1 began: counting from
+            // lastTick + 1 makes a timeout fire between its length and one tick more after it, never early (counting
+            // from lastTick, FaultsIT once saw a 1 s timeout answer 504 after 999 ms).
+            if ((now - c.lastTick - 1) * TICK_MILLIS >= c.timeoutMillis()) {
                 c.timedOut();
             }
         }
