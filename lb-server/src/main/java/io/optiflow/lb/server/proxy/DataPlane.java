@@ -75,13 +75,6 @@ public final class DataPlane {
     private final RequestRouter router;
     private final List<Cidr> trusted;
     private final NioEventLoopGroup group;
-    /**
-     * The listeners' own thread: it accepts and hands each connection to an event loop. With the listeners on the
-     * event loops themselves, a burst of new connections after a steady stretch ran the server channel's accept
-     * through the loops' hottest compiled code for the first time in minutes, and the JIT threw that code away and
-     * compiled it again in the middle of the burst (docs/benchmarks.md, session 9).
-     */
-    private final NioEventLoopGroup acceptor;
     private final Map<EventExecutor, LoopContext> loops = new IdentityHashMap<>();
     private final Bootstrap backendBootstrap;
     private final ChannelGroup connections = new DefaultChannelGroup("lb-clients", GlobalEventExecutor.INSTANCE);
@@ -106,7 +99,6 @@ public final class DataPlane {
         this.trusted = settings.trustedProxies();
         int n = Math.max(1, settings.instances());
         this.group = new NioEventLoopGroup(n, new DefaultThreadFactory("lb-proxy", true));
-        this.acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("lb-accept", true));
         for (EventExecutor e : group) {
             loops.put(e, new LoopContext((EventLoop) e, this));
         }
@@ -129,7 +121,7 @@ public final class DataPlane {
         for (LoopContext l : loops.values()) {
             l.start();
         }
-        ServerBootstrap b = new ServerBootstrap().group(acceptor, group).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(group, group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -449,9 +441,7 @@ public final class DataPlane {
     public void close(Duration timeout) {
         stopAccepting();
         connections.close();
-        acceptor.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
         group.shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(timeout.toMillis() + 1000);
-        acceptor.terminationFuture().awaitUninterruptibly(1000);
     }
 }

@@ -1,8 +1,8 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.core.config.BackendSpec;
 import java.lang.invoke.MethodHandles;
@@ -59,6 +59,11 @@ final class LoopContext {
     private Channel[] dirty = new Channel[16];
     private int dirtyCount;
     private boolean streamDirty;
+    private boolean flushQueued;
+    private final Runnable flushTask = () -> {
+        flushQueued = false;
+        flushDirty();
+    };
     private BackendConnection[] busy = new BackendConnection[64];
     private int busyCount;
     private Timed[] timed = new Timed[64];
@@ -113,7 +118,7 @@ final class LoopContext {
         });
     }
 
-    /** Marks {@code ch} as written to without a flush; {@link #flushDirty} flushes it at the end of the read cycle. */
+    /** Marks {@code ch} as written to without a flush; {@link #flushDirty} flushes it after the selector's pass. */
     void markDirty(Channel ch) {
         if (ch instanceof Http2StreamChannel) {
             streamDirty = true;
@@ -145,12 +150,6 @@ final class LoopContext {
             loop.execute(flushTask);
         }
     }
-
-    private boolean flushQueued;
-    private final Runnable flushTask = () -> {
-        flushQueued = false;
-        flushDirty();
-    };
 
     /**
      * Flushes every channel written since the last flush, last marked first. A flush can write again on this loop (a
