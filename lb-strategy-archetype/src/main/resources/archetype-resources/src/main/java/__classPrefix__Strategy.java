@@ -92,14 +92,24 @@ final class ${classPrefix}Strategy implements Strategy, LoadFeedback {
         }
     }
 
+    /** The form a caller without the time of the end uses (tests, older proxies): reads the ticker once. */
     @Override
     public void onComplete(Backend backend, long latencyNanos, Outcome outcome) {
+        onComplete(backend, latencyNanos, outcome, ticker.read());
+    }
+
+    /**
+     * The form the proxy calls: {@code nowNanos} is the clock reading it took to measure the latency, on the same
+     * clock as the context's ticker, so dating a failure costs no clock read of our own.
+     */
+    @Override
+    public void onComplete(Backend backend, long latencyNanos, Outcome outcome, long nowNanos) {
         Load l = byId.get(backend.id());
         if (l == null) {
             return; // never known, or dropped: nothing to release
         }
         if (outcome == Outcome.FAILURE) {
-            l.failedAt.set(ticker.read());
+            l.failedAt.set(nowNanos);
         } else if (outcome == Outcome.SUCCESS) {
             l.failedAt.set(NEVER);
         } // IGNORED: says nothing about the backend, learn nothing

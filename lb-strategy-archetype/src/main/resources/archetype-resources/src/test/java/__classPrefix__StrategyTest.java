@@ -80,6 +80,23 @@ class ${classPrefix}StrategyTest {
     }
 
     @Test
+    void feedback_theProxysFormWithTheEndTime_datesTheFailureByIt() {
+        // the proxy passes the clock reading it took at the end: the backoff counts from it, not from the ticker
+        ScriptedRandom random = ScriptedRandom.ints(0, 2, 0, 2).thenDoubles(0.9);
+        Strategy s = strategy(random);
+        Picker picker = s.update(TestBackends.of(4));
+        LoadFeedback fb = s.feedback();
+        long endedAt = ticker.read() - 2_000_000_000L; // the failure ended 2 s before the ticker's now
+        fb.onStart(B1, endedAt - 1_000_000L);
+        fb.onComplete(B1, 1_000_000L, Outcome.FAILURE, endedAt);
+
+        assertEquals("b0004", pick(picker)); // 2 s into the 5 s backoff: passed over
+        ticker.advanceMillis(3_000); // 5 s after the reading passed, only 3 s by the ticker
+        assertEquals("b0001", pick(picker));
+        assertEquals(0, random.remaining(), "every scripted draw taken");
+    }
+
+    @Test
     void pick_probeDrawBelowTheShare_givesTheFailedBackendARequest() {
         ScriptedRandom random = ScriptedRandom.ints(0, 2).thenDoubles(0.01);
         Strategy s = strategy(random);

@@ -2,17 +2,19 @@ package io.optiflow.lb.server.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.server.ratelimit.ClusterRateLimits;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Cluster mode's gauges (docs/metrics.md): {@code lb_state_store_up}, {@code lb_state_revision},
  * {@code lb_state_replicas}, {@code lb_rate_limit_redis_up} and {@code lb_rate_limit_cluster_replicas}, read at each
- * scrape.
+ * scrape; {@code lb_rate_limit_redis_round_trip_seconds}, recorded by the rate limits' refill thread.
  */
 @Startup
 @Singleton
@@ -44,5 +46,10 @@ public class ClusterMetrics {
         Gauge.builder("lb.rate.limit.cluster.replicas", limits, ClusterRateLimits::replicas)
                 .description("Replicas counted on Redis in the last 5 s (the local fallback divides by it)")
                 .register(registry);
+        Timer roundTrips = Timer.builder("lb.rate.limit.redis.round.trip")
+                .description("Round trips of this replica's batch requests to Redis (cluster-wide rate limits): the"
+                        + " cluster admits its full limit while they stay well below burst / rate")
+                .register(registry);
+        limits.roundTripsTo(nanos -> roundTrips.record(nanos, TimeUnit.NANOSECONDS));
     }
 }

@@ -309,8 +309,13 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
         channel.writeAndFlush(new DefaultHttp2GoAwayFrame(error)).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /**
+     * The time surely gone by since an event at tick {@code fromTick}: it came somewhere inside that tick, so only
+     * the whole ticks after it count, and a deadline fires between its length and one tick more, never early (as
+     * the backend timeout, {@link LoopContext}).
+     */
     private static long elapsed(long fromTick, long tick) {
-        return (tick - fromTick) * LoopContext.TICK_MILLIS;
+        return Math.max(0, tick - fromTick - 1) * LoopContext.TICK_MILLIS;
     }
 
     @Override

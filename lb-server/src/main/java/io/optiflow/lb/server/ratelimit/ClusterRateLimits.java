@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -89,6 +90,7 @@ public class ClusterRateLimits {
     private volatile String problem = "not reached yet";
     private boolean heardOf; // refill thread: whether Redis' state was logged once
     private String replicaId;
+    private volatile LongConsumer roundTrips = nanos -> { };
 
     /** The limiter of a service: local buckets, or shares of Redis buckets when its scope is cluster. */
     public RateLimiter limiter(ServiceSettings s, long nowNanos) {
@@ -157,6 +159,14 @@ public class ClusterRateLimits {
         return up ? null : problem;
     }
 
+    /**
+     * Each batch request's round trip to Redis, in nanoseconds, as it is answered (metrics: the cluster admits its
+     * full limit only while round trips stay well below {@code burst / rate}, docs/cluster.md).
+     */
+    public void roundTripsTo(LongConsumer consumer) {
+        roundTrips = consumer;
+    }
+
     /** Replicas that counted on Redis in the last 5 s (as last heard). */
     public int replicas() {
         return replicas;
@@ -194,9 +204,12 @@ public class ClusterRateLimits {
             return;
         }
         try {
+            long asked = System.nanoTime();
             Response r = redis.execute("EVAL", TAKE, "1", b.key, Long.toString(b.intervalMicros),
                     Long.toString(b.toleranceMicros), Long.toString(b.wanted())).await().atMost(TIMEOUT);
-            b.granted(r.get(0).toLong(), r.get(1).toLong(), System.nanoTime());
+            long now = System.nanoTime();
+            roundTrips.accept(now - asked);
+            b.granted(r.get(0).toLong(), r.get(1).toLong(), now);
         } catch (RuntimeException e) {
             b.queued.set(false);
             down(e);

@@ -163,13 +163,40 @@ class ClusterRateLimitIT {
         Load r = load("/api/x", OFFERED_PER_REPLICA, SECONDS);
         double expected = LIMIT * SECONDS + BURST;
         double off = (r.admitted() - expected) / (LIMIT * SECONDS);
+        String trips = roundTrips();
         System.out.printf("cluster limit %d req/s, %d s, offered %d req/s: admitted %d (%.1f req/s), limited %d,"
-                + " %+.2f %% off the limit (burst counted)%n%s", LIMIT, SECONDS, 3 * OFFERED_PER_REPLICA,
-                r.admitted(), r.admitted() / (double) SECONDS, r.limited(), off * 100, r.report());
+                + " %+.2f %% off the limit (burst counted)%n%s%s", LIMIT, SECONDS, 3 * OFFERED_PER_REPLICA,
+                r.admitted(), r.admitted() / (double) SECONDS, r.limited(), off * 100, r.report(), trips);
         assertTrue(r.limited() > 0, "nothing was limited: the offered load did not reach the limit\n"
                 + replicas.get(0).admin("GET", "/q/health/ready", null).body() + "\n" + replicas.get(0).log());
         assertTrue(Math.abs(off) <= 0.05, "admitted " + r.admitted() + " in " + SECONDS + " s, expected " + expected
-                + " +- 5 % of " + LIMIT * SECONDS + "\n" + r.report());
+                + " +- 5 % of " + LIMIT * SECONDS + "\n" + r.report() + trips);
+    }
+
+    private static final Pattern ROUND_TRIP = Pattern.compile(
+            "(?m)^lb_rate_limit_redis_round_trip_seconds_(count|sum|max)(?:\\{[^}]*})? (\\S+)$");
+
+    /** Each replica's round trips to Redis for its batches (lb_rate_limit_redis_round_trip_seconds), one line each. */
+    private static String roundTrips() throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (PackagedReplica r : replicas) {
+            Matcher m = ROUND_TRIP.matcher(r.admin("GET", "/q/metrics", null).body());
+            double count = -1;
+            double sum = 0;
+            double max = 0;
+            while (m.find()) {
+                double v = Double.parseDouble(m.group(2));
+                switch (m.group(1)) {
+                    case "count" -> count = v;
+                    case "sum" -> sum = v;
+                    default -> max = v;
+                }
+            }
+            assertTrue(count > 0, r.id + " reports no round trip to Redis (lb_rate_limit_redis_round_trip_seconds)");
+            out.append(String.format("%s: %.0f batch requests to Redis, round trip mean %.1f ms, max %.1f ms%n", r.id,
+                    count, sum / count * 1000, max * 1000));
+        }
+        return out.toString();
     }
 
     @Test
