@@ -12,7 +12,8 @@
 #                    [--reps N] [--warmup S] [--conns N] [--duration S]
 #   --a, --b    a built server's quarkus-app directory for each side (default lb-server/target/quarkus-app for both;
 #               built with the README's package command when missing)
-#   --a-opts, --b-opts  extra JVM flags for each side, e.g. "-Dlb.proxy.byte-forwarding=false"
+#   --a-opts, --b-opts  extra JVM flags for each side, given after the defaults so they override them, e.g.
+#               "-Dlb.proxy.byte-forwarding=false" or "-Dlb.services.bench.strategy=least-connections"
 #   --reps      pairs of runs (default 8); --warmup: seconds of unrecorded load per server first (default 60)
 #   --conns     wrk connections (default 64); --duration: seconds per run (default 5)
 set -euo pipefail
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --conns) CONNS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -76,10 +77,10 @@ CONF
 done
 start() { # port, quarkus-app dir, extra JVM flags (word-split on purpose)
   # shellcheck disable=SC2086
-  java $3 -Dlb.proxy.host=127.0.0.1 -Dlb.proxy.port="$1" -Dquarkus.http.port=0 \
+  java -Dlb.proxy.host=127.0.0.1 -Dlb.proxy.port="$1" -Dquarkus.http.port=0 \
     -Dlb.data.dir="$(mktemp -d "$T/data.XXXX")" -Dlb.services.bench.strategy=round-robin \
     -Dlb.services.bench.backends=http://127.0.0.1:9001,http://127.0.0.1:9002,http://127.0.0.1:9003 \
-    -jar "$2/quarkus-run.jar" > "$T/logs/lb-$1.log" 2>&1 &
+    $3 -jar "$2/quarkus-run.jar" > "$T/logs/lb-$1.log" 2>&1 &
   PIDS+=($!)
   LAST=$!
 }
