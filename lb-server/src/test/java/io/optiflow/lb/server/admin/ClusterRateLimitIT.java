@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A cluster-wide limit of 300 req/s on three packaged replicas sharing a real Redis (Debian's redis-server on a free
- * port), with load on all three: the total admitted stays within 5 % of the limit. Redis stopped: a service with
- * {@code cluster-fallback=local} holds about the limit (each replica a third), one with {@code open} admits all.
- * The run lasts {@code -Dcluster.limit.seconds} (12 in CI; docs/cluster.md has the 30 s benchmark run).
+ * port), with load on all three: the total admitted stays within 5 % of the limit (the burst on top at most). Redis
+ * stopped: a service with {@code cluster-fallback=local} holds about the limit (each replica a third), one with
+ * {@code open} admits all. The run lasts {@code -Dcluster.limit.seconds} (12 in CI; docs/cluster.md has the 30 s benchmark run).
  *
  * <p>The load comes from Debian's h2load (nghttp2-client), one process per replica, open loop ({@code --rps}): a
  * generator in this JVM costs more CPU than the three replicas together and, on a busy machine, delivered the load
@@ -37,7 +37,14 @@ class ClusterRateLimitIT {
 
     private static final Path H2LOAD = Path.of("/usr/bin/h2load");
     private static final int LIMIT = 300;
-    private static final int BURST = 30;
+    /**
+     * 333 ms of the limit, more than the 160 ms between two requests of one h2load connection (16 connections at
+     * 12.5 req/s each, each on a timer of its own started with the connection, so they fire in clumps). Permits a
+     * bucket accrues beyond its burst while no replica asks are lost, as in any token bucket: with burst 30 (100 ms)
+     * this test admitted 0.5-3.0 % under the rate over the run (eight runs), with 100 between 1.75 % under and 2.1 %
+     * over (eight runs).
+     */
+    private static final int BURST = 100;
     private static final int SECONDS = Integer.getInteger("cluster.limit.seconds", 12);
     /**
      * Offered load per replica: twice its share of the limit, over {@link #CONNECTIONS} keep-alive connections.
@@ -101,7 +108,8 @@ class ClusterRateLimitIT {
     }
 
     /** What h2load saw on all replicas together. */
-    private record Load(int sent, int admitted, int limited, int other, String report) {
+    /** {@code unfinished}: started, but without an answer when h2load's duration ended (not in its status counts). */
+    private record Load(int sent, int admitted, int limited, int other, int unfinished, String report) {
     }
 
     /**
@@ -123,12 +131,13 @@ class ClusterRateLimitIT {
         int admitted = 0;
         int limited = 0;
         int other = 0;
+        int unfinished = 0;
         StringBuilder report = new StringBuilder();
         for (int i = 0; i < runs.size(); i++) {
             Process p = runs.get(i);
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(p.waitFor(seconds + 30L, TimeUnit.SECONDS), "h2load did not end");
-            Matcher req = Pattern.compile("requests: (\\d+) total, \\d+ started, (\\d+) done, \\d+ succeeded,"
+            Matcher req = Pattern.compile("requests: (\\d+) total, (\\d+) started, (\\d+) done, \\d+ succeeded,"
                     + " \\d+ failed, (\\d+) errored, (\\d+) timeout").matcher(out);
             Matcher codes = Pattern.compile("status codes: (\\d+) 2xx, (\\d+) 3xx, (\\d+) 4xx, (\\d+) 5xx")
                     .matcher(out);
@@ -142,35 +151,48 @@ class ClusterRateLimitIT {
             // neither 2xx nor 429: redirects, server errors, connection errors, timeouts. (done - 2xx - 4xx is not
             // used: h2load counts the status of a request answered as the duration ends, not the request as done)
             other += Integer.parseInt(codes.group(2)) + Integer.parseInt(codes.group(4))
-                    + Integer.parseInt(req.group(3)) + Integer.parseInt(req.group(4));
+                    + Integer.parseInt(req.group(4)) + Integer.parseInt(req.group(5));
+            unfinished += Integer.parseInt(req.group(2)) - Integer.parseInt(req.group(3));
             report.append(replicas.get(i).id).append(": ").append(req.group(0)).append(", ")
                     .append(codes.group(0)).append(", slowest ").append(time.find() ? time.group(1) : "?")
                     .append('\n');
         }
         int offered = perReplica * seconds * replicas.size();
         if (!judged) {
-            return new Load(sent, admitted, limited, other, report.toString());
+            return new Load(sent, admitted, limited, other, unfinished, report.toString());
         }
         assertTrue(sent >= 0.95 * offered, "the load did not arrive as offered (" + sent + " of " + offered
                 + " requests sent in " + seconds + " s: the machine is too busy to judge the limiter)\n" + report);
         assertEquals(0, other, "requests neither admitted nor limited:\n" + report);
-        return new Load(sent, admitted, limited, other, report.toString());
+        return new Load(sent, admitted, limited, other, unfinished, report.toString());
     }
 
     @Test
     @Order(1)
     void clusterLimit300_loadOnAllThreeReplicas_totalAdmittedWithinFivePercent() throws Exception {
         Load r = load("/api/x", OFFERED_PER_REPLICA, SECONDS);
-        double expected = LIMIT * SECONDS + BURST;
-        double off = (r.admitted() - expected) / (LIMIT * SECONDS);
+        double rate = LIMIT * SECONDS;
+        // At most: the rate over the run, the burst, and 5 % for windows that are not the limiter's own (three
+        // h2load processes, started one after the other).
+        double most = 1.05 * rate + BURST;
+        // At least 95 % of the rate. The burst is not counted on this side: a bucket's burst is spent only by a demand
+        // that drains it, and each replica claims a batch and what it owes per round trip, so under h2load's arrivals
+        // (each connection on its own timer) part of it stays in Redis; with burst 100 the total admitted stayed at
+        // 3537-3677 for a rate of 3600 over the run. The requests h2load had started but not seen answered when its
+        // duration ended (one per connection) may have been admitted: they count as admitted on this side only.
+        double least = 0.95 * rate;
         String trips = roundTrips();
         System.out.printf("cluster limit %d req/s, %d s, offered %d req/s: admitted %d (%.1f req/s), limited %d,"
-                + " %+.2f %% off the limit (burst counted)%n%s%s", LIMIT, SECONDS, 3 * OFFERED_PER_REPLICA,
-                r.admitted(), r.admitted() / (double) SECONDS, r.limited(), off * 100, r.report(), trips);
+                + " unanswered at the end %d, %+.2f %% off the rate over the run (burst %d not counted)%n%s%s", LIMIT,
+                SECONDS, 3 * OFFERED_PER_REPLICA, r.admitted(), r.admitted() / (double) SECONDS, r.limited(),
+                r.unfinished(), (r.admitted() - rate) / rate * 100, BURST, r.report(), trips);
         assertTrue(r.limited() > 0, "nothing was limited: the offered load did not reach the limit\n"
                 + replicas.get(0).admin("GET", "/q/health/ready", null).body() + "\n" + replicas.get(0).log());
-        assertTrue(Math.abs(off) <= 0.05, "admitted " + r.admitted() + " in " + SECONDS + " s, expected " + expected
-                + " +- 5 % of " + LIMIT * SECONDS + "\n" + r.report() + trips);
+        assertTrue(r.admitted() <= most, "admitted " + r.admitted() + " in " + SECONDS + " s, more than " + most
+                + " (the rate over the run + 5 % + the burst)\n" + r.report() + trips);
+        assertTrue(r.admitted() + r.unfinished() >= least, "admitted " + r.admitted() + " (+ " + r.unfinished()
+                + " unanswered at the end) in " + SECONDS + " s, less than " + least + " (95 % of the rate over the"
+                + " run)\n" + r.report() + trips);
     }
 
     private static final Pattern ROUND_TRIP = Pattern.compile(
