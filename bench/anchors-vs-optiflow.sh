@@ -13,7 +13,8 @@
 #   --no-build            use the existing lb-server/target/quarkus-app
 #   --jar-dir DIR         measure the quarkus-app folder DIR instead (implies --no-build; e.g. a saved earlier build)
 #   --anchors PATH        anchors.sh to use (default: $ANCHORS, else ../shared/bench/anchors.sh from the repo root)
-#   --out DIR             keep each run's results (table.txt, results.tsv, raw/) under DIR/<variant>
+#   --out DIR             keep each run's results (table.txt, results.tsv, raw/) under DIR/<variant>, and print
+#                         the same-run ratios of each (bench/ratios.py) at the end
 # Everything after "--" goes to anchors.sh (e.g. -- --phases fast --conns 64 --reps 5 --targets 'haproxy|lut').
 #
 # Our server on anchors' backends from the command line (what this script runs; port and backends are
@@ -50,6 +51,7 @@ JAR="${APP_DIR:-$ROOT/lb-server/target/quarkus-app}/quarkus-run.jar"
 [ -n "$JDKS" ] || JDKS=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 
 summary=$(mktemp)
+results=()
 for jdk in $JDKS; do
   for s in $STRATEGIES; do
     name="optiflow-$s-$(basename "$jdk" | tr -c 'a-zA-Z0-9.\n-' '-' | cut -c1-24)"
@@ -67,7 +69,12 @@ for jdk in $JDKS; do
     bash "$ANCHORS" --lb-under-test "$cmd" --port "$PORT" --lut-name lut "${out_args[@]}" "$@" | tee -a "$summary.$name"
     { echo "=== $name ($s on $jdk)"; cat "$summary.$name"; echo; } >>"$summary"
     rm -rf "$data" "$summary.$name"
+    [ -n "$OUT" ] && [ -f "$OUT/$name/results.tsv" ] && results+=("$OUT/$name/results.tsv")
   done
 done
 echo; echo "##### all variants (each table is one anchors run: compare 'lut' with HAProxy within a table)"
 cat "$summary"; rm -f "$summary"
+if [ ${#results[@]} -gt 0 ] && command -v python3 >/dev/null; then
+  echo; echo "##### same-run ratios, lut to each other target, per repetition: median [min-max] (bench/ratios.py)"
+  python3 "$ROOT/bench/ratios.py" "${results[@]}"
+fi
