@@ -42,7 +42,8 @@ final class QueuedStart extends Admission.Waiter implements LoopContext.Timed {
 
     @Override
     public void onSweep(long tick) {
-        if (LoopContext.elapsedMillis(since, tick) < admission.queueTimeoutMillis) {
+        // counted from the tick after the one it was queued in: never early (see LoopContext's backend timeout)
+        if ((tick - since - 1) * LoopContext.TICK_MILLIS < admission.queueTimeoutMillis) {
             return;
         }
         loop.unsweep(this);
