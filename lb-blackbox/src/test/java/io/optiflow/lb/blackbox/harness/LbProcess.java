@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #VIEWER_PASSWORD} (viewer), unless {@link Builder#generatedPassword()} leaves the admin password out.
  */
 public final class LbProcess implements AutoCloseable {
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     /** The data plane's byte-path setting: given to the test JVM ({@code mvn -Dlb.proxy.byte-forwarding=false ...}),
      * it is passed on to every server. */
@@ -274,13 +277,23 @@ public final class LbProcess implements AutoCloseable {
         }
     }
 
-    /** A port free now on the loopback address. */
+    /**
+     * A port free now on the loopback address, and never handed out before in this JVM. The probe socket is closed
+     * before the server binds, so two probes can name the same port: a start that got the same port for its admin
+     * and its data plane saw the data plane accept on both, and sent admin requests to it (the admin plane's bind
+     * failed a moment later).
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no port that was not handed out before, after 1000 probes");
     }
 
     static void sleep(long millis) {

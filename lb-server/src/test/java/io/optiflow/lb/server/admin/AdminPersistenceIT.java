@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.FreePorts;
 import io.optiflow.lb.server.dashboard.Browser;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -210,8 +209,8 @@ class AdminPersistenceIT {
 
     /** Starts the packaged server on fresh free ports with {@link #dataDir}; waits until it answers if asked. */
     private Process start(String name, List<String> extra, boolean awaitReady) throws Exception {
-        adminPort = freePort();
-        proxyPort = freePort();
+        adminPort = FreePorts.take();
+        proxyPort = FreePorts.take();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + adminPort,
@@ -274,12 +273,6 @@ class AdminPersistenceIT {
             r.header("Content-Type", "application/json");
         }
         return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private String listing() throws IOException {

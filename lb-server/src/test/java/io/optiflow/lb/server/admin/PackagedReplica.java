@@ -1,8 +1,7 @@
 package io.optiflow.lb.server.admin;
 
+import io.optiflow.lb.server.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,8 +39,8 @@ final class PackagedReplica implements AutoCloseable {
                     + " packages the server first");
         }
         this.id = id;
-        this.adminPort = freePort();
-        this.proxyPort = freePort();
+        this.adminPort = FreePorts.take();
+        this.proxyPort = FreePorts.take();
         this.log = root.resolve(id + ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -138,9 +137,4 @@ final class PackagedReplica implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.optiflow.lb.server.admin;
 
+import io.optiflow.lb.server.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,7 @@ public final class RedisProcess implements AutoCloseable {
     private Process process;
 
     RedisProcess(Path dir) throws Exception {
-        this(dir, PackagedReplica.freePort());
+        this(dir, FreePorts.take());
     }
 
     /** On a port chosen before (a server configured with it may be started first, with Redis down). */

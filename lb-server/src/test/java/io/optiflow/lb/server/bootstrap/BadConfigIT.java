@@ -3,8 +3,8 @@ package io.optiflow.lb.server.bootstrap;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.FreePorts;
 import java.io.File;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +23,13 @@ class BadConfigIT {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Runs the jar with {@code props}; returns exit code and output. */
     private static Object[] run(String... props) throws Exception {
         assertTrue(Files.isRegularFile(JAR), "build the app first (mvn -pl lb-server package): " + JAR);
         Path data = Files.createTempDirectory("lb-badconfig");
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin"
-                + File.separator + "java", "-Dlb.proxy.host=127.0.0.1", "-Dlb.proxy.port=" + freePort(),
-                "-Dquarkus.http.port=" + freePort(), "-Dlb.data.dir=" + data, "-Dlb.admin.password=x-test-pw"));
+                + File.separator + "java", "-Dlb.proxy.host=127.0.0.1", "-Dlb.proxy.port=" + FreePorts.take(),
+                "-Dquarkus.http.port=" + FreePorts.take(), "-Dlb.data.dir=" + data, "-Dlb.admin.password=x-test-pw"));
         for (String p : props) {
             cmd.add("-D" + p);
         }

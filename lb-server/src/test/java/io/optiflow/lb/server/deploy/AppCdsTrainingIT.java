@@ -3,6 +3,7 @@ package io.optiflow.lb.server.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,8 +53,8 @@ class AppCdsTrainingIT {
                 .toString(), archive.toString(), JAR.toString())).redirectErrorStream(true)
                 .redirectOutput(root.resolve("training.log").toFile());
         pb.environment().putAll(Map.of("JAVA", javaCommand(),
-                "TRAIN_PROXY_PORT", Integer.toString(PackagedServer.freePort()),
-                "TRAIN_ADMIN_PORT", Integer.toString(PackagedServer.freePort())));
+                "TRAIN_PROXY_PORT", Integer.toString(FreePorts.take()),
+                "TRAIN_ADMIN_PORT", Integer.toString(FreePorts.take())));
         Process training = pb.start();
         try {
             assertTrue(training.waitFor(90, TimeUnit.SECONDS), "the training did not end within 90 s");

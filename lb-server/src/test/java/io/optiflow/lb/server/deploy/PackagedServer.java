@@ -2,9 +2,8 @@ package io.optiflow.lb.server.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.optiflow.lb.server.FreePorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,8 +39,8 @@ final class PackagedServer implements AutoCloseable {
     PackagedServer(Path root, Map<String, String> env) throws Exception {
         assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is missing: run through 'mvn verify', which"
                 + " packages the server first");
-        proxyPort = freePort();
-        adminPort = freePort();
+        proxyPort = FreePorts.take();
+        adminPort = FreePorts.take();
         log = root.resolve("server.log");
         ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", JAR.toAbsolutePath().toString()))
@@ -90,12 +89,6 @@ final class PackagedServer implements AutoCloseable {
             return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
