@@ -219,22 +219,23 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
 
     @Override
     public void onSweep(long tick) {
-        if (http2 && !settingsAcked && elapsed(settingsSent, tick) >= limits.http2SettingsTimeoutMillis()) {
+        if (http2 && !settingsAcked
+                && LoopContext.elapsedMillis(settingsSent, tick) >= limits.http2SettingsTimeoutMillis()) {
             goAway(Http2Error.SETTINGS_TIMEOUT);
             return;
         }
-        if (blockOpen && elapsed(blockSince, tick) >= limits.requestHeaderTimeoutMillis()) {
+        if (blockOpen && LoopContext.elapsedMillis(blockSince, tick) >= limits.requestHeaderTimeoutMillis()) {
             goAway(Http2Error.NO_ERROR); // a header block dribbled in: the stream it opens is never processed
             return;
         }
         switch (phase) {
             case HEAD -> {
-                if (elapsed(since, tick) >= limits.requestHeaderTimeoutMillis()) {
+                if (LoopContext.elapsedMillis(since, tick) >= limits.requestHeaderTimeoutMillis()) {
                     headTimedOut();
                 }
             }
             case IDLE -> {
-                if (elapsed(since, tick) >= limits.idleTimeoutMillis()) {
+                if (LoopContext.elapsedMillis(since, tick) >= limits.idleTimeoutMillis()) {
                     idleTimedOut();
                 }
             }
@@ -249,9 +250,9 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
             return;
         }
         String why = null;
-        if (elapsed(lastRead, tick) >= limits.bodyIdleTimeoutMillis()) {
+        if (LoopContext.elapsedMillis(lastRead, tick) >= limits.bodyIdleTimeoutMillis()) {
             why = "no byte of the request body for " + limits.bodyIdleTimeoutMillis() / 1000 + " s";
-        } else if (elapsed(windowStart, tick) >= limits.bodyIdleTimeoutMillis()) {
+        } else if (LoopContext.elapsedMillis(windowStart, tick) >= limits.bodyIdleTimeoutMillis()) {
             long needed = (long) limits.bodyMinRate() * limits.bodyIdleTimeoutMillis() / 1000;
             if (windowBytes < needed) {
                 why = "the request body came slower than " + limits.bodyMinRate() + " bytes/s";
@@ -307,15 +308,6 @@ final class ClientTimer extends ChannelInboundHandlerAdapter implements LoopCont
     private void goAway(Http2Error error) {
         loop.unsweep(this);
         channel.writeAndFlush(new DefaultHttp2GoAwayFrame(error)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /**
-     * The time surely gone by since an event at tick {@code fromTick}: it came somewhere inside that tick, so only
-     * the whole ticks after it count, and a deadline fires between its length and one tick more, never early (as
-     * the backend timeout, {@link LoopContext}).
-     */
-    private static long elapsed(long fromTick, long tick) {
-        return Math.max(0, tick - fromTick - 1) * LoopContext.TICK_MILLIS;
     }
 
     @Override

@@ -249,6 +249,17 @@ final class LoopContext {
         t.sweepIndex(-1);
     }
 
+    /**
+     * The time surely gone by at tick {@code tick} since an event at tick {@code fromTick}, in milliseconds: the
+     * event came somewhere inside its tick, up to a tick before the next began, so only the whole ticks after it
+     * count. Every deadline of the loop compares this with its length, so it fires between that length and one tick
+     * more, never early (counting from {@code fromTick} itself, FaultsIT once saw a 1 s backend timeout answer 504
+     * after 999 ms).
+     */
+    static long elapsedMillis(long fromTick, long tick) {
+        return Math.max(0, tick - fromTick - 1) * TICK_MILLIS;
+    }
+
     private void onTick() {
         long now = ++tick;
         // Backwards: a timeout unwatches its connection (swap with the last), which must not skip an entry.
@@ -257,10 +268,7 @@ final class LoopContext {
                 continue;
             }
             BackendConnection c = busy[i];
-            // The last read came somewhere inside tick lastTick, up to a tick before lastTick + 1 began: counting from
-            // lastTick + 1 makes a timeout fire between its length and one tick more after it, never early (counting
-            // from lastTick, FaultsIT once saw a 1 s timeout answer 504 after 999 ms).
-            if ((now - c.lastTick - 1) * TICK_MILLIS >= c.timeoutMillis()) {
+            if (elapsedMillis(c.lastTick, now) >= c.timeoutMillis()) {
                 c.timedOut();
             }
         }

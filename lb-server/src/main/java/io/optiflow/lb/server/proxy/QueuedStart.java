@@ -42,8 +42,7 @@ final class QueuedStart extends Admission.Waiter implements LoopContext.Timed {
 
     @Override
     public void onSweep(long tick) {
-        // counted from the tick after the one it was queued in: never early (see LoopContext's backend timeout)
-        if ((tick - since - 1) * LoopContext.TICK_MILLIS < admission.queueTimeoutMillis) {
+        if (LoopContext.elapsedMillis(since, tick) < admission.queueTimeoutMillis) {
             return;
         }
         loop.unsweep(this);
