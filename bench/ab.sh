@@ -16,8 +16,10 @@
 #               "-Dlb.proxy.byte-forwarding=false" or "-Dlb.services.bench.strategy=least-connections"
 #   --reps      pairs of runs (default 8); --warmup: seconds of unrecorded load per server first (default 60)
 #   --conns     wrk connections (default 64); --duration: seconds per run (default 5)
+#   --think-ms  each wrk connection waits this many milliseconds after a response before its next request (wrk's
+#               delay()): a load below the machine's capacity, nearly the same for both sides (default 0: none)
 set -euo pipefail
-A="" B="" A_OPTS="" B_OPTS="" A_NAME=A B_NAME=B REPS=8 WARMUP=60 CONNS=64 DURATION=5
+A="" B="" A_OPTS="" B_OPTS="" A_NAME=A B_NAME=B REPS=8 WARMUP=60 CONNS=64 DURATION=5 THINK=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --a) A=$2; shift 2 ;;
@@ -30,7 +32,8 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --conns) CONNS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --think-ms) THINK=$2; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -46,8 +49,14 @@ done
 if [ ! -f "$A/quarkus-run.jar" ] || [ ! -f "$B/quarkus-run.jar" ]; then
   mvn -B -q package -DskipTests -pl examples/example-strategy,lb-server -am
 fi
+case $THINK in ''|*[!0-9]*) echo "--think-ms: whole milliseconds" >&2; exit 2 ;; esac
 T=$(mktemp -d /tmp/optiflow-ab.XXXXXX)
 mkdir -p "$T/run" "$T/logs"
+THINK_ARGS=()
+if [ "$THINK" -gt 0 ]; then
+  echo "delay = function() return $THINK end" > "$T/think.lua"
+  THINK_ARGS=(-s "$T/think.lua")
+fi
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -95,7 +104,7 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() { # port pid label rep
   local c0 c1 out n rate us
   c0=$(cpu "$2")
-  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$1/" 2>&1)
+  out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "${THINK_ARGS[@]}" "http://127.0.0.1:$1/" 2>&1)
   c1=$(cpu "$2")
   n=$(echo "$out" | awk '/requests in/{print $1}')
   rate=$(echo "$out" | awk '/Requests\/sec/{print $2}')
