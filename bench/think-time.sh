@@ -37,7 +37,7 @@ trap 'rm -f "$patched"' EXIT
 marker="cat >\"\$TMP/report.lua\" <<'EOF'"
 awk -v marker="$marker" -v think="$THINK" '
   { print }
-  $0 ~ /^[ \t]*cat >"\$TMP\/report.lua" <<.EOF.[ \t]*$/ { print "delay = function() return " think " end"; n++ }
+  index($0, marker) { print "delay = function() return " think " end"; n++ }
   END { if (n != 1) exit 3 }' "$ANCHORS_SRC" >"$patched" || {
   echo "think-time.sh: $ANCHORS_SRC does not write its wrk script as expected ($marker): not patched" >&2
   exit 3
