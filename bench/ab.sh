@@ -64,23 +64,10 @@ cleanup() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+# shellcheck source=bench/nginx-backend.sh
+. bench/nginx-backend.sh
 for i in 1 2 3; do
-  body="backend-$i $(printf 'x%.0s' $(seq 1 89))"
-  cat > "$T/be$i.conf" <<CONF
-worker_processes 1;
-pid $T/run/be$i.pid;
-error_log $T/logs/be$i.err warn;
-events { worker_connections 10000; }
-http {
-  access_log off;
-  client_body_temp_path $T/run/cb; proxy_temp_path $T/run/pt; fastcgi_temp_path $T/run/ft;
-  uwsgi_temp_path $T/run/ut; scgi_temp_path $T/run/st;
-  keepalive_requests 1000000;
-  keepalive_timeout 75s;
-  default_type text/plain;
-  server { listen 127.0.0.1:900$i backlog=4096; location / { return 200 "$body\n"; } }
-}
-CONF
+  nginx_backend_conf "$T" "$i" "900$i" > "$T/be$i.conf"
   nginx -c "$T/be$i.conf" -e "$T/logs/be$i.err" -g 'daemon off;' &
   PIDS+=($!)
 done

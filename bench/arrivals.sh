@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# bench/arrivals.sh - how evenly each balancer spreads its requests over time at each backend: HAProxy (roundrobin,
+# leastconn; anchors.sh's configuration: 2 threads, http-reuse always) and OptiFlow (round-robin, least-connections)
+# in front of three one-worker nginx backends with anchors.sh's 100-byte answer, a wrk -t2 -c64 run per target and
+# repetition, and a packet capture (tcpdump on loopback) of the requests the balancers send to the backends during
+# each run. bench/arrivals.py then reports, per run, the index of dispersion of each backend's arrivals (the variance
+# over the mean of the requests per window, at 50 us, 200 us and 1 ms: 1 for Poisson arrivals, below 1 for arrivals
+# more even than that, above 1 for bursts), the share of requests that reached a backend less than 5 us after the
+# previous one, and wrk's p99. Everything listens on 127.0.0.1 (ports 9201-9203 and 8401-8404); every load run is
+# bounded by wrk -d; the script stops exactly the processes it started, by PID. Needs nginx, haproxy, wrk, curl,
+# tcpdump (run as root, or with CAP_NET_RAW) and java. Run it under the machine's heavy-job lock. See
+# docs/benchmarks.md (session 12).
+#
+# Usage: bench/arrivals.sh [--jar-dir DIR] [--jvm-opts "FLAGS"] [--reps N] [--warmup S] [--duration S] [--out DIR]
+#   --jar-dir   a built server's quarkus-app directory (default lb-server/target/quarkus-app; built when missing)
+#   --jvm-opts  extra JVM flags for both of our servers (default: the Netty recycler off, as the image has it)
+#   --reps      repetitions of the four runs (default 3); --warmup: seconds of load on each of ours first (default 40)
+#   --duration  seconds per run (default 4); --out: keep the captures and wrk outputs there (default: a temp dir)
+set -euo pipefail
+JAR_DIR="" JVM_OPTS="-Dio.netty.recycler.maxCapacityPerThread=0" REPS=3 WARMUP=40 DURATION=4 OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jar-dir) JAR_DIR=$(realpath "$2"); shift 2 ;;
+    --jvm-opts) JVM_OPTS=$2; shift 2 ;;
+    --reps) REPS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --out) OUT=$(realpath -m "$2"); shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+cd "$(dirname "$0")/.."
+for tool in nginx haproxy wrk curl tcpdump java python3; do
+  command -v $tool >/dev/null || { echo "needs $tool on PATH" >&2; exit 2; }
+done
+JAR_DIR=${JAR_DIR:-lb-server/target/quarkus-app}
+if [ ! -f "$JAR_DIR/quarkus-run.jar" ]; then
+  mvn -B -q package -DskipTests -pl examples/example-strategy,lb-server -am
+fi
+T=$(mktemp -d /tmp/optiflow-arrivals.XXXXXX)
+OUT=${OUT:-$T/out}
+mkdir -p "$T/run" "$T/logs" "$OUT"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+# shellcheck source=bench/nginx-backend.sh
+. bench/nginx-backend.sh
+for i in 1 2 3; do
+  nginx_backend_conf "$T" "$i" "920$i" > "$T/be$i.conf"
+  nginx -c "$T/be$i.conf" -e "$T/logs/be$i.err" -g 'daemon off;' & PIDS+=($!)
+done
+for algo in leastconn roundrobin; do
+  port=$([ $algo = leastconn ] && echo 8401 || echo 8402)
+  cat > "$T/haproxy-$algo.cfg" <<CONF
+global
+  nbthread 2
+  maxconn 8000
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  timeout http-request 10s
+  timeout http-keep-alive 30s
+  maxconn 8000
+frontend fe
+  bind 127.0.0.1:$port
+  default_backend be
+backend be
+  balance $algo
+  server b1 127.0.0.1:9201
+  server b2 127.0.0.1:9202
+  server b3 127.0.0.1:9203
+CONF
+  haproxy -db -f "$T/haproxy-$algo.cfg" > "$T/logs/haproxy-$algo.log" 2>&1 & PIDS+=($!)
+done
+for s in least-connections round-robin; do
+  port=$([ $s = least-connections ] && echo 8403 || echo 8404)
+  mkdir -p "$T/data-$s"
+  # shellcheck disable=SC2086
+  java $JVM_OPTS -Dlb.proxy.host=127.0.0.1 -Dlb.proxy.port=$port -Dquarkus.http.port=0 -Dlb.data.dir="$T/data-$s" \
+       -Dlb.services.bench.strategy=$s \
+       -Dlb.services.bench.backends=http://127.0.0.1:9201,http://127.0.0.1:9202,http://127.0.0.1:9203 \
+       -jar "$JAR_DIR/quarkus-run.jar" > "$T/logs/optiflow-$s.log" 2>&1 & PIDS+=($!)
+done
+for port in 8401 8402 8403 8404; do
+  for _ in $(seq 1 60); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/ || true)" = 200 ] && break
+    sleep 0.5
+  done
+  [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/ || true)" = 200 ] || { echo "port $port not answering 200" >&2; exit 1; }
+done
+echo "warm-up: ${WARMUP}s on each of ours"
+wrk -t2 -c64 -d${WARMUP}s http://127.0.0.1:8403/ > /dev/null
+wrk -t2 -c64 -d${WARMUP}s http://127.0.0.1:8404/ > /dev/null
+for rep in $(seq 1 "$REPS"); do
+  for t in haproxy-lc:8401 optiflow-lc:8403 haproxy-rr:8402 optiflow-rr:8404; do
+    name=${t%%:*}; port=${t##*:}
+    # requests only: segments to the backends that carry data (PSH), headers only (snap length 80)
+    tcpdump -i lo -s 80 -B 65536 -w "$OUT/$name-$rep.pcap" \
+        'tcp dst portrange 9201-9203 and (tcp[tcpflags] & tcp-push != 0)' 2> "$T/logs/tcpdump-$name-$rep.err" & td=$!
+    sleep 1
+    wrk -t2 -c64 -d${DURATION}s --latency http://127.0.0.1:$port/ > "$OUT/$name-$rep.wrk"
+    sleep 0.5
+    kill -INT $td; wait $td 2>/dev/null || true
+    grep -q ' 0 packets dropped by kernel' "$T/logs/tcpdump-$name-$rep.err" \
+        || echo "warning: tcpdump dropped packets in $name-$rep: $(grep dropped "$T/logs/tcpdump-$name-$rep.err")" >&2
+  done
+done
+python3 bench/arrivals.py "$OUT"
