@@ -49,6 +49,13 @@ class SlowClientsIT {
     private static final long LIMIT_MILLIS = 2_000;
     /** The sweep checks client deadlines every 250 ms; a loaded machine adds some. */
     private static final long SLACK_MILLIS = 2_000;
+    /**
+     * Shorter than the header timeout: a client that never acknowledges SETTINGS opens no stream either, so both
+     * deadlines run on its connection. The header timeout counts from the connection's start and the SETTINGS one
+     * from the server's SETTINGS a little later, so with equal limits a sweep could find the header timeout due
+     * first and answer GOAWAY(NO_ERROR), a valid answer that is not the one under test.
+     */
+    private static final long SETTINGS_LIMIT_MILLIS = LIMIT_MILLIS / 2;
 
     private static Fixture fixture;
     private static ScriptedBackend backend;
@@ -64,7 +71,7 @@ class SlowClientsIT {
                 .property("lb.proxy.request-body-idle-timeout", LIMIT_MILLIS + "ms")
                 .property("lb.proxy.request-body-min-rate", "1000")
                 .property("lb.proxy.idle-timeout", LIMIT_MILLIS + "ms")
-                .property("lb.proxy.http2.settings-timeout", LIMIT_MILLIS + "ms")
+                .property("lb.proxy.http2.settings-timeout", SETTINGS_LIMIT_MILLIS + "ms")
                 .property("lb.proxy.http2.max-resets", "100")
                 .property("lb.proxy.http2.reset-window", "10s").start());
     }
