@@ -37,6 +37,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case $THINK in ''|*[!0-9]*) echo "--think-ms: whole milliseconds" >&2; exit 2 ;; esac
 # Directories given on the command line are taken relative to where the script was started.
 [ -z "$A" ] || A=$(realpath "$A")
 [ -z "$B" ] || B=$(realpath "$B")
@@ -49,7 +50,6 @@ done
 if [ ! -f "$A/quarkus-run.jar" ] || [ ! -f "$B/quarkus-run.jar" ]; then
   mvn -B -q package -DskipTests -pl examples/example-strategy,lb-server -am
 fi
-case $THINK in ''|*[!0-9]*) echo "--think-ms: whole milliseconds" >&2; exit 2 ;; esac
 T=$(mktemp -d /tmp/optiflow-ab.XXXXXX)
 mkdir -p "$T/run" "$T/logs"
 THINK_ARGS=()

@@ -53,8 +53,8 @@ for i in 1 2 3; do
   nginx_backend_conf "$T" "$i" "920$i" > "$T/be$i.conf"
   nginx -c "$T/be$i.conf" -e "$T/logs/be$i.err" -g 'daemon off;' & PIDS+=($!)
 done
-for algo in leastconn roundrobin; do
-  port=$([ $algo = leastconn ] && echo 8401 || echo 8402)
+for t in leastconn:8401 roundrobin:8402; do
+  algo=${t%%:*}; port=${t##*:}
   cat > "$T/haproxy-$algo.cfg" <<CONF
 global
   nbthread 2
@@ -80,8 +80,8 @@ backend be
 CONF
   haproxy -db -f "$T/haproxy-$algo.cfg" > "$T/logs/haproxy-$algo.log" 2>&1 & PIDS+=($!)
 done
-for s in least-connections round-robin; do
-  port=$([ $s = least-connections ] && echo 8403 || echo 8404)
+for t in least-connections:8403 round-robin:8404; do
+  s=${t%%:*}; port=${t##*:}
   mkdir -p "$T/data-$s"
   # shellcheck disable=SC2086
   java $JVM_OPTS -Dlb.proxy.host=127.0.0.1 -Dlb.proxy.port=$port -Dquarkus.http.port=0 -Dlb.data.dir="$T/data-$s" \
@@ -89,12 +89,13 @@ for s in least-connections round-robin; do
        -Dlb.services.bench.backends=http://127.0.0.1:9201,http://127.0.0.1:9202,http://127.0.0.1:9203 \
        -jar "$JAR_DIR/quarkus-run.jar" > "$T/logs/optiflow-$s.log" 2>&1 & PIDS+=($!)
 done
+answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" || true)" = 200 ]; }
 for port in 8401 8402 8403 8404; do
   for _ in $(seq 1 60); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/ || true)" = 200 ] && break
+    answers $port && break
     sleep 0.5
   done
-  [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/ || true)" = 200 ] || { echo "port $port not answering 200" >&2; exit 1; }
+  answers $port || { echo "port $port not answering 200" >&2; exit 1; }
 done
 echo "warm-up: ${WARMUP}s on each of ours"
 wrk -t2 -c64 -d${WARMUP}s http://127.0.0.1:8403/ > /dev/null
