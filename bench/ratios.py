@@ -9,8 +9,19 @@ repetitions with its min-max. For each phase, connection count and target: reque
 CPU % of the run divided by the requests answered; both runs last the same, so the length cancels out), p99 and
 p99.9, then the p99 median without the first repetition (the first after the warm-up is the one that still
 recompiles, see docs/benchmarks.md).
+
+A second line per pairing says how sure those figures are: for p50, p99 and CPU per request, the 95 % bootstrap
+interval of the median ratio, the geometric mean of the ratios with its own interval, and in how many repetitions
+ours was below theirs. One 5-second run's p99 moves by +-20 % between repetitions on a shared machine, so a median
+ratio of 1.05 over 15 repetitions is not by itself a difference: an interval that holds 1 says the run cannot tell
+the two apart. (Resampling with a fixed seed: the same file prints the same intervals.)
+
+Usage: python3 bench/ratios.py [--lut NAME] OUT/<variant>/results.tsv [...]
+  --lut  the target to take as ours (default "lut"; bench/floor.sh's runs name it floor-<mode>)
 """
 import csv
+import math
+import random
 import statistics
 import sys
 
@@ -23,6 +34,26 @@ def cpu_per_request(row):
 
 def spread(values):
     return f"{statistics.median(values):.2f} [{min(values):.2f}-{max(values):.2f}]"
+
+
+def geomean(values):
+    return math.exp(statistics.fmean(math.log(v) for v in values))
+
+
+def interval(values, stat, draws=10000):
+    """95 % bootstrap interval of stat over values (resampled with replacement, fixed seed)."""
+    rnd = random.Random(1)
+    n = len(values)
+    got = sorted(stat([values[rnd.randrange(n)] for _ in range(n)]) for _ in range(draws))
+    return got[int(0.025 * draws)], got[int(0.975 * draws) - 1]
+
+
+def resolution(name, values):
+    lo, hi = interval(values, statistics.median)
+    glo, ghi = interval(values, geomean)
+    below = sum(1 for v in values if v < 1.0)
+    return (f"{name} median {statistics.median(values):.2f} (95 % {lo:.2f}-{hi:.2f}), geometric mean "
+            f"{geomean(values):.2f} ({glo:.2f}-{ghi:.2f}), below 1 in {below} of {len(values)}")
 
 
 def report(path):
@@ -51,10 +82,18 @@ def report(path):
                 print(f"  {phase} c{conns} {LUT}/{target}, {len(reps)} repetitions: rate {spread(rate)}, "
                       f"CPU per request {spread(cpu)}, p99 {spread(p99)}, p99.9 {spread(p999)}"
                       + (f"; p99 without the first {spread(later)}" if later else ""))
+                if len(reps) >= 5:
+                    p50 = ratio(lambda r: float(r['p50_us']))
+                    print("    resolution: " + "; ".join(
+                        resolution(n, v) for n, v in (("p50", p50), ("p99", p99), ("CPU per request", cpu))))
 
 
 if __name__ == '__main__':
-    if len(sys.argv) < 2:
-        sys.exit("usage: python3 bench/ratios.py OUT/<variant>/results.tsv ...")
-    for a in sys.argv[1:]:
+    args = sys.argv[1:]
+    if len(args) >= 2 and args[0] == '--lut':
+        LUT = args[1]
+        args = args[2:]
+    if not args:
+        sys.exit("usage: python3 bench/ratios.py [--lut NAME] OUT/<variant>/results.tsv ...")
+    for a in args:
         report(a)

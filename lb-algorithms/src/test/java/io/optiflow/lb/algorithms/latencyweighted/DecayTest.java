@@ -33,6 +33,26 @@ class DecayTest {
     }
 
     @Test
+    void expNeg_belowTheFirstStep_seriesWithinItsBoundOfMathExp() {
+        double step = 1.0 / 64;
+        for (int i = 1; i < 10_000; i++) {
+            double x = step * i / 10_000;
+            double exact = Math.exp(-x);
+            double v = Decay.expNeg(x);
+            double bound = x * x * x / 6 * 1.01 + 1e-16;
+            assertTrue(v >= exact - 1e-16 && v - exact <= bound,
+                    () -> "exp(-" + x + ") = " + v + " (Math.exp: " + exact + ", allowed above it: " + bound + ")");
+        }
+        // across the switch to the table: never up
+        double below = Decay.expNeg(Math.nextDown(step));
+        double at = Decay.expNeg(step);
+        assertTrue(at <= below, () -> "at the first step " + at + " above just before it " + below);
+        assertEquals(Math.exp(-step), at, 1e-15); // the table's exact point
+        // and the usual argument on the request path: a sample 100 microseconds after the last, decay 2 s
+        assertEquals(Math.exp(-5e-5), Decay.expNeg(5e-5), 1e-13); // over by x^3/6 = 2e-14
+    }
+
+    @Test
     void expNeg_edges_oneAtOrBelowZeroZeroFromSixteen() {
         assertEquals(1.0, Decay.expNeg(0.0));
         assertEquals(1.0, Decay.expNeg(-3.0));

@@ -57,6 +57,8 @@ public class StrategyPickBenchmark {
 
     /** Request contexts cycled through; a power of two so the index is a mask. */
     private static final int CONTEXTS = 1024;
+    /** How far the clock moves between two operations of a thread (about a request every 50 ns). */
+    private static final long STEP_NANOS = 50;
 
     @Param({"round-robin", "weighted-round-robin", "least-connections", "random", "power-of-two",
             "latency-weighted", "consistent-hash"})
@@ -114,19 +116,20 @@ public class StrategyPickBenchmark {
     public static class Cursor {
         int next;
         /**
-         * The proxy's clock reading (it reads the clock once per attempt, before the pick, and once at the end);
-         * refreshed once per round of contexts (not strategy cost).
+         * The proxy's clock reading (it reads the clock once per attempt, before the pick, and once at the end):
+         * read once per round of contexts (not strategy cost) and moved on by {@link #STEP_NANOS} per operation in
+         * between, so that every operation has a time of its own, as every proxied request does (a time that stood
+         * still for a round let a strategy skip its decay arithmetic for samples "at the same instant").
          */
         public long now = System.nanoTime();
         /** The context of the current operation, with {@link #now} as its pick time: the proxy's shape. */
         final TimedContext context = new TimedContext();
 
-        /** The next context index; refreshes {@link #now} once per round of contexts. */
+        /** The next context index; moves {@link #now} on (a clock read once per round of contexts). */
         public int advance() {
             int i = next++ & (CONTEXTS - 1);
-            if (i == 0) {
-                now = System.nanoTime();
-            }
+            // never backwards (a proxy's readings are monotonic), whether the operations run faster or slower
+            now = i == 0 ? Math.max(System.nanoTime(), now + STEP_NANOS) : now + STEP_NANOS;
             return i;
         }
 
