@@ -11,13 +11,21 @@
 # tcpdump (run as root, or with CAP_NET_RAW) and java. Run it under the machine's heavy-job lock. See
 # docs/benchmarks.md (session 12).
 #
+# With --capture clients it captures the other side instead: the requests wrk sends to the balancers and their
+# answers, and bench/proxy-side.py reports, per run, the time from a request's arrival to its answer's departure
+# as the balancer's socket calls put them on the wire (the balancer plus its backend), beside wrk's own latency,
+# whose remainder is spent in wrk and its scheduling (session 13).
+#
 # Usage: bench/arrivals.sh [--jar-dir DIR] [--jvm-opts "FLAGS"] [--reps N] [--warmup S] [--duration S] [--out DIR]
+#                          [--capture backends|clients]
 #   --jar-dir   a built server's quarkus-app directory (default lb-server/target/quarkus-app; built when missing)
 #   --jvm-opts  extra JVM flags for both of our servers (default: the Netty recycler off, as the image has it)
 #   --reps      repetitions of the four runs (default 3); --warmup: seconds of load on each of ours first (default 40)
 #   --duration  seconds per run (default 4); --out: keep the captures and wrk outputs there (default: a temp dir)
+#   --capture   backends (default): the requests the balancers send to the backends, for bench/arrivals.py;
+#               clients: wrk's requests to the balancers and their answers, for bench/proxy-side.py
 set -euo pipefail
-JAR_DIR="" JVM_OPTS="-Dio.netty.recycler.maxCapacityPerThread=0" REPS=3 WARMUP=40 DURATION=4 OUT=""
+JAR_DIR="" JVM_OPTS="-Dio.netty.recycler.maxCapacityPerThread=0" REPS=3 WARMUP=40 DURATION=4 OUT="" CAPTURE=backends
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar-dir) JAR_DIR=$(realpath "$2"); shift 2 ;;
@@ -26,10 +34,16 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --out) OUT=$(realpath -m "$2"); shift 2 ;;
+    --capture) CAPTURE=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$CAPTURE" in
+  backends) FILTER='tcp dst portrange 9201-9203 and (tcp[tcpflags] & tcp-push != 0)'; REPORT=bench/arrivals.py ;;
+  clients) FILTER='tcp portrange 8401-8404 and (tcp[tcpflags] & tcp-push != 0)'; REPORT=bench/proxy-side.py ;;
+  *) echo "--capture: '$CAPTURE' (expected: backends or clients)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 for tool in nginx haproxy wrk curl tcpdump java python3; do
   command -v $tool >/dev/null || { echo "needs $tool on PATH" >&2; exit 2; }
@@ -103,15 +117,14 @@ wrk -t2 -c64 -d${WARMUP}s http://127.0.0.1:8404/ > /dev/null
 for rep in $(seq 1 "$REPS"); do
   for t in haproxy-lc:8401 optiflow-lc:8403 haproxy-rr:8402 optiflow-rr:8404; do
     name=${t%%:*}; port=${t##*:}
-    # requests only: segments to the backends that carry data (PSH), headers only (snap length 80)
-    tcpdump -i lo -s 80 -B 65536 -w "$OUT/$name-$rep.pcap" \
-        'tcp dst portrange 9201-9203 and (tcp[tcpflags] & tcp-push != 0)' 2> "$T/logs/tcpdump-$name-$rep.err" & td=$!
+    # segments that carry data (PSH), headers only (snap length 80): to the backends, or both ways with wrk
+    tcpdump -i lo -s 80 -B 65536 -w "$OUT/$name-$rep.pcap" "$FILTER" 2> "$T/logs/tcpdump-$name-$rep.err" & td=$!
     sleep 1
     wrk -t2 -c64 -d${DURATION}s --latency http://127.0.0.1:$port/ > "$OUT/$name-$rep.wrk"
     sleep 0.5
     kill -INT $td; wait $td 2>/dev/null || true
-    grep -q ' 0 packets dropped by kernel' "$T/logs/tcpdump-$name-$rep.err" \
+    grep -qE '(^| )0 packets dropped by kernel' "$T/logs/tcpdump-$name-$rep.err" \
         || echo "warning: tcpdump dropped packets in $name-$rep: $(grep dropped "$T/logs/tcpdump-$name-$rep.err")" >&2
   done
 done
-python3 bench/arrivals.py "$OUT"
+python3 "$REPORT" "$OUT"

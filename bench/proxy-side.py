@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""bench/proxy-side.py DIR - where the latency wrk reports is spent, from bench/arrivals.sh --capture clients
+(DIR/<target>-<rep>.pcap: wrk's requests to the balancers on ports 8401-8404 and their answers, data segments only;
+wrk's output beside each as .wrk). Standard library only: reads the pcap format itself.
+
+On a kept-alive connection wrk has one request out at a time, so each answer (a segment from the balancer's port) is
+paired with the last request on its connection. Their distance is the proxy side: from the request's arrival to the
+answer's departure, as the balancer's and wrk's socket calls put them on loopback (the balancer, its backend, and
+the scheduling of both). wrk's latency adds what passes between the answer's departure and wrk reading it. Per run
+(the first and last 2 % of answers by time left out): wrk's rate, p50 and p99; the proxy side's p50, p90, p99 and
+p99.9; and wrk's p99 minus the proxy side's (a difference of percentiles, not a per-request figure). Then the
+medians per target, and per repetition our p99 over HAProxy's of the same repetition, wrk's and the proxy side's."""
+import glob
+import os
+import re
+import statistics
+import struct
+import sys
+
+LB_PORTS = {8401, 8402, 8403, 8404}
+PAIRS = (('optiflow-rr', 'haproxy-rr'), ('optiflow-lc', 'haproxy-lc'))
+
+
+def segments(path):
+    """(time in seconds, source port, destination port) of every IPv4 TCP segment in a pcap file."""
+    out = []
+    with open(path, 'rb') as f:
+        header = f.read(24)
+        nanos = struct.unpack('<I', header[:4])[0] == 0xa1b23c4d
+        link = struct.unpack('<I', header[20:24])[0]
+        offset = {1: 14, 113: 16}.get(link, 0)  # Ethernet (Linux loopback), Linux cooked capture
+        while True:
+            rec = f.read(16)
+            if len(rec) < 16:
+                break
+            sec, frac, incl, _ = struct.unpack('<IIII', rec)
+            ip = f.read(incl)[offset:]
+            ihl = (ip[0] & 15) * 4
+            sport, dport = struct.unpack('>HH', ip[ihl:ihl + 4])
+            out.append((sec + frac / (1e9 if nanos else 1e6), sport, dport))
+    return out
+
+
+def quantile(sorted_values, q):
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+def wrk_figures(path):
+    """wrk's rate, p50 and p99 (ms) from its --latency output."""
+    text = open(path).read()
+
+    def ms(s):
+        v = float(re.match(r'[\d.]+', s).group(0))
+        return v / 1000 if s.endswith('us') else v if s.endswith('ms') else v * 1000
+
+    p50 = re.search(r'\s50%\s+(\S+)', text)
+    p99 = re.search(r'\s99%\s+(\S+)', text)
+    rate = re.search(r'Requests/sec:\s+([\d.]+)', text)
+    return (float(rate.group(1)) if rate else float('nan'), ms(p50.group(1)) if p50 else float('nan'),
+            ms(p99.group(1)) if p99 else float('nan'))
+
+
+def proxy_side(path):
+    """Sorted distances (ms) from each request's arrival to its answer's departure."""
+    pending = {}
+    answered = []
+    for t, sport, dport in segments(path):
+        if dport in LB_PORTS:
+            pending[sport] = t
+        elif sport in LB_PORTS and dport in pending:
+            answered.append((t, t - pending.pop(dport)))
+    answered.sort()
+    cut = len(answered) // 50
+    return sorted(d * 1e3 for _, d in answered[cut:len(answered) - cut])
+
+
+def main(out):
+    runs = {}
+    for pcap in sorted(glob.glob(os.path.join(out, '*.pcap'))):
+        name = os.path.basename(pcap)[:-5]
+        target, rep = name.rsplit('-', 1)
+        lat = proxy_side(pcap)
+        if not lat:
+            continue
+        rate, w50, w99 = wrk_figures(os.path.join(out, name + '.wrk'))
+        q = [quantile(lat, x) for x in (0.5, 0.9, 0.99, 0.999)]
+        runs[(target, rep)] = (rate, w50, w99, *q)
+        print(f"{name:16s} rate {rate:7.0f}  wrk p50 {w50:.2f} p99 {w99:.2f} ms | proxy side p50 {q[0]:.3f} "
+              f"p90 {q[1]:.3f} p99 {q[2]:.3f} p99.9 {q[3]:.3f} ms | wrk p99 - proxy side p99 {w99 - q[2]:.2f} ms")
+    print("medians per target (rate, wrk p50, wrk p99, proxy side p50, p90, p99, p99.9; wrk p99 - proxy side p99):")
+    for target in sorted({t for t, _ in runs}):
+        cols = list(zip(*[v for (t, _), v in runs.items() if t == target]))
+        med = [statistics.median(c) for c in cols]
+        rest = statistics.median(a - b for a, b in zip(cols[2], cols[5]))
+        print(f"  {target:12s} {med[0]:7.0f}  {med[1]:.2f} {med[2]:.2f} | {med[3]:.3f} {med[4]:.3f} {med[5]:.3f} "
+              f"{med[6]:.3f} | {rest:.2f} ms")
+    for ours, theirs in PAIRS:
+        reps = sorted(r for t, r in runs if t == ours and (theirs, r) in runs)
+        if not reps:
+            continue
+        wrk = [runs[(ours, r)][2] / runs[(theirs, r)][2] for r in reps]
+        side = [runs[(ours, r)][5] / runs[(theirs, r)][5] for r in reps]
+        print(f"{ours}/{theirs}, {len(reps)} repetitions: wrk p99 {statistics.median(wrk):.2f} "
+              f"[{min(wrk):.2f}-{max(wrk):.2f}], proxy side p99 {statistics.median(side):.2f} "
+              f"[{min(side):.2f}-{max(side):.2f}]")
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 2:
+        sys.exit("usage: python3 bench/proxy-side.py DIR (bench/arrivals.sh --capture clients --out DIR)")
+    main(sys.argv[1])
