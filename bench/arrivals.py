@@ -17,8 +17,9 @@ import sys
 WINDOWS = (50e-6, 200e-6, 1e-3)
 
 
-def packets(path):
-    """(time in seconds, destination port) of every IPv4 TCP packet in a pcap file."""
+def segments(path):
+    """(time in seconds, source port, destination port) of every IPv4 TCP segment in a pcap file (also read by
+    bench/proxy-side.py)."""
     out = []
     with open(path, 'rb') as f:
         header = f.read(24)
@@ -31,12 +32,16 @@ def packets(path):
             if len(rec) < 16:
                 break
             sec, frac, incl, _ = struct.unpack('<IIII', rec)
-            data = f.read(incl)
-            ip = data[offset:]
+            ip = f.read(incl)[offset:]
             ihl = (ip[0] & 15) * 4
-            port = struct.unpack('>H', ip[ihl + 2:ihl + 4])[0]
-            out.append((sec + frac / (1e9 if nanos else 1e6), port))
+            sport, dport = struct.unpack('>HH', ip[ihl:ihl + 4])
+            out.append((sec + frac / (1e9 if nanos else 1e6), sport, dport))
     return out
+
+
+def packets(path):
+    """(time in seconds, destination port) of every IPv4 TCP packet in a pcap file."""
+    return [(t, dport) for t, _, dport in segments(path)]
 
 
 def stats(pk):

@@ -14,31 +14,13 @@ import glob
 import os
 import re
 import statistics
-import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from arrivals import segments  # noqa: E402  (the pcap reader both scripts use)
 
 LB_PORTS = {8401, 8402, 8403, 8404}
 PAIRS = (('optiflow-rr', 'haproxy-rr'), ('optiflow-lc', 'haproxy-lc'))
-
-
-def segments(path):
-    """(time in seconds, source port, destination port) of every IPv4 TCP segment in a pcap file."""
-    out = []
-    with open(path, 'rb') as f:
-        header = f.read(24)
-        nanos = struct.unpack('<I', header[:4])[0] == 0xa1b23c4d
-        link = struct.unpack('<I', header[20:24])[0]
-        offset = {1: 14, 113: 16}.get(link, 0)  # Ethernet (Linux loopback), Linux cooked capture
-        while True:
-            rec = f.read(16)
-            if len(rec) < 16:
-                break
-            sec, frac, incl, _ = struct.unpack('<IIII', rec)
-            ip = f.read(incl)[offset:]
-            ihl = (ip[0] & 15) * 4
-            sport, dport = struct.unpack('>HH', ip[ihl:ihl + 4])
-            out.append((sec + frac / (1e9 if nanos else 1e6), sport, dport))
-    return out
 
 
 def quantile(sorted_values, q):
