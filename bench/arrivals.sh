@@ -6,8 +6,9 @@
 # each run. bench/arrivals.py then reports, per run, the index of dispersion of each backend's arrivals (the variance
 # over the mean of the requests per window, at 50 us, 200 us and 1 ms: 1 for Poisson arrivals, below 1 for arrivals
 # more even than that, above 1 for bursts), the share of requests that reached a backend less than 5 us after the
-# previous one, and wrk's p99. Everything listens on 127.0.0.1 (ports 9201-9203 and 8401-8404); every load run is
-# bounded by wrk -d; the script stops exactly the processes it started, by PID. Needs nginx, haproxy, wrk, curl,
+# previous one, and wrk's p99. Everything listens on 127.0.0.1 (ports 9201-9203 and 8401-8404, 8405 with
+# --with-floor); every load run is bounded by wrk -d; the script stops exactly the processes it started, by PID.
+# Needs nginx, haproxy, wrk, curl,
 # tcpdump (run as root, or with CAP_NET_RAW) and java. Run it under the machine's heavy-job lock. See
 # docs/benchmarks.md (session 12).
 #
@@ -17,15 +18,18 @@
 # whose remainder is spent in wrk and its scheduling (session 13).
 #
 # Usage: bench/arrivals.sh [--jar-dir DIR] [--jvm-opts "FLAGS"] [--reps N] [--warmup S] [--duration S] [--out DIR]
-#                          [--capture backends|clients]
+#                          [--capture backends|clients] [--with-floor]
 #   --jar-dir   a built server's quarkus-app directory (default lb-server/target/quarkus-app; built when missing)
 #   --jvm-opts  extra JVM flags for both of our servers (default: the Netty recycler off, as the image has it)
 #   --reps      repetitions of the four runs (default 3); --warmup: seconds of load on each of ours first (default 40)
 #   --duration  seconds per run (default 4); --out: keep the captures and wrk outputs there (default: a temp dir)
 #   --capture   backends (default): the requests the balancers send to the backends, for bench/arrivals.py;
 #               clients: wrk's requests to the balancers and their answers, for bench/proxy-side.py
+#   --with-floor  a fifth target: bench/floor/FloorProxy.java's raw HTTP/1.1 proxy (the floor of the stack, see
+#               bench/floor.sh) on 127.0.0.1:8405, on the server's Netty jars, so ours can be read against it too
 set -euo pipefail
 JAR_DIR="" JVM_OPTS="-Dio.netty.recycler.maxCapacityPerThread=0" REPS=3 WARMUP=40 DURATION=4 OUT="" CAPTURE=backends
+FLOOR=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar-dir) JAR_DIR=$(realpath "$2"); shift 2 ;;
@@ -35,13 +39,14 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift 2 ;;
     --out) OUT=$(realpath -m "$2"); shift 2 ;;
     --capture) CAPTURE=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --with-floor) FLOOR=true; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 case "$CAPTURE" in
   backends) FILTER='tcp dst portrange 9201-9203 and (tcp[tcpflags] & tcp-push != 0)'; REPORT=bench/arrivals.py ;;
-  clients) FILTER='tcp portrange 8401-8404 and (tcp[tcpflags] & tcp-push != 0)'; REPORT=bench/proxy-side.py ;;
+  clients) FILTER='tcp portrange 8401-8405 and (tcp[tcpflags] & tcp-push != 0)'; REPORT=bench/proxy-side.py ;;
   *) echo "--capture: '$CAPTURE' (expected: backends or clients)" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
@@ -104,7 +109,15 @@ for t in least-connections:8403 round-robin:8404; do
        -jar "$JAR_DIR/quarkus-run.jar" > "$T/logs/optiflow-$s.log" 2>&1 & PIDS+=($!)
 done
 answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/" || true)" = 200 ]; }
-for port in 8401 8402 8403 8404; do
+PORTS="8401 8402 8403 8404" TARGETS="haproxy-lc:8401 optiflow-lc:8403 haproxy-rr:8402 optiflow-rr:8404"
+if $FLOOR; then
+  # shellcheck disable=SC2086
+  java $JVM_OPTS -Dio.netty.leakDetection.level=disabled -Dio.netty.allocator.type=adaptive \
+       -cp "$JAR_DIR/lib/main/*" bench/floor/FloorProxy.java --mode raw --transport nio --port 8405 \
+       --backends 127.0.0.1:9201,127.0.0.1:9202,127.0.0.1:9203 > "$T/logs/floor.log" 2>&1 & PIDS+=($!)
+  PORTS="$PORTS 8405" TARGETS="$TARGETS floor-raw:8405"
+fi
+for port in $PORTS; do
   for _ in $(seq 1 60); do
     answers $port && break
     sleep 0.5
@@ -114,8 +127,9 @@ done
 echo "warm-up: ${WARMUP}s on each of ours"
 wrk -t2 -c64 -d${WARMUP}s http://127.0.0.1:8403/ > /dev/null
 wrk -t2 -c64 -d${WARMUP}s http://127.0.0.1:8404/ > /dev/null
+if $FLOOR; then wrk -t2 -c64 -d${WARMUP}s http://127.0.0.1:8405/ > /dev/null; fi
 for rep in $(seq 1 "$REPS"); do
-  for t in haproxy-lc:8401 optiflow-lc:8403 haproxy-rr:8402 optiflow-rr:8404; do
+  for t in $TARGETS; do
     name=${t%%:*}; port=${t##*:}
     # segments that carry data (PSH), headers only (snap length 80): to the backends, or both ways with wrk
     tcpdump -i lo -s 80 -B 65536 -w "$OUT/$name-$rep.pcap" "$FILTER" 2> "$T/logs/tcpdump-$name-$rep.err" & td=$!

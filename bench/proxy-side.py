@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/proxy-side.py DIR - where the latency wrk reports is spent, from bench/arrivals.sh --capture clients
 (DIR/<target>-<rep>.pcap: wrk's requests to the balancers on ports 8401-8404 and their answers, data segments only;
-wrk's output beside each as .wrk). Standard library only: reads the pcap format itself.
+wrk's output beside each as .wrk; with --with-floor also the floor proxy's on 8405). Standard library only.
 
 On a kept-alive connection wrk has one request out at a time, so each answer (a segment from the balancer's port) is
 paired with the last request on its connection. Their distance is the proxy side: from the request's arrival to the
@@ -19,8 +19,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from arrivals import segments  # noqa: E402  (the pcap reader both scripts use)
 
-LB_PORTS = {8401, 8402, 8403, 8404}
-PAIRS = (('optiflow-rr', 'haproxy-rr'), ('optiflow-lc', 'haproxy-lc'))
+LB_PORTS = {8401, 8402, 8403, 8404, 8405}  # 8405: the floor (--with-floor)
+PAIRS = (('optiflow-rr', 'haproxy-rr'), ('optiflow-lc', 'haproxy-lc'), ('optiflow-rr', 'floor-raw'),
+         ('optiflow-lc', 'floor-raw'), ('floor-raw', 'haproxy-rr'))
 
 
 def quantile(sorted_values, q):
