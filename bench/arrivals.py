@@ -66,15 +66,22 @@ def stats(pk):
 
 
 def wrk_figures(path):
-    rps = p99 = None
+    """wrk's requests/s, p50 and p99 (ms) from its --latency output (also read by bench/proxy-side.py); None where
+    the output has no such line."""
+    rps = p50 = p99 = None
+
+    def ms(v):  # wrk prints 812.00us, 4.21ms or 1.02s
+        return float(v[:-2]) if v.endswith('ms') else float(v[:-2]) / 1000 if v.endswith('us') else float(v[:-1]) * 1000
+
     with open(path) as f:
         for line in f:
             if line.startswith('Requests/sec'):
                 rps = float(line.split()[1])
+            elif line.strip().startswith('50%'):
+                p50 = ms(line.split()[1])
             elif line.strip().startswith('99%'):
-                v = line.split()[1]
-                p99 = float(v[:-2]) if v.endswith('ms') else float(v[:-2]) / 1000 if v.endswith('us') else float(v[:-1]) * 1000
-    return rps, p99
+                p99 = ms(line.split()[1])
+    return rps, p50, p99
 
 
 def main(d):
@@ -87,7 +94,7 @@ def main(d):
             print(f'{name}: only {len(pk)} packets, skipped')
             continue
         n, shares, close, disp = stats(pk)
-        rps, p99 = wrk_figures(path[:-5] + '.wrk')
+        rps, _, p99 = wrk_figures(path[:-5] + '.wrk')
         per_target[name.rsplit('-', 1)[0]].append((rps, p99, close, disp))
         print(f'{name:14s} {rps:9.0f} {p99:8.2f} {n:9d}  {" ".join(f"{s:4.1f}" for s in shares):18s} {close:6.2f}  '
               f'{disp[0]:5.2f} {disp[1]:5.2f} {disp[2]:5.2f}')

@@ -12,12 +12,11 @@ p99.9; and wrk's p99 minus the proxy side's (a difference of percentiles, not a 
 medians per target, and per repetition our p99 over HAProxy's of the same repetition, wrk's and the proxy side's."""
 import glob
 import os
-import re
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from arrivals import segments  # noqa: E402  (the pcap reader both scripts use)
+from arrivals import segments, wrk_figures  # noqa: E402  (the readers both scripts use)
 
 LB_PORTS = {8401, 8402, 8403, 8404, 8405}  # 8405: the floor (--with-floor)
 PAIRS = (('optiflow-rr', 'haproxy-rr'), ('optiflow-lc', 'haproxy-lc'), ('optiflow-rr', 'floor-raw'),
@@ -26,21 +25,6 @@ PAIRS = (('optiflow-rr', 'haproxy-rr'), ('optiflow-lc', 'haproxy-lc'), ('optiflo
 
 def quantile(sorted_values, q):
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
-
-
-def wrk_figures(path):
-    """wrk's rate, p50 and p99 (ms) from its --latency output."""
-    text = open(path).read()
-
-    def ms(s):
-        v = float(re.match(r'[\d.]+', s).group(0))
-        return v / 1000 if s.endswith('us') else v if s.endswith('ms') else v * 1000
-
-    p50 = re.search(r'\s50%\s+(\S+)', text)
-    p99 = re.search(r'\s99%\s+(\S+)', text)
-    rate = re.search(r'Requests/sec:\s+([\d.]+)', text)
-    return (float(rate.group(1)) if rate else float('nan'), ms(p50.group(1)) if p50 else float('nan'),
-            ms(p99.group(1)) if p99 else float('nan'))
 
 
 def proxy_side(path):
