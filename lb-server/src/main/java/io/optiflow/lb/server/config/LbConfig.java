@@ -30,6 +30,10 @@ public interface LbConfig {
 
     Shutdown shutdown();
 
+    /** The per-request access log (off by default). */
+    @WithName("access-log")
+    AccessLog accessLog();
+
     /** What {@code /q/health/ready} requires besides a running load balancer. */
     @WithName("health")
     Readiness readiness();
@@ -253,6 +257,20 @@ public interface LbConfig {
         /** The longest requests in flight (after the listener closed) may take to complete before the exit. */
         @WithDefault("30s")
         String timeout();
+    }
+
+    /** One JSON line per finished request, written by a thread of its own (docs/operator-guide.md#access-log). */
+    interface AccessLog {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The file lines are appended to; {@code -} is standard output. */
+        @WithDefault("-")
+        String path();
+
+        /** Records waiting for the writer at most; more are dropped and counted. */
+        @WithDefault("65536")
+        int queue();
     }
 
     /** Readiness is about this load balancer serving; per-service backend health is detail (docs/deployment.md). */

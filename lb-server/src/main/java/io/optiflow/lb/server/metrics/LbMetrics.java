@@ -71,6 +71,16 @@ public class LbMetrics {
     }
 
     /**
+     * Binds the access log's {@code lb_access_log_dropped_total}: records not written because its queue was full (or
+     * writing failed). Read at scrape time.
+     */
+    public <T> void bindAccessLog(T log, ToDoubleFunction<T> dropped) {
+        FunctionCounter.builder("lb.access.log.dropped", log, dropped)
+                .description("Access log records dropped: the writer's queue (lb.access-log.queue) was full, or"
+                        + " writing failed").register(registry);
+    }
+
+    /**
      * Binds a service's in-flight cap figures: {@code lb_service_in_flight}, {@code lb_service_queued} and
      * {@code lb_service_overloaded_total} (503 for the cap: queue full or waited too long). Read at scrape time.
      */

@@ -31,6 +31,9 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.optiflow.lb.api.Backend;
+import io.optiflow.lb.server.accesslog.AccessLog;
+import io.optiflow.lb.server.accesslog.AccessRecord;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -80,6 +83,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private HeadForwarder byteForwarder;
     /** Where {@link #writeBytes} writes from: the response encoder's context (found once). */
     private ChannelHandlerContext bytesOut;
+    /**
+     * The access log's record of the request in progress, begun when its head came ({@link #logBegin}) and handed
+     * to the log when it ends ({@link #logEnd}); always null when the log is off.
+     */
+    private AccessRecord logRecord;
 
     /**
      * @param timer                HTTP/1.1: the connection's timer (null: none, as in tests, or an HTTP/2 stream)
@@ -265,6 +273,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void onRequestHead(HttpRequest req) {
         headSeen = true;
+        if (loop.accessLog != null) {
+            logBegin(req);
+        }
         if (req.decoderResult().isFailure()) {
             ReferenceCountUtil.release(req);
             Throwable cause = req.decoderResult().cause();
@@ -280,6 +291,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (http2 && !req.headers().contains(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text())) {
+            logRecord = null; // reset, not answered: no line
             ReferenceCountUtil.release(req);
             resetStream(Http2Error.PROTOCOL_ERROR); // RFC 9113 8.3.1: a request without :scheme is malformed
             return;
@@ -316,11 +328,57 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** A head the byte path took (HTTP/1.1, checked by HeadScan as {@link RequestChecks} checks a decoded one). */
     private void onRawHead(RawHead raw) {
         headSeen = true;
+        if (loop.accessLog != null) {
+            logRecord = new AccessRecord(System.nanoTime(), peerIp, raw.method.name(), raw.target,
+                    raw.http10 ? HTTP_1_0 : HTTP_1_1);
+        }
         timer.headReceived(raw.hasBody);
         http10 = raw.http10;
         keepAlive = raw.keepAlive;
         closeAfterResponse = !keepAlive || plane.isDraining();
         plane.router().route(this, raw);
+    }
+
+    // ------------------------------------------------------------------ access log (only called when it is on)
+
+    private static final String HTTP_1_0 = "HTTP/1.0";
+    private static final String HTTP_1_1 = "HTTP/1.1";
+    private static final String HTTP_2 = "HTTP/2";
+
+    /** The decoded head came: its record begins (method and target unknown when the request line was unreadable). */
+    private void logBegin(HttpRequest req) {
+        // Netty's decoder stands in a DefaultFullHttpRequest "GET /bad-request" for a request line it could not read;
+        // a head whose line it read is a plain DefaultHttpRequest (HTTP/2 streams always give full requests).
+        boolean lineRead = http2 || !(req.decoderResult().isFailure() && req instanceof FullHttpRequest);
+        String protocol = http2 ? HTTP_2 : req.protocolVersion() == HttpVersion.HTTP_1_0 ? HTTP_1_0 : HTTP_1_1;
+        logRecord = new AccessRecord(System.nanoTime(), peerIp, lineRead ? req.method().name() : null,
+                lineRead ? req.uri() : null, lineRead ? protocol : null);
+    }
+
+    /**
+     * The request in progress ended with {@code status} (given to the client, or 499 when the client left first):
+     * its record goes to the access log, once.
+     *
+     * @param service      the service that took it, or null
+     * @param backend      the last backend tried, or null
+     * @param backendNanos the last attempt's latency as its strategy saw it, or negative when no attempt ended
+     */
+    void logEnd(AccessLog log, int status, String service, Backend backend, int attempts, long backendNanos) {
+        AccessRecord r = logRecord;
+        if (r == null) {
+            return;
+        }
+        logRecord = null;
+        r.end(System.nanoTime(), status, service, backend == null ? null : backend.id(), attempts, backendNanos);
+        log.offer(r);
+    }
+
+    /** An answer of the proxy's own before any exchange (refused, no service, rate limited). */
+    private void logAnswer(int status, String service) {
+        AccessLog log = loop.accessLog;
+        if (log != null) {
+            logEnd(log, status, service, null, 0, -1);
+        }
     }
 
     /**
@@ -533,13 +591,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** A malformed request: answer and close, so nothing after it on the connection is read as a request. */
     void reject(int status, String message) {
+        logAnswer(status, null);
         sendError(status, message, 0, true);
         closing = true;
         releaseQueued();
     }
 
-    /** An answer of the proxy's own before any exchange (404, 429): the connection goes on. */
-    void answer(int status, String message, long retryAfter, boolean requestEnded) {
+    /**
+     * An answer of the proxy's own before any exchange (404, 429): the connection goes on.
+     *
+     * @param service the service the request was routed to (for the access log), or null
+     */
+    void answer(int status, String message, long retryAfter, boolean requestEnded, String service) {
+        logAnswer(status, service);
         sendError(status, message, retryAfter, false);
         if (!requestEnded) {
             discardingBody = true;

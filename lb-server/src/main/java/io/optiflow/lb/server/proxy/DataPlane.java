@@ -32,6 +32,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.optiflow.lb.server.accesslog.AccessLog;
 import io.optiflow.lb.server.config.Cidr;
 import io.optiflow.lb.server.config.ClientLimits;
 import io.optiflow.lb.server.config.ProxySettings;
@@ -83,6 +84,8 @@ public final class DataPlane {
     private final int perLoopMaxConnections;
     private final BackendTls backendTls;
     private final ServerTls serverTls; // null without an HTTPS listener
+    /** Where finished requests are logged; null when the access log is off (the loops test this final field). */
+    final AccessLog accessLog;
     private volatile Channel serverChannel;
     private volatile Channel tlsChannel;
     private ScheduledFuture<?> tlsReload;
@@ -92,7 +95,16 @@ public final class DataPlane {
      * @throws IllegalArgumentException naming the key of a TLS file (certificate, key, CA) that is not usable
      */
     DataPlane(ProxySettings settings, RoutingTable routes) {
+        this(settings, routes, null);
+    }
+
+    /**
+     * @param accessLog where finished requests are logged, or null for none
+     * @throws IllegalArgumentException naming the key of a TLS file (certificate, key, CA) that is not usable
+     */
+    DataPlane(ProxySettings settings, RoutingTable routes, AccessLog accessLog) {
         this.settings = settings;
+        this.accessLog = accessLog;
         this.backendTls = new BackendTls(settings.tls().backendCaFile());
         this.serverTls = settings.tls().enabled() ? new ServerTls(settings.tls()) : null;
         this.router = new RequestRouter(routes);

@@ -23,6 +23,7 @@ import io.optiflow.lb.api.PickResult;
 import io.optiflow.lb.api.Rejection;
 import io.optiflow.lb.api.RequestContext;
 import io.optiflow.lb.core.pool.Selector;
+import io.optiflow.lb.server.accesslog.AccessLog;
 import io.optiflow.lb.server.metrics.LoopMeters;
 import java.util.ArrayDeque;
 
@@ -36,6 +37,9 @@ import java.util.ArrayDeque;
  * timeouts and 502-504, IGNORED when the client went away.
  */
 final class Exchange implements RequestContext {
+
+    /** The access log's status for a request whose client left before its response ended (as nginx logs it). */
+    static final int CLIENT_LEFT = 499;
 
     private final ClientConnection client;
     private final LoopContext loop;
@@ -69,6 +73,11 @@ final class Exchange implements RequestContext {
     private BackendPool pool;
     private BackendConnection conn;
     private long startNanos;
+    /**
+     * The latency of the last attempt that ended, as its strategy saw it, for the access log; -1 before one ended.
+     * Stored whether or not the log is on: a plain store is cheaper than testing for the log first.
+     */
+    private long lastLatencyNanos = -1;
     /** The clock reading of the current pick: handed to the picker, then the attempt's start. */
     private long pickNanos;
     private boolean attemptOpen;
@@ -244,6 +253,7 @@ final class Exchange implements RequestContext {
         long now = System.nanoTime();
         long latency = now - startNanos;
         selector.onComplete(backend, latency, outcome, now);
+        lastLatencyNanos = latency;
         return latency;
     }
 
@@ -518,7 +528,7 @@ final class Exchange implements RequestContext {
         conn = null;
         // A request body the backend did not wait for leaves the connection in an unknown state: close it.
         c.responseDone(responseKeepAlive && (requestEnded || !hasBody));
-        end();
+        end(responseStatus);
     }
 
     // ------------------------------------------------------------------ the response as bytes (ResponseBytes)
@@ -582,7 +592,7 @@ final class Exchange implements RequestContext {
             endAttempt(Outcome.SUCCESS);
             finished = true;
             client.closeAfterFlush();
-            end();
+            end(101);
             return;
         }
         if (!responded) {
@@ -610,7 +620,7 @@ final class Exchange implements RequestContext {
         finished = true;
         meters.record(responseStatus, System.nanoTime() - startNanos);
         client.abort();
-        end();
+        end(responseStatus);
     }
 
     void onBackendTimeout() {
@@ -628,7 +638,7 @@ final class Exchange implements RequestContext {
             finished = true;
             meters.record(responseStatus, System.nanoTime() - startNanos);
             client.abort();
-            end();
+            end(responseStatus);
         }
     }
 
@@ -704,6 +714,7 @@ final class Exchange implements RequestContext {
             if (queuedStart != null) {
                 queuedStart.cancel();
             }
+            logged(CLIENT_LEFT);
             return;
         }
         BackendConnection c = conn;
@@ -717,6 +728,7 @@ final class Exchange implements RequestContext {
         endAttempt(tunnel ? Outcome.SUCCESS : Outcome.IGNORED);
         releasePending();
         countEnd();
+        logged(tunnel ? 101 : CLIENT_LEFT);
     }
 
     /**
@@ -764,7 +776,9 @@ final class Exchange implements RequestContext {
             meters.record(status, -1);
         }
         releasePending();
+        int given = status;
         if (responded) {
+            given = responseStatus; // the client has this status's head and now sees the response cut
             writePendingHead();
             client.abort();
         } else {
@@ -772,7 +786,7 @@ final class Exchange implements RequestContext {
             // A body already (partly) sent upstream cannot be skipped safely: close rather than guess where it ends.
             client.sendError(status, message, retryAfter, bodySent && !requestEnded);
         }
-        end();
+        end(given);
     }
 
     private void releasePending() {
@@ -787,12 +801,22 @@ final class Exchange implements RequestContext {
         }
     }
 
-    private void end() {
+    /** The exchange is over; the client got {@code status} (the access log's line goes before the next request). */
+    private void end(int status) {
         if (raw != null) {
             raw.release();
         }
         countEnd();
+        logged(status);
         client.exchangeDone(this);
+    }
+
+    /** The access log's line for this request, when the log is on. */
+    private void logged(int status) {
+        AccessLog log = loop.accessLog;
+        if (log != null) {
+            client.logEnd(log, status, route.name, backend, triedCount, lastLatencyNanos);
+        }
     }
 
     static void setChunked(HttpHeaders h) {

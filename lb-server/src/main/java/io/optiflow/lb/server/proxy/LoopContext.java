@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.optiflow.lb.api.Backend;
 import io.optiflow.lb.core.config.BackendSpec;
+import io.optiflow.lb.server.accesslog.AccessLog;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.HashMap;
@@ -49,6 +50,8 @@ final class LoopContext {
 
     final EventLoop loop;
     final DataPlane plane;
+    /** The data plane's access log, or null when it is off: one test of this final field per request and end. */
+    final AccessLog accessLog;
     private final HashMap<String, BackendPool> pools = new HashMap<>();
     /**
      * {@link #pools} by the {@link Backend} objects the strategies return, by identity: one identity hash per attempt
@@ -77,6 +80,7 @@ final class LoopContext {
     LoopContext(EventLoop loop, DataPlane plane) {
         this.loop = loop;
         this.plane = plane;
+        this.accessLog = plane.accessLog;
     }
 
     void start() {

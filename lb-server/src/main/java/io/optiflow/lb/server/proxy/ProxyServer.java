@@ -3,8 +3,11 @@ package io.optiflow.lb.server.proxy;
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.pool.BackendView;
 import io.optiflow.lb.core.pool.ServicePool;
+import io.optiflow.lb.server.accesslog.AccessLog;
 import io.optiflow.lb.server.bootstrap.ConfiguredServices;
+import io.optiflow.lb.server.config.AccessLogSettings;
 import io.optiflow.lb.server.config.InvalidConfigException;
+import io.optiflow.lb.server.config.LbConfig;
 import io.optiflow.lb.server.config.ProxySettings;
 import io.optiflow.lb.server.config.ServiceSettings;
 import io.optiflow.lb.server.demo.DemoBackends;
@@ -17,6 +20,8 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +59,11 @@ public class ProxyServer {
     @Inject
     ClusterRateLimits clusterLimits;
 
+    @Inject
+    LbConfig config;
+
     private volatile DataPlane dataPlane;
+    private volatile AccessLog accessLog;
     private long housekeepingTimer = -1;
     private long decayTimer = -1;
     private volatile int actualPort = -1;
@@ -71,10 +80,13 @@ public class ProxyServer {
                     p.limits()));
         }
         RoutingTable table = new RoutingTable(routes);
+        AccessLog log = openAccessLog();
+        accessLog = log;
         DataPlane plane;
         try {
-            plane = new DataPlane(p, table);
+            plane = new DataPlane(p, table, log);
         } catch (IllegalArgumentException e) { // a TLS file that is not usable, named by its key
+            closeAccessLog();
             LOG.error(e.getMessage());
             throw new InvalidConfigException(List.of(e.getMessage()));
         }
@@ -82,12 +94,17 @@ public class ProxyServer {
             actualPort = plane.start();
         } catch (Exception e) {
             plane.close(java.time.Duration.ofSeconds(1));
+            closeAccessLog();
             throw new IllegalStateException("cannot listen on lb.proxy.host=" + p.host() + " lb.proxy.port="
                     + p.port() + " (is another program using the port?): " + rootMessage(e), e);
         }
         dataPlane = plane;
         listening = true;
         metrics.bindConnections(plane, DataPlane::openConnections, DataPlane::refusedConnections);
+        if (log != null) {
+            metrics.bindAccessLog(log, AccessLog::dropped);
+            LOG.infof("Access log: one JSON line per finished request to %s (lb.access-log.path)", log.where());
+        }
         for (ServiceRoute r : routes) {
             metrics.bindAdmission(r.name, r.admission, Admission::inFlight, Admission::queued, Admission::refused);
         }
@@ -131,6 +148,34 @@ public class ProxyServer {
         DataPlane plane = dataPlane;
         if (plane != null) {
             plane.close(java.time.Duration.ofSeconds(5));
+        }
+        closeAccessLog(); // after the data plane: every request that ended is in the queue; it is written now
+    }
+
+    /** The access log when {@code lb.access-log.enabled}, opened; null when off. A bad path stops start-up. */
+    private AccessLog openAccessLog() {
+        try {
+            AccessLogSettings s = AccessLogSettings.from(config);
+            if (!s.enabled()) {
+                return null;
+            }
+            try {
+                return AccessLog.open(s);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidConfigException(List.of("lb.access-log.path: '" + s.path()
+                        + "' cannot be opened for appending (" + e + "; expected: a file this process may write)"));
+            }
+        } catch (InvalidConfigException e) {
+            LOG.error(e.getMessage()); // said plainly before Quarkus' stack trace
+            throw e;
+        }
+    }
+
+    private void closeAccessLog() {
+        AccessLog log = accessLog;
+        if (log != null) {
+            accessLog = null;
+            log.close(Duration.ofSeconds(5));
         }
     }
 

@@ -93,7 +93,7 @@ final class RequestRouter {
         ServiceRoute route = routes.route(host, path);
         if (route == null) {
             client.answer(404, "No service is configured for host '" + (host == null ? "" : host)
-                    + "' and path '" + path + "'.", 0, ended);
+                    + "' and path '" + path + "'.", 0, ended, null);
             return null;
         }
         RateLimiter limiter = route.rateLimiter;
@@ -103,7 +103,7 @@ final class RequestRouter {
                 route.metrics.rateLimited().increment();
                 route.metrics.none().record(429, -1);
                 client.answer(429, "Too Many Requests to service '" + route.name + "'; retry later.",
-                        RateLimiter.retryAfterSeconds(wait), ended);
+                        RateLimiter.retryAfterSeconds(wait), ended, route.name);
                 return null;
             }
         }

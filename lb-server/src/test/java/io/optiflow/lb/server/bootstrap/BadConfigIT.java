@@ -69,4 +69,11 @@ class BadConfigIT {
         assertStopsNaming("lb.services.web.strategy-config.bogus", "lb.services.web.backends=http://127.0.0.1:9",
                 "lb.services.web.strategy-config.bogus=1");
     }
+
+    @Test
+    void accessLogInMissingFolder_exitNonZero_messageNamesKey() throws Exception {
+        Path missing = Files.createTempDirectory("lb-badconfig").resolve("no-such-folder").resolve("access.log");
+        assertStopsNaming("lb.access-log.path: '" + missing + "' (expected: a file in an existing folder",
+                "lb.access-log.enabled=true", "lb.access-log.path=" + missing);
+    }
 }

@@ -1,6 +1,8 @@
 package io.optiflow.lb.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,12 +10,14 @@ import io.optiflow.lb.core.registry.StrategyRegistry;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Config to settings, through the real SmallRye mapping and the real strategy registry. */
 class ServiceConfigsTest {
@@ -161,5 +165,54 @@ class ServiceConfigsTest {
         String all = String.join("\n", e.errors());
         assertTrue(all.contains("lb.proxy.tls.key-file: missing (expected: both cert-file and key-file, PEM)"), all);
         assertTrue(all.contains("lb.proxy.backend-tls.ca-file: '/no/such/ca.pem' cannot be read"), all);
+    }
+
+    // ------------------------------------------------------------------ lb.access-log.*
+
+    private static List<String> accessLogErrors(String... kv) {
+        return assertThrows(InvalidConfigException.class, () -> AccessLogSettings.from(config(kv))).errors();
+    }
+
+    @Test
+    void accessLog_defaults_offAndPathNotLookedAt() {
+        assertFalse(AccessLogSettings.from(config()).enabled());
+        assertFalse(AccessLogSettings.from(config("lb.access-log.path", "/no-such-folder/x/access.log")).enabled());
+    }
+
+    @Test
+    void accessLog_enabledWithDefaults_standardOutputAndQueueOf65536() {
+        AccessLogSettings s = AccessLogSettings.from(config("lb.access-log.enabled", "true"));
+        assertTrue(s.enabled());
+        assertNull(s.path(), "'-' is standard output");
+        assertEquals(65_536, s.queue());
+    }
+
+    @Test
+    void accessLog_fileInExistingFolder_absolutePathAndQueue(@TempDir Path dir) {
+        Path file = dir.resolve("access.log");
+        AccessLogSettings s = AccessLogSettings.from(config("lb.access-log.enabled", "true",
+                "lb.access-log.path", file.toString(), "lb.access-log.queue", "1024"));
+        assertEquals(file.toAbsolutePath(), s.path());
+        assertEquals(1024, s.queue());
+    }
+
+    @Test
+    void accessLog_folderMissing_errorNamesKeyAndFolder(@TempDir Path dir) {
+        Path file = dir.resolve("missing").resolve("access.log");
+        assertEquals(List.of("lb.access-log.path: '" + file + "' (expected: a file in an existing folder; folder '"
+                        + file.getParent() + "' does not exist)"),
+                accessLogErrors("lb.access-log.enabled", "true", "lb.access-log.path", file.toString()));
+    }
+
+    @Test
+    void accessLog_pathIsAFolder_errorNamesKey(@TempDir Path dir) {
+        assertEquals(List.of("lb.access-log.path: '" + dir + "' (expected: a file to append to; it is a folder)"),
+                accessLogErrors("lb.access-log.enabled", "true", "lb.access-log.path", dir.toString()));
+    }
+
+    @Test
+    void accessLog_queueOutOfRange_errorNamesKeyAndRange() {
+        assertEquals(List.of("lb.access-log.queue: 0 (expected: 16..16777216)"),
+                accessLogErrors("lb.access-log.enabled", "true", "lb.access-log.queue", "0"));
     }
 }
