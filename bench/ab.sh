@@ -58,19 +58,9 @@ if [ "$THINK" -gt 0 ]; then
   THINK_ARGS=(-s "$T/think.lua")
 fi
 PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
 # shellcheck source=bench/nginx-backend.sh
 . bench/nginx-backend.sh
-for i in 1 2 3; do
-  nginx_backend_conf "$T" "$i" "900$i" > "$T/be$i.conf"
-  nginx -c "$T/be$i.conf" -e "$T/logs/be$i.err" -g 'daemon off;' &
-  PIDS+=($!)
-done
+start_nginx_backends "$T" 9000
 start() { # port, quarkus-app dir, extra JVM flags (word-split on purpose)
   # shellcheck disable=SC2086
   java -Dlb.proxy.host=127.0.0.1 -Dlb.proxy.port="$1" -Dquarkus.http.port=0 \

@@ -22,3 +22,22 @@ http {
 }
 CONF
 }
+
+# start_nginx_backends DIR FIRST_PORT: starts three such backends on FIRST_PORT+1..+3 (DIR needs run/ and logs/),
+# adds their PIDs to the caller's PIDS array, and sets an EXIT trap that stops every PID in PIDS (TERM, then KILL).
+start_nginx_backends() {
+  local dir=$1 base=$2 i
+  trap stop_pids EXIT
+  for i in 1 2 3; do
+    nginx_backend_conf "$dir" "$i" "$((base + i))" > "$dir/be$i.conf"
+    nginx -c "$dir/be$i.conf" -e "$dir/logs/be$i.err" -g 'daemon off;' &
+    PIDS+=($!)
+  done
+}
+
+stop_pids() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+}
