@@ -359,25 +359,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * The request in progress ended with {@code status} (given to the client, or 499 when the client left first):
      * its record goes to the access log, once.
      *
+     * @param bytes        response body bytes handed to this connection (the head not counted)
      * @param service      the service that took it, or null
      * @param backend      the last backend tried, or null
      * @param backendNanos the last attempt's latency as its strategy saw it, or negative when no attempt ended
      */
-    void logEnd(AccessLog log, int status, String service, Backend backend, int attempts, long backendNanos) {
+    void logEnd(AccessLog log, int status, long bytes, String service, Backend backend, int attempts,
+                long backendNanos) {
         AccessRecord r = logRecord;
         if (r == null) {
             return;
         }
         logRecord = null;
-        r.end(System.nanoTime(), status, service, backend == null ? null : backend.id(), attempts, backendNanos);
+        r.end(System.nanoTime(), status, bytes, service, backend == null ? null : backend.id(), attempts,
+                backendNanos);
         log.offer(r);
     }
 
-    /** An answer of the proxy's own before any exchange (refused, no service, rate limited). */
-    private void logAnswer(int status, String service) {
+    /** An answer of the proxy's own before any exchange (refused, no service, rate limited); its body's length. */
+    private void logAnswer(int status, String service, int bytes) {
         AccessLog log = loop.accessLog;
         if (log != null) {
-            logEnd(log, status, service, null, 0, -1);
+            logEnd(log, status, bytes, service, null, 0, -1);
         }
     }
 
@@ -591,8 +594,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** A malformed request: answer and close, so nothing after it on the connection is read as a request. */
     void reject(int status, String message) {
-        logAnswer(status, null);
-        sendError(status, message, 0, true);
+        logAnswer(status, null, sendError(status, message, 0, true));
         closing = true;
         releaseQueued();
     }
@@ -603,8 +605,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * @param service the service the request was routed to (for the access log), or null
      */
     void answer(int status, String message, long retryAfter, boolean requestEnded, String service) {
-        logAnswer(status, service);
-        sendError(status, message, retryAfter, false);
+        logAnswer(status, service, sendError(status, message, retryAfter, false));
         if (!requestEnded) {
             discardingBody = true;
         }
@@ -622,12 +623,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void sendError(int status, String message, long retryAfterSeconds, boolean close) {
+    /** Writes an answer of the proxy's own: {@code message} as a plain-text body; returns the body's length. */
+    int sendError(int status, String message, long retryAfterSeconds, boolean close) {
         ByteBuf body = ByteBufUtil.writeUtf8(ch.alloc(), message + "\n");
+        int length = body.readableBytes();
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 body);
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         if (retryAfterSeconds > 0) {
             resp.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
         }
@@ -644,6 +647,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             ch.write(resp, ch.voidPromise());
             loop.markDirty(ch);
         }
+        return length;
     }
 
     // ------------------------------------------------------------------ tunnels and shutdown
