@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -88,6 +89,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * to the log when it ends ({@link #logEnd}); always null when the log is off.
      */
     private AccessRecord logRecord;
+    /** The request in progress is a HEAD: the proxy's own answer to it carries no body (set when its head is taken). */
+    private boolean headRequest;
 
     /**
      * @param timer                HTTP/1.1: the connection's timer (null: none, as in tests, or an HTTP/2 stream)
@@ -306,6 +309,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
         keepAlive = http2 || Headers.keepAlive(req.protocolVersion(), checks.connection);
         closeAfterResponse = !keepAlive || plane.isDraining();
+        headRequest = req.method() == HttpMethod.HEAD;
         HttpRequest head = req;
         LastHttpContent body = null;
         if (req instanceof FullHttpRequest full) {
@@ -336,6 +340,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         http10 = raw.http10;
         keepAlive = raw.keepAlive;
         closeAfterResponse = !keepAlive || plane.isDraining();
+        headRequest = raw.method == HttpMethod.HEAD;
         plane.router().route(this, raw);
     }
 
@@ -594,7 +599,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** A malformed request: answer and close, so nothing after it on the connection is read as a request. */
     void reject(int status, String message) {
-        logAnswer(status, null, sendError(status, message, 0, true));
+        // with a body even to a HEAD: the head may not have been read, and the connection closes after it anyway
+        logAnswer(status, null, sendError(status, message, 0, true, false));
         closing = true;
         releaseQueued();
     }
@@ -623,10 +629,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Writes an answer of the proxy's own: {@code message} as a plain-text body; returns the body's length. */
+    /**
+     * Writes an answer of the proxy's own to the request in progress: {@code message} as a plain-text body, or, to a
+     * HEAD, no body (with the Content-Length a GET's would have); returns the body bytes written.
+     */
     int sendError(int status, String message, long retryAfterSeconds, boolean close) {
-        ByteBuf body = ByteBufUtil.writeUtf8(ch.alloc(), message + "\n");
-        int length = body.readableBytes();
+        return sendError(status, message, retryAfterSeconds, close, headRequest);
+    }
+
+    private int sendError(int status, String message, long retryAfterSeconds, boolean close, boolean noBody) {
+        ByteBuf text = ByteBufUtil.writeUtf8(ch.alloc(), message + "\n");
+        int length = text.readableBytes();
+        ByteBuf body = text;
+        int written = length;
+        if (noBody) { // the response encoder does not know the request: it would write the body after the head
+            text.release();
+            body = Unpooled.EMPTY_BUFFER;
+            written = 0;
+        }
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 body);
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -647,7 +667,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             ch.write(resp, ch.voidPromise());
             loop.markDirty(ch);
         }
-        return length;
+        return written; // counted before the write: the encoder may read the buffer (and release it)
     }
 
     // ------------------------------------------------------------------ tunnels and shutdown

@@ -1,7 +1,6 @@
 package io.optiflow.lb.server.proxy;
 
 import static io.optiflow.lb.server.proxy.AccessLogLines.assertLine;
-import static io.optiflow.lb.server.proxy.AccessLogLines.awaitLines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +16,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,57 +143,97 @@ class AccessLogEndingsTest {
     }
 
     @Test
-    void endingsAndBytes_everyPath_linesSayWhatTheClientGot() throws Exception {
+    void bytes_bodiesOnBothPathsHeadAnd204_theBodyTheClientGot() throws Exception {
         String s1 = backendOf("slow");
-        String longQuery = "/slow/long?q=" + "z".repeat(3000); // echoed: a body past the byte path's copy limit
-        Sent known = get("/slow/known");
-        Sent large = get(longQuery);
+        Sent known = get("/slow/known"); // a Content-Length: the byte path
+        Sent large = get("/slow/long?q=" + "z".repeat(3000)); // echoed: past the byte path's copy limit
         Sent head = raw("HEAD", "/slow/head");
         Sent noContent = get("/slow/empty?status=204");
         Sent chunked = get("/slow/chunked?size=100000"); // chunked: the decoded path
         Sent h2 = AccessLogLines.h2(proxy.actualPort(), "/slow/h2?size=5000");
         Sent notFound = get("/nothing/here");
+        // A HEAD the proxy answers itself: a head with no body, so the next answer on the connection reads right.
+        Instant pairBefore = Instant.now();
+        String pair = LbTestSupport.raw(proxy.actualPort(), "HEAD /nothing/head HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /nothing/after HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").text();
+        Instant pairAfter = Instant.now();
+        int secondHead = pair.indexOf("\r\n\r\n") + 4;
+        assertTrue(pair.startsWith("HTTP/1.1 404 ", secondHead), "the GET's answer right after the HEAD's: " + pair);
+        Sent headNotFound = new Sent("HEAD", "/nothing/head", 404, 0, pairBefore, pairAfter);
+        Sent afterHead = new Sent("GET", "/nothing/after", 404,
+                pair.length() - pair.indexOf("\r\n\r\n", secondHead) - 4, pairBefore, pairAfter);
+
+        assertEquals(List.of(200, 200, 200, 204, 200, 200, 404), List.of(known.status(), large.status(),
+                head.status(), noContent.status(), chunked.status(), h2.status(), notFound.status()));
+        assertEquals(List.of(0L, 0L, 100_000L, 5000L), List.of(head.bytes(), noContent.bytes(), chunked.bytes(),
+                h2.bytes()));
+        assertTrue(large.bytes() > ResponseBytes.COPY_BODY_MAX && notFound.bytes() > 0 && afterHead.bytes() > 0,
+                large.bytes() + " " + notFound.bytes() + " " + afterHead.bytes());
+
+        List<JsonObject> lines = awaitLines(known, large, head, noContent, chunked, h2, notFound, headNotFound,
+                afterHead);
+        for (Sent s : List.of(known, large, head, noContent, chunked)) {
+            assertLine(lines, s, "HTTP/1.1", "slow", s1, 1, true);
+        }
+        assertLine(lines, h2, "HTTP/2", "slow", s1, 1, true);
+        for (Sent s : List.of(notFound, headNotFound, afterHead)) {
+            assertLine(lines, s, "HTTP/1.1", null, null, 0, false);
+        }
+    }
+
+    @Test
+    void backendClosesWithoutAnswering_502AfterTheRetryNamesTheLastTried() throws Exception {
         Sent closed = get("/closer/x");
-        Sent cut = raw("GET", "/cut/x");
-        Sent cutChunked = raw("GET", "/cutchunked/x");
+        assertEquals(502, closed.status());
+        assertTrue(closed.bytes() > 0, "the proxy's own body");
+
+        List<JsonObject> lines = awaitLines(closed);
+        // A GET without a body goes to the other backend (docs/proxying.md, retries), which closes too: two attempts,
+        // and the line names the last one tried.
+        List<String> closers = controlPlane.service("closer").backends().stream().map(b -> b.id()).toList();
+        String last = AccessLogLines.line(lines, closed.path()).getString("backend");
+        assertTrue(closers.contains(last), last + " in " + closers);
+        assertLine(lines, closed, "HTTP/1.1", "closer", last, 2, true);
+    }
+
+    @Test
+    void serviceAtItsCapWithNoQueue_503WithoutBackendOrAttempt() throws Exception {
         // A slot held by a slow request; the next one finds the service at its cap with no room to wait.
         int before = LbTestSupport.count("s1");
         CompletableFuture<Sent> holder = CompletableFuture.supplyAsync(() -> get("/held/hold?delay=1500"));
         awaitCount("s1", before + 1, holder);
         Sent refused = get("/held/refused");
         Sent held = holder.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(503, 200), List.of(refused.status(), held.status()));
+        assertTrue(refused.bytes() > 0, "the proxy's own body");
 
-        assertEquals(List.of(200, 200, 200, 204, 200, 200, 404, 502, 503, 200),
-                List.of(known.status(), large.status(), head.status(), noContent.status(), chunked.status(),
-                        h2.status(), notFound.status(), closed.status(), refused.status(), held.status()));
-        assertTrue(cut.status() == 200 && cut.bytes() == 40, "the cut response as the client saw it: " + cut);
-        assertTrue(cutChunked.status() == 200, "the cut chunked response: " + cutChunked);
-        assertEquals(100_000, chunked.bytes());
-        assertEquals(5000, h2.bytes());
-        assertEquals(0, head.bytes());
-        assertTrue(large.bytes() > ResponseBytes.COPY_BODY_MAX, "echoed: " + large.bytes());
-
-        List<JsonObject> lines = awaitLines(12);
-        assertLine(lines, known, "HTTP/1.1", "slow", s1, 1, true);
-        assertLine(lines, large, "HTTP/1.1", "slow", s1, 1, true);
-        assertLine(lines, head, "HTTP/1.1", "slow", s1, 1, true);
-        assertLine(lines, noContent, "HTTP/1.1", "slow", s1, 1, true);
-        assertLine(lines, chunked, "HTTP/1.1", "slow", s1, 1, true);
-        assertLine(lines, h2, "HTTP/2", "slow", s1, 1, true);
-        assertLine(lines, notFound, "HTTP/1.1", null, null, 0, false);
-        // Closed before answering: a GET without a body goes to the other backend (docs/proxying.md, retries), which
-        // closes too; the line names the last one tried.
-        List<String> closers = controlPlane.service("closer").backends().stream().map(b -> b.id()).toList();
-        String lastCloser = AccessLogLines.line(lines, closed.path()).getString("backend");
-        assertTrue(closers.contains(lastCloser), lastCloser + " in " + closers);
-        assertLine(lines, closed, "HTTP/1.1", "closer", lastCloser, 2, true);
-        assertLine(lines, cut, "HTTP/1.1", "cut", backendOf("cut"), 1, true);
-        // The decoded path hands the chunk on as it came; the client got its 40 bytes with the chunk's framing.
-        assertLine(lines, new Sent(cutChunked.method(), cutChunked.path(), 200, 40, cutChunked.before(),
-                cutChunked.after()), "HTTP/1.1", "cutchunked", backendOf("cutchunked"), 1, true);
+        List<JsonObject> lines = awaitLines(refused, held);
         assertLine(lines, refused, "HTTP/1.1", "held", null, 0, false);
-        assertLine(lines, held, "HTTP/1.1", "held", s1, 1, true);
-        assertTrue(refused.bytes() > 0 && notFound.bytes() > 0 && closed.bytes() > 0, "the proxy's own bodies");
+        assertLine(lines, held, "HTTP/1.1", "held", backendOf("held"), 1, true);
+    }
+
+    @Test
+    void responseCutMidBody_bytesHandedOnBeforeTheCut() throws Exception {
+        Sent cut = raw("GET", "/cut/x"); // a Content-Length: the byte path
+        Sent cutChunked = raw("GET", "/cutchunked/x"); // chunked: the decoded path
+        assertTrue(cut.status() == 200 && cut.bytes() == 40, "the cut response as the client saw it: " + cut);
+        // the client got the chunk with its framing: 40 bytes of body in 46
+        assertTrue(cutChunked.status() == 200 && cutChunked.bytes() == 46, "the cut chunked one: " + cutChunked);
+
+        List<JsonObject> lines = awaitLines(cut, cutChunked);
+        // A cut's line ends after the close the client sees (the proxy closes, then logs): its bound is when the line
+        // was there to read.
+        Instant seen = Instant.now();
+        assertLine(lines, new Sent("GET", cut.path(), 200, 40, cut.before(), seen), "HTTP/1.1", "cut",
+                backendOf("cut"), 1, true);
+        assertLine(lines, new Sent("GET", cutChunked.path(), 200, 40, cutChunked.before(), seen), "HTTP/1.1",
+                "cutchunked", backendOf("cutchunked"), 1, true);
+    }
+
+    /** The log's lines once it holds one for each of {@code sent} (bounded wait). */
+    private static List<JsonObject> awaitLines(Sent... sent) throws Exception {
+        return AccessLogLines.awaitLines(l -> Arrays.stream(sent).allMatch(s -> l.stream()
+                .anyMatch(j -> s.path().equals(j.getString("path")))));
     }
 
     /** Waits (bounded) until backend {@code name} has received {@code n} requests, or {@code holder} ended. */

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -84,22 +85,27 @@ final class AccessLogLines {
 
     /** The log's lines once it holds {@code n} (bounded wait: the writer flushes when its queue is empty). */
     static List<JsonObject> awaitLines(int n) throws Exception {
+        List<JsonObject> lines = awaitLines(l -> l.size() >= n);
+        assertEquals(n, lines.size(), "lines: " + lines);
+        return lines;
+    }
+
+    /** The log's lines, parsed, once {@code done} holds for them (or after a bounded wait, then as they are). */
+    static List<JsonObject> awaitLines(Predicate<List<JsonObject>> done) throws Exception {
         Path file = logFile();
-        List<String> text = List.of();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            text = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.US_ASCII) : List.of();
-            if (text.size() >= n) {
-                break;
+        while (true) {
+            List<JsonObject> lines = new ArrayList<>();
+            if (Files.exists(file)) {
+                for (String l : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+                    lines.add(new JsonObject(l));
+                }
             }
-            Thread.sleep(50);
+            if (done.test(lines) || System.nanoTime() > deadline) {
+                return lines;
+            }
+            Thread.sleep(20);
         }
-        assertEquals(n, text.size(), "lines: " + text);
-        List<JsonObject> out = new ArrayList<>();
-        for (String l : text) {
-            out.add(new JsonObject(l));
-        }
-        return out;
     }
 
     /** The line of the request to {@code path}, parsed; exactly one. */
