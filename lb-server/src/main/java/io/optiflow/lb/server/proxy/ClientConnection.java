@@ -381,11 +381,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         log.offer(r);
     }
 
-    /** An answer of the proxy's own before any exchange (refused, no service, rate limited); its body's length. */
-    private void logAnswer(int status, String service, int bytes) {
+    /**
+     * An answer of the proxy's own before any exchange (refused, no service, rate limited), logged before it is
+     * written: a write that flushes and closes may reach the client before a clock read after it.
+     */
+    private void logAnswer(int status, String service, String message, boolean noBody) {
         AccessLog log = loop.accessLog;
         if (log != null) {
-            logEnd(log, status, bytes, service, null, 0, -1);
+            logEnd(log, status, errorBodyBytes(message, noBody), service, null, 0, -1);
         }
     }
 
@@ -600,7 +603,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** A malformed request: answer and close, so nothing after it on the connection is read as a request. */
     void reject(int status, String message) {
         // with a body even to a HEAD: the head may not have been read, and the connection closes after it anyway
-        logAnswer(status, null, sendError(status, message, 0, true, false));
+        logAnswer(status, null, message, false);
+        sendError(status, message, 0, true, false);
         closing = true;
         releaseQueued();
     }
@@ -611,7 +615,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * @param service the service the request was routed to (for the access log), or null
      */
     void answer(int status, String message, long retryAfter, boolean requestEnded, String service) {
-        logAnswer(status, service, sendError(status, message, retryAfter, false));
+        logAnswer(status, service, message, headRequest);
+        sendError(status, message, retryAfter, false);
         if (!requestEnded) {
             discardingBody = true;
         }
@@ -641,11 +646,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ByteBuf text = ByteBufUtil.writeUtf8(ch.alloc(), message + "\n");
         int length = text.readableBytes();
         ByteBuf body = text;
-        int written = length;
         if (noBody) { // the response encoder does not know the request: it would write the body after the head
             text.release();
             body = Unpooled.EMPTY_BUFFER;
-            written = 0;
         }
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 body);
@@ -667,7 +670,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             ch.write(resp, ch.voidPromise());
             loop.markDirty(ch);
         }
-        return written; // counted before the write: the encoder may read the buffer (and release it)
+        return noBody ? 0 : length;
+    }
+
+    /** The body bytes {@link #sendError} writes for {@code message}: the message and a newline, or none. */
+    private static int errorBodyBytes(String message, boolean noBody) {
+        return noBody ? 0 : ByteBufUtil.utf8Bytes(message) + 1;
     }
 
     // ------------------------------------------------------------------ tunnels and shutdown

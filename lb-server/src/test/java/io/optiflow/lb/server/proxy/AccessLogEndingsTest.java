@@ -8,6 +8,7 @@ import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.server.proxy.AccessLogLines.Sent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -152,6 +153,7 @@ class AccessLogEndingsTest {
         Sent chunked = get("/slow/chunked?size=100000"); // chunked: the decoded path
         Sent h2 = AccessLogLines.h2(proxy.actualPort(), "/slow/h2?size=5000");
         Sent notFound = get("/nothing/here");
+        Sent h2HeadNotFound = AccessLogLines.h2(proxy.actualPort(), HttpMethod.HEAD, "/nothing/h2");
         // A HEAD the proxy answers itself: a head with no body, so the next answer on the connection reads right.
         Instant pairBefore = Instant.now();
         String pair = LbTestSupport.raw(proxy.actualPort(), "HEAD /nothing/head HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -163,15 +165,16 @@ class AccessLogEndingsTest {
         Sent afterHead = new Sent("GET", "/nothing/after", 404,
                 pair.length() - pair.indexOf("\r\n\r\n", secondHead) - 4, pairBefore, pairAfter);
 
-        assertEquals(List.of(200, 200, 200, 204, 200, 200, 404), List.of(known.status(), large.status(),
-                head.status(), noContent.status(), chunked.status(), h2.status(), notFound.status()));
-        assertEquals(List.of(0L, 0L, 100_000L, 5000L), List.of(head.bytes(), noContent.bytes(), chunked.bytes(),
-                h2.bytes()));
+        assertEquals(List.of(200, 200, 200, 204, 200, 200, 404, 404), List.of(known.status(), large.status(),
+                head.status(), noContent.status(), chunked.status(), h2.status(), notFound.status(),
+                h2HeadNotFound.status()));
+        assertEquals(List.of(0L, 0L, 100_000L, 5000L, 0L), List.of(head.bytes(), noContent.bytes(),
+                chunked.bytes(), h2.bytes(), h2HeadNotFound.bytes()));
         assertTrue(large.bytes() > ResponseBytes.COPY_BODY_MAX && notFound.bytes() > 0 && afterHead.bytes() > 0,
                 large.bytes() + " " + notFound.bytes() + " " + afterHead.bytes());
 
         List<JsonObject> lines = awaitLines(known, large, head, noContent, chunked, h2, notFound, headNotFound,
-                afterHead);
+                afterHead, h2HeadNotFound);
         for (Sent s : List.of(known, large, head, noContent, chunked)) {
             assertLine(lines, s, "HTTP/1.1", "slow", s1, 1, true);
         }
@@ -179,6 +182,7 @@ class AccessLogEndingsTest {
         for (Sent s : List.of(notFound, headNotFound, afterHead)) {
             assertLine(lines, s, "HTTP/1.1", null, null, 0, false);
         }
+        assertLine(lines, h2HeadNotFound, "HTTP/2", null, null, 0, false);
     }
 
     @Test

@@ -65,19 +65,24 @@ final class AccessLogLines {
 
     /** One GET over h2c with prior knowledge. */
     static Sent h2(int port, String path) throws Exception {
+        return h2(port, HttpMethod.GET, path);
+    }
+
+    /** One request without a body over h2c with prior knowledge. */
+    static Sent h2(int port, HttpMethod method, String path) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
             var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                     .setHttp2ClearTextUpgrade(false));
             Instant before = Instant.now();
             int[] status = new int[1];
-            int length = client.request(HttpMethod.GET, port, "127.0.0.1", path)
+            int length = client.request(method, port, "127.0.0.1", path)
                     .compose(req -> req.send()).compose(resp -> {
                         status[0] = resp.statusCode();
                         return resp.body();
                     }).map(b -> b.length())
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            return new Sent("GET", path, status[0], length, before, Instant.now());
+            return new Sent(method.name(), path, status[0], length, before, Instant.now());
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
