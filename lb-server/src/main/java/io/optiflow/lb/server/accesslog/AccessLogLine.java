@@ -32,6 +32,7 @@ final class AccessLogLine {
         field(out, "service", r.service);
         field(out, "backend", r.backend);
         out.append(",\"status\":").append(r.status);
+        out.append(",\"bytes\":").append(r.bytes);
         out.append(",\"attempts\":").append(r.attempts);
         out.append(",\"duration_ms\":");
         millis(out, r.durationNanos);

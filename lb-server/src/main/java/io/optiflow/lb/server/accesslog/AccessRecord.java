@@ -16,6 +16,8 @@ public final class AccessRecord {
     String service;
     String backend;
     int status;
+    /** Response body bytes handed to the client's connection (the head not counted). */
+    long bytes;
     int attempts;
     long durationNanos;
     /** The last attempt's latency as the strategy saw it; -1 when no attempt ended. */
@@ -39,13 +41,16 @@ public final class AccessRecord {
     /**
      * The response ended (or the request was given up) at {@code endNanos}.
      *
+     * @param bytes        response body bytes handed to the client's connection (the head not counted)
      * @param service      the service that took the request; null when none did
      * @param backend      the id of the last backend tried; null when none was
      * @param backendNanos the last attempt's latency as the strategy saw it; negative when no attempt ended
      */
-    public void end(long endNanos, int status, String service, String backend, int attempts, long backendNanos) {
+    public void end(long endNanos, int status, long bytes, String service, String backend, int attempts,
+                    long backendNanos) {
         this.durationNanos = endNanos - headNanos;
         this.status = status;
+        this.bytes = bytes;
         this.service = service;
         this.backend = backend;
         this.attempts = attempts;

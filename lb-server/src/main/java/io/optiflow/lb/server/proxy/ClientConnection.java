@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -88,6 +89,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * to the log when it ends ({@link #logEnd}); always null when the log is off.
      */
     private AccessRecord logRecord;
+    /** The request in progress is a HEAD: the proxy's own answer to it carries no body (set when its head is taken). */
+    private boolean headRequest;
 
     /**
      * @param timer                HTTP/1.1: the connection's timer (null: none, as in tests, or an HTTP/2 stream)
@@ -306,6 +309,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
         keepAlive = http2 || Headers.keepAlive(req.protocolVersion(), checks.connection);
         closeAfterResponse = !keepAlive || plane.isDraining();
+        headRequest = req.method() == HttpMethod.HEAD;
         HttpRequest head = req;
         LastHttpContent body = null;
         if (req instanceof FullHttpRequest full) {
@@ -336,6 +340,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         http10 = raw.http10;
         keepAlive = raw.keepAlive;
         closeAfterResponse = !keepAlive || plane.isDraining();
+        headRequest = raw.method == HttpMethod.HEAD;
         plane.router().route(this, raw);
     }
 
@@ -359,25 +364,31 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * The request in progress ended with {@code status} (given to the client, or 499 when the client left first):
      * its record goes to the access log, once.
      *
+     * @param bytes        response body bytes handed to this connection (the head not counted)
      * @param service      the service that took it, or null
      * @param backend      the last backend tried, or null
      * @param backendNanos the last attempt's latency as its strategy saw it, or negative when no attempt ended
      */
-    void logEnd(AccessLog log, int status, String service, Backend backend, int attempts, long backendNanos) {
+    void logEnd(AccessLog log, int status, long bytes, String service, Backend backend, int attempts,
+                long backendNanos) {
         AccessRecord r = logRecord;
         if (r == null) {
             return;
         }
         logRecord = null;
-        r.end(System.nanoTime(), status, service, backend == null ? null : backend.id(), attempts, backendNanos);
+        r.end(System.nanoTime(), status, bytes, service, backend == null ? null : backend.id(), attempts,
+                backendNanos);
         log.offer(r);
     }
 
-    /** An answer of the proxy's own before any exchange (refused, no service, rate limited). */
-    private void logAnswer(int status, String service) {
+    /**
+     * An answer of the proxy's own before any exchange (refused, no service, rate limited), logged before it is
+     * written: a write that flushes and closes may reach the client before a clock read after it.
+     */
+    private void logAnswer(int status, String service, String message, boolean noBody) {
         AccessLog log = loop.accessLog;
         if (log != null) {
-            logEnd(log, status, service, null, 0, -1);
+            logEnd(log, status, errorBodyBytes(message, noBody), service, null, 0, -1);
         }
     }
 
@@ -591,8 +602,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** A malformed request: answer and close, so nothing after it on the connection is read as a request. */
     void reject(int status, String message) {
-        logAnswer(status, null);
-        sendError(status, message, 0, true);
+        // with a body even to a HEAD: the head may not have been read, and the connection closes after it anyway
+        logAnswer(status, null, message, false);
+        sendError(status, message, 0, true, false);
         closing = true;
         releaseQueued();
     }
@@ -603,7 +615,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
      * @param service the service the request was routed to (for the access log), or null
      */
     void answer(int status, String message, long retryAfter, boolean requestEnded, String service) {
-        logAnswer(status, service);
+        logAnswer(status, service, message, headRequest);
         sendError(status, message, retryAfter, false);
         if (!requestEnded) {
             discardingBody = true;
@@ -622,12 +634,26 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    void sendError(int status, String message, long retryAfterSeconds, boolean close) {
-        ByteBuf body = ByteBufUtil.writeUtf8(ch.alloc(), message + "\n");
+    /**
+     * Writes an answer of the proxy's own to the request in progress: {@code message} as a plain-text body, or, to a
+     * HEAD, no body (with the Content-Length a GET's would have); returns the body bytes written.
+     */
+    int sendError(int status, String message, long retryAfterSeconds, boolean close) {
+        return sendError(status, message, retryAfterSeconds, close, headRequest);
+    }
+
+    private int sendError(int status, String message, long retryAfterSeconds, boolean close, boolean noBody) {
+        ByteBuf text = ByteBufUtil.writeUtf8(ch.alloc(), message + "\n");
+        int length = text.readableBytes();
+        ByteBuf body = text;
+        if (noBody) { // the response encoder does not know the request: it would write the body after the head
+            text.release();
+            body = Unpooled.EMPTY_BUFFER;
+        }
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 body);
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         if (retryAfterSeconds > 0) {
             resp.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
         }
@@ -644,6 +670,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             ch.write(resp, ch.voidPromise());
             loop.markDirty(ch);
         }
+        return noBody ? 0 : length;
+    }
+
+    /** The body bytes {@link #sendError} writes for {@code message}: the message and a newline, or none. */
+    private static int errorBodyBytes(String message, boolean noBody) {
+        return noBody ? 0 : ByteBufUtil.utf8Bytes(message) + 1;
     }
 
     // ------------------------------------------------------------------ tunnels and shutdown

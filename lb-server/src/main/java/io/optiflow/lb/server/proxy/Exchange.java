@@ -78,6 +78,11 @@ final class Exchange implements RequestContext {
      * Stored whether or not the log is on: a plain store is cheaper than testing for the log first.
      */
     private long lastLatencyNanos = -1;
+    /**
+     * Response body bytes handed to the client's connection (the head not counted), for the access log. Counted
+     * whether or not the log is on, as {@link #lastLatencyNanos}: one add per body part, no test.
+     */
+    private long bodyBytes;
     /** The clock reading of the current pick: handed to the picker, then the attempt's start. */
     private long pickNanos;
     private boolean attemptOpen;
@@ -494,6 +499,7 @@ final class Exchange implements RequestContext {
             part.release();
             return;
         }
+        bodyBytes += part.content().readableBytes();
         boolean last = part instanceof LastHttpContent;
         HttpResponse h = pendingHead;
         if (h != null && last) {
@@ -557,13 +563,15 @@ final class Exchange implements RequestContext {
 
     /**
      * Bytes of the response the byte path took (the head, body bytes, or both), for the client as they are; takes
-     * ownership. {@code last}: the response ends with them, and everything a decoded response's end does follows.
+     * ownership. {@code body}: how many of them are body bytes. {@code last}: the response ends with them, and
+     * everything a decoded response's end does follows.
      */
-    void onBackendBytes(ByteBuf bytes, boolean last) {
+    void onBackendBytes(ByteBuf bytes, int body, boolean last) {
         if (finished || clientGone) {
             bytes.release();
             return;
         }
+        bodyBytes += body;
         client.writeBytes(bytes);
         if (last) {
             responseEnded();
@@ -784,7 +792,7 @@ final class Exchange implements RequestContext {
         } else {
             responded = true;
             // A body already (partly) sent upstream cannot be skipped safely: close rather than guess where it ends.
-            client.sendError(status, message, retryAfter, bodySent && !requestEnded);
+            bodyBytes = client.sendError(status, message, retryAfter, bodySent && !requestEnded);
         }
         end(given);
     }
@@ -815,7 +823,7 @@ final class Exchange implements RequestContext {
     private void logged(int status) {
         AccessLog log = loop.accessLog;
         if (log != null) {
-            client.logEnd(log, status, route.name, backend, triedCount, lastLatencyNanos);
+            client.logEnd(log, status, bodyBytes, route.name, backend, triedCount, lastLatencyNanos);
         }
     }
 

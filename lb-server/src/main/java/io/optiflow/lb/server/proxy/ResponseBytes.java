@@ -172,11 +172,11 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
         in.readerIndex(after + taken);
         bodyLeft = length - taken;
         if (bodyLeft == 0) {
-            x.onBackendBytes(out, true);
+            x.onBackendBytes(out, taken, true);
             return in;
         }
         taker = x;
-        x.onBackendBytes(out, false);
+        x.onBackendBytes(out, taken, false);
         return in;
     }
 
@@ -202,7 +202,7 @@ final class ResponseBytes extends ChannelInboundHandlerAdapter {
         if (conn.exchange() != x) {
             part.release(); // the exchange let go of this connection (client gone, timeout): it is closing
         } else {
-            x.onBackendBytes(part, last);
+            x.onBackendBytes(part, n, last);
         }
         return rest;
     }

@@ -25,7 +25,7 @@ class AccessLogWriterTest {
     private static AccessRecord record(String path, int status, long durationNanos, long backendNanos) {
         long head = System.nanoTime();
         AccessRecord r = new AccessRecord(head, "10.0.0.7", "GET", path, "HTTP/1.1");
-        r.end(head + durationNanos, status, "api", "10.0.1.5:9000", 2, backendNanos);
+        r.end(head + durationNanos, status, 5_000_000_000L, "api", "10.0.1.5:9000", 2, backendNanos);
         return r;
     }
 
@@ -42,16 +42,17 @@ class AccessLogWriterTest {
         assertEquals("2026-12-07T10:15:30.120Z", j.getString("time"), "milliseconds, not rounded up");
         assertTrue(line.contains("\"duration_ms\":1.234,\"backend_ms\":1.000}"), line);
         assertEquals(2, j.getInteger("attempts"));
+        assertEquals(5_000_000_000L, j.getLong("bytes"), "a body past 2 GiB: a long");
     }
 
     @Test
     void line_noBackendAttempt_backendMsNullAndSmallDurationPadded() {
         StringBuilder sb = new StringBuilder();
         AccessRecord r = new AccessRecord(0, "::1", null, null, null);
-        r.end(5_000, 400, null, null, 0, -1);
+        r.end(5_000, 400, 17, null, null, 0, -1);
         AccessLogLine.append(sb, r, 0);
         assertEquals("{\"time\":\"1970-01-01T00:00:00.000Z\",\"client\":\"::1\",\"method\":null,\"path\":null,"
-                + "\"protocol\":null,\"service\":null,\"backend\":null,\"status\":400,\"attempts\":0,"
+                + "\"protocol\":null,\"service\":null,\"backend\":null,\"status\":400,\"bytes\":17,\"attempts\":0,"
                 + "\"duration_ms\":0.005,\"backend_ms\":null}", sb.toString());
     }
 

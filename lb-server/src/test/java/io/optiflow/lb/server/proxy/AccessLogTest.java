@@ -1,20 +1,18 @@
 package io.optiflow.lb.server.proxy;
 
-import static io.optiflow.lb.server.proxy.LbTestSupport.get;
-import static io.optiflow.lb.server.proxy.LbTestSupport.raw;
+import static io.optiflow.lb.server.proxy.AccessLogLines.assertLine;
+import static io.optiflow.lb.server.proxy.AccessLogLines.awaitLines;
+import static io.optiflow.lb.server.proxy.AccessLogLines.line;
+import static io.optiflow.lb.server.proxy.AccessLogLines.logFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.optiflow.lb.core.control.ControlPlane;
 import io.optiflow.lb.core.pool.HealthStatus;
+import io.optiflow.lb.server.proxy.AccessLogLines.Sent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -25,12 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,9 +37,6 @@ import org.junit.jupiter.api.Timeout;
 @QuarkusTestResource(value = AccessLogTest.Farm.class, restrictToAnnotatedClass = true)
 @Timeout(120)
 class AccessLogTest {
-
-    private static final List<String> FIELDS = List.of("time", "client", "method", "path", "protocol", "service",
-            "backend", "status", "attempts", "duration_ms", "backend_ms");
 
     /** The farm, and the access log in a fresh file beside it. */
     public static class Farm extends BackendFarm {
@@ -69,28 +61,16 @@ class AccessLogTest {
     @Inject
     ControlPlane controlPlane;
 
-    /** What the test saw around one request: wall clock before and after, the status, the line's path. */
-    private record Sent(String path, int status, Instant before, Instant after) {
-    }
-
-    private static Path logFile() {
-        return Path.of(ConfigProvider.getConfig().getValue("optiflow.test.access-log", String.class));
-    }
-
     private String s1() {
         return controlPlane.service("slow").backends().get(0).id();
     }
 
     private Sent send(String path) {
-        Instant before = Instant.now();
-        HttpResponse<String> r = get(proxy.actualPort(), path);
-        return new Sent(path, r.statusCode(), before, Instant.now());
+        return AccessLogLines.get(proxy.actualPort(), path);
     }
 
     private Sent sendRaw(String path, String request) {
-        Instant before = Instant.now();
-        int status = raw(proxy.actualPort(), request).status();
-        return new Sent(path, status, before, Instant.now());
+        return AccessLogLines.raw(proxy.actualPort(), "GET", path, request);
     }
 
     @Test
@@ -114,9 +94,9 @@ class AccessLogTest {
         }
 
         assertEquals(List.of(200, 200, 404, 200, 400, 200, 504, 404, 200, 503),
-                List.of(ok.status, delayed.status, notFound.status, quoted.status, control.status, http10.status,
-                        timedOut.status, noService.status, h2.status, noBackend.status));
-        assertEquals(429, limited.get(2).status, "the third request within the burst of 2 is limited");
+                List.of(ok.status(), delayed.status(), notFound.status(), quoted.status(), control.status(),
+                        http10.status(), timedOut.status(), noService.status(), h2.status(), noBackend.status()));
+        assertEquals(429, limited.get(2).status(), "the third request within the burst of 2 is limited");
 
         List<JsonObject> lines = awaitLines(13);
         assertLine(lines, ok, "HTTP/1.1", "slow", s1, 1, true);
@@ -134,10 +114,10 @@ class AccessLogTest {
         assertLine(lines, limited.get(2), "HTTP/1.1", "limited", null, 0, false);
 
         // The times are the proxy's: the backend's delay is in both, and the 300 ms timeout in the 504's.
-        JsonObject d = line(lines, delayed.path);
+        JsonObject d = line(lines, delayed.path());
         assertTrue(d.getDouble("backend_ms") >= 150, d.encode());
         assertTrue(d.getDouble("duration_ms") >= d.getDouble("backend_ms"), d.encode());
-        JsonObject t = line(lines, timedOut.path);
+        JsonObject t = line(lines, timedOut.path());
         assertTrue(t.getDouble("backend_ms") >= 300 && t.getDouble("duration_ms") >= 300, t.encode());
         // Escaped as JSON on one line: the raw text carries the escapes, the parsed value the original characters.
         String text = Files.readString(logFile(), StandardCharsets.US_ASCII);
@@ -147,63 +127,6 @@ class AccessLogTest {
 
         String metrics = metrics();
         assertTrue(metrics.contains("lb_access_log_dropped_total 0.0"), metrics);
-    }
-
-    /** The line of the request to {@code path}, parsed; exactly one. */
-    private static JsonObject line(List<JsonObject> lines, String path) {
-        List<JsonObject> found = lines.stream().filter(l -> path.equals(l.getString("path"))).toList();
-        assertEquals(1, found.size(), "one line for " + path + ": " + lines);
-        return found.get(0);
-    }
-
-    private static void assertLine(List<JsonObject> lines, Sent sent, String protocol, String service,
-                                   String backend, int attempts, boolean backendTimed) {
-        JsonObject l = line(lines, sent.path);
-        String ctx = l.encode();
-        assertEquals(FIELDS, new ArrayList<>(l.fieldNames()), ctx);
-        String time = l.getString("time");
-        assertTrue(time.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), ctx);
-        Instant at = Instant.parse(time);
-        // the head came after the test began sending and before the answer was back (the time is in whole ms)
-        assertFalse(at.isBefore(sent.before.minusMillis(1)), ctx + " before " + sent.before);
-        assertFalse(at.isAfter(sent.after), ctx + " after " + sent.after);
-        assertEquals("127.0.0.1", l.getString("client"), ctx);
-        assertEquals("GET", l.getString("method"), ctx);
-        assertEquals(protocol, l.getString("protocol"), ctx);
-        assertEquals(service, l.getString("service"), ctx);
-        assertEquals(backend, l.getString("backend"), ctx);
-        if (backend == null) {
-            assertTrue(l.containsKey("backend"), "backend is present, as null: " + ctx);
-        }
-        assertEquals(sent.status, l.getInteger("status"), ctx);
-        assertEquals(attempts, l.getInteger("attempts"), ctx);
-        double duration = l.getDouble("duration_ms");
-        long wallMillis = Duration.between(sent.before, sent.after).toMillis();
-        assertTrue(duration > 0 && duration <= wallMillis + 1, ctx + " within the " + wallMillis + " ms the test saw");
-        if (backendTimed) {
-            double backendMs = l.getDouble("backend_ms");
-            assertTrue(backendMs > 0 && backendMs <= duration, ctx);
-        } else {
-            assertTrue(l.containsKey("backend_ms") && l.getValue("backend_ms") == null, ctx);
-        }
-    }
-
-    /** The log's lines once it holds {@code n} (bounded wait: the writer flushes when its queue is empty). */
-    private static List<JsonObject> awaitLines(int n) throws Exception {
-        List<String> text = List.of();
-        for (int i = 0; i < 100; i++) {
-            text = Files.exists(logFile()) ? Files.readAllLines(logFile(), StandardCharsets.US_ASCII) : List.of();
-            if (text.size() >= n) {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        assertEquals(n, text.size(), "lines: " + text);
-        List<JsonObject> out = new ArrayList<>();
-        for (String l : text) {
-            out.add(new JsonObject(l));
-        }
-        return out;
     }
 
     private void waitUntilDown(String service) throws InterruptedException {
@@ -216,20 +139,8 @@ class AccessLogTest {
         throw new AssertionError("the backends of " + service + " never went down");
     }
 
-    /** One GET over h2c with prior knowledge. */
     private Sent sendH2(String path) throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                    .setHttp2ClearTextUpgrade(false));
-            Instant before = Instant.now();
-            int status = client.request(HttpMethod.GET, proxy.actualPort(), "127.0.0.1", path)
-                    .compose(req -> req.send()).compose(resp -> resp.body().map(b -> resp.statusCode()))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            return new Sent(path, status, before, Instant.now());
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        return AccessLogLines.h2(proxy.actualPort(), path);
     }
 
     private static String metrics() throws Exception {
