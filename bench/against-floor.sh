@@ -37,19 +37,9 @@ for tool in nginx wrk java curl python3; do
   command -v $tool >/dev/null || { echo "needs $tool on PATH" >&2; exit 2; }
 done
 [ "$INSTR" != syscalls ] || command -v perf >/dev/null || { echo "needs perf on PATH" >&2; exit 2; }
-if [ ! -f "$APP/quarkus-run.jar" ]; then
-  mvn -B -q package -DskipTests -pl examples/example-strategy,lb-server -am
-fi
-T=$(mktemp -d /tmp/optiflow-floor.XXXXXX)
-mkdir -p "$T/run" "$T/logs"
-echo "output in $T"
-PIDS=()
 # shellcheck source=bench/nginx-backend.sh
 . bench/nginx-backend.sh
-start_nginx_backends "$T" 9000
-BACKENDS=127.0.0.1:9001,127.0.0.1:9002,127.0.0.1:9003
-FLAGS="-XX:+UseParallelGC -Xms256m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4"
-FLAGS="$FLAGS -XX:AdaptiveSizePolicyWeight=90 -XX:MetaspaceSize=96m -Dio.netty.recycler.maxCapacityPerThread=0"
+bench_start "$APP" optiflow-floor
 [ "$INSTR" != jit ] || FLAGS="$FLAGS -XX:+PrintCompilation"
 if [ "$INSTR" = jfr ]; then
   # the JDK's profile settings with Java samples every millisecond instead of every 10
@@ -111,16 +101,8 @@ measure() { # name pid
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 for s in $STRATEGIES; do
-  # shellcheck disable=SC2086
-  java $FLAGS -Dlb.proxy.host=127.0.0.1 -Dlb.proxy.port=8090 -Dquarkus.http.port=0 \
-    -Dlb.data.dir="$(mktemp -d "$T/data.XXXX")" -Dlb.services.bench.strategy="$s" \
-    -Dlb.services.bench.backends=http://${BACKENDS//,/,http://} \
-    -jar "$APP/quarkus-run.jar" > "$T/logs/optiflow-$s.log" 2>&1 &
-  PIDS+=($!)
-  measure "optiflow-$s" $!
+  start_optiflow "$APP" "$s" "optiflow-$s"
+  measure "optiflow-$s" "$LAST_PID"
 done
-# shellcheck disable=SC2086
-java $FLAGS -Dio.netty.leakDetection.level=disabled -Dio.netty.allocator.type=adaptive -cp "$APP/lib/main/*" \
-  bench/floor/FloorProxy.java --mode raw --port 8090 --backends "$BACKENDS" > "$T/logs/floor.log" 2>&1 &
-PIDS+=($!)
-measure floor $!
+start_floor "$APP"
+measure floor "$LAST_PID"

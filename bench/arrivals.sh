@@ -74,29 +74,7 @@ for i in 1 2 3; do
 done
 for t in leastconn:8401 roundrobin:8402; do
   algo=${t%%:*}; port=${t##*:}
-  cat > "$T/haproxy-$algo.cfg" <<CONF
-global
-  nbthread 2
-  maxconn 8000
-defaults
-  mode http
-  option http-keep-alive
-  http-reuse always
-  timeout connect 2s
-  timeout client 30s
-  timeout server 30s
-  timeout http-request 10s
-  timeout http-keep-alive 30s
-  maxconn 8000
-frontend fe
-  bind 127.0.0.1:$port
-  default_backend be
-backend be
-  balance $algo
-  server b1 127.0.0.1:9201
-  server b2 127.0.0.1:9202
-  server b3 127.0.0.1:9203
-CONF
+  haproxy_conf "$algo" "$port" 9201 9202 9203 > "$T/haproxy-$algo.cfg"
   haproxy -db -f "$T/haproxy-$algo.cfg" > "$T/logs/haproxy-$algo.log" 2>&1 & PIDS+=($!)
 done
 for t in least-connections:8403 round-robin:8404; do
