@@ -17,8 +17,10 @@
 #             samples per 1,000 requests and their top frames (self and inclusive)
 #   --jar-dir     a built server's quarkus-app (default lb-server/target/quarkus-app; built when missing)
 #   --warmup      seconds of load before the measured run (default 45); --duration: its seconds (default 15)
+#   --jvm-opts    JVM options added after the image's flags, for OptiFlow only (e.g. "-XX:PerMethodTrapLimit=0")
+#   --no-floor    measure OptiFlow only
 set -euo pipefail
-INSTR="" APP="" STRATEGIES="round-robin least-connections" WARMUP=45 DURATION=15
+INSTR="" APP="" STRATEGIES="round-robin least-connections" WARMUP=45 DURATION=15 JVM_OPTS="" FLOOR=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --instrument) INSTR=$2; shift 2 ;;
@@ -26,7 +28,9 @@ while [ $# -gt 0 ]; do
     --strategies) STRATEGIES=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --jvm-opts) JVM_OPTS=$2; shift 2 ;;
+    --no-floor) FLOOR=0; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -100,9 +104,11 @@ measure() { # name pid
   esac
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
+BASE_FLAGS=$FLAGS
+FLAGS="$BASE_FLAGS $JVM_OPTS"
 for s in $STRATEGIES; do
   start_optiflow "$APP" "$s" "optiflow-$s"
   measure "optiflow-$s" "$LAST_PID"
 done
-start_floor "$APP"
-measure floor "$LAST_PID"
+FLAGS=$BASE_FLAGS
+[ "$FLOOR" = 0 ] || { start_floor "$APP"; measure floor "$LAST_PID"; }

@@ -40,11 +40,14 @@ class AccessLogTest {
 
     /** The farm, and the access log in a fresh file beside it. */
     public static class Farm extends BackendFarm {
+        private Path dir;
+
         @Override
         public Map<String, String> start() {
             Map<String, String> c = new java.util.LinkedHashMap<>(super.start());
             try {
-                Path file = Files.createTempDirectory("lb-access-log").resolve("access.log");
+                dir = Files.createTempDirectory("lb-access-log");
+                Path file = dir.resolve("access.log");
                 c.put("lb.access-log.enabled", "true");
                 c.put("lb.access-log.path", file.toString());
                 c.put("optiflow.test.access-log", file.toString());
@@ -52,6 +55,17 @@ class AccessLogTest {
                 throw new IllegalStateException(e);
             }
             return c;
+        }
+
+        @Override
+        public void stop() {
+            super.stop();
+            try {
+                Files.deleteIfExists(dir.resolve("access.log"));
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                throw new IllegalStateException("could not remove the test's access log folder " + dir, e);
+            }
         }
     }
 
