@@ -16,8 +16,11 @@ ours was below theirs. One 5-second run's p99 moves by +-20 % between repetition
 ratio of 1.05 over 15 repetitions is not by itself a difference: an interval that holds 1 says the run cannot tell
 the two apart. (Resampling with a fixed seed: the same file prints the same intervals.)
 
-Usage: python3 bench/ratios.py [--lut NAME] OUT/<variant>/results.tsv [...]
-  --lut  the target to take as ours (default "lut"; bench/floor.sh's runs name it floor-<mode>)
+Usage: python3 bench/ratios.py [--lut NAME] [--pool] OUT/<variant>/results.tsv [...]
+  --lut   the target to take as ours (default "lut"; bench/floor.sh's runs name it floor-<mode>)
+  --pool  the files are runs of one variant: report their repetitions together (each still paired within its own
+          run), so that three runs of fifteen give one median and interval over forty-five; "without the first"
+          then leaves out the first repetition of each run
 """
 import csv
 import math
@@ -56,9 +59,24 @@ def resolution(name, values):
             f"{geomean(values):.2f} ({glo:.2f}-{ghi:.2f}), below 1 in {below} of {len(values)}")
 
 
-def report(path):
-    rows = list(csv.DictReader(open(path), delimiter='\t'))
-    print(path)
+def read(paths):
+    """The rows of every file, each repetition named by its file's position and its number ("2:7")."""
+    rows = []
+    for i, path in enumerate(paths):
+        for r in csv.DictReader(open(path), delimiter='\t'):
+            r['rep'] = f"{i}:{r['rep']}"
+            rows.append(r)
+    return rows
+
+
+def rep_order(rep):
+    run, number = rep.split(':')
+    return int(run), int(number)
+
+
+def report(paths):
+    rows = read(paths)
+    print(" + ".join(paths))
     for phase in sorted({r['phase'] for r in rows}):
         for conns in sorted({r['conns'] for r in rows}, key=int):
             cell = [r for r in rows if r['phase'] == phase and r['conns'] == conns]
@@ -67,7 +85,7 @@ def report(path):
                 continue
             for target in sorted({r['target'] for r in cell} - {LUT}):
                 theirs = {r['rep']: r for r in cell if r['target'] == target}
-                reps = sorted(set(ours) & set(theirs), key=int)
+                reps = sorted(set(ours) & set(theirs), key=rep_order)
                 if not reps:
                     continue
 
@@ -78,7 +96,9 @@ def report(path):
                 cpu = ratio(cpu_per_request)
                 p99 = ratio(lambda r: float(r['p99_us']))
                 p999 = ratio(lambda r: float(r['p999_us']))
-                later = [p for k, p in zip(reps, p99) if k != reps[0]]
+                firsts = {min((k for k in reps if k.split(':')[0] == run), key=rep_order)
+                          for run in {k.split(':')[0] for k in reps}}
+                later = [p for k, p in zip(reps, p99) if k not in firsts]
                 print(f"  {phase} c{conns} {LUT}/{target}, {len(reps)} repetitions: rate {spread(rate)}, "
                       f"CPU per request {spread(cpu)}, p99 {spread(p99)}, p99.9 {spread(p999)}"
                       + (f"; p99 without the first {spread(later)}" if later else ""))
@@ -90,10 +110,20 @@ def report(path):
 
 if __name__ == '__main__':
     args = sys.argv[1:]
-    if len(args) >= 2 and args[0] == '--lut':
-        LUT = args[1]
-        args = args[2:]
-    if not args:
-        sys.exit("usage: python3 bench/ratios.py [--lut NAME] OUT/<variant>/results.tsv ...")
-    for a in args:
-        report(a)
+    pool = False
+    while args and args[0] in ('--lut', '--pool'):
+        if args[0] == '--pool':
+            pool = True
+            args = args[1:]
+        elif len(args) >= 2:
+            LUT = args[1]
+            args = args[2:]
+        else:
+            break
+    if not args or args[0].startswith('--'):
+        sys.exit("usage: python3 bench/ratios.py [--lut NAME] [--pool] OUT/<variant>/results.tsv ...")
+    if pool:
+        report(args)
+    else:
+        for a in args:
+            report([a])
