@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.Objects;
 
 /**
@@ -122,8 +123,11 @@ final class HeadScan extends HeadLines {
     private byte[] forwardingLines;
     private String forwardingHost;
 
+    /** Where request heads are scanned, per thread (see {@link HeadLines}). */
+    private static final FastThreadLocal<Workspace> WORKSPACES = workspaces();
+
     HeadScan(int maxInitialLineLength, int maxHeaderSize, int maxHeaderCount) {
-        super(maxHeaderSize, maxHeaderCount);
+        super(maxHeaderSize, maxHeaderCount, WORKSPACES);
         this.maxInitialLineLength = maxInitialLineLength;
         this.maxHeaderCount = maxHeaderCount;
     }

@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * A scanner of HTTP/1.1 response heads from a backend, in the received buffer, in place: the status line's parts, each
@@ -65,8 +66,11 @@ final class ResponseScan extends HeadLines {
     /** The head answers a HEAD request (for {@link #scanWindow}). */
     private boolean headRequest;
 
+    /** Where response heads are scanned, per thread (see {@link HeadLines}). */
+    private static final FastThreadLocal<Workspace> WORKSPACES = workspaces();
+
     ResponseScan(int maxInitialLineLength, int maxHeaderSize) {
-        super(maxHeaderSize, MAX_LINES);
+        super(maxHeaderSize, MAX_LINES, WORKSPACES);
         this.maxInitialLineLength = maxInitialLineLength;
     }
 

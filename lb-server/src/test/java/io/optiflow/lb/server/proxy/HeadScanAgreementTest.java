@@ -1,6 +1,7 @@
 package io.optiflow.lb.server.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -264,6 +265,40 @@ class HeadScanAgreementTest {
                     StandardCharsets.ISO_8859_1), scan.text(scan.valueStart(last), scan.valueEnd(last)));
             b.readerIndex(scan.end);
         }
+    }
+
+    @Test
+    void scan_twoConnectionsOnOneThreadTakingTurns_eachScanDescribesItsOwnHeadAndAnIdleOneHoldsNoTable() {
+        // Two connections' scanners share their thread's workspace: each scan must describe its own head, also right
+        // after the other connection scanned a longer one (a larger copy, more lines) in the same arrays.
+        HeadScan other = new HeadScan(MAX_LINE, MAX_HEADER_SIZE, MAX_COUNT);
+        String mine = "GET /mine HTTP/1.1\r\nHost: mine\r\nConnection: x-gone\r\nX-Gone: 1\r\nX-Kept: 2\r\n\r\n";
+        String theirs = "POST /theirs HTTP/1.1\r\nHost: theirs\r\nContent-Length: 3\r\nX-Pad: "
+                + "p".repeat(2 * HeadLines.INITIAL_WINDOW) + "\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n";
+        for (int round = 0; round < 3; round++) {
+            assertEquals(0, scan.scan(Unpooled.copiedBuffer(mine, StandardCharsets.ISO_8859_1)), scan.message);
+            assertEquals("mine", scan.host);
+            assertEquals(4, scan.count);
+            assertEquals("kept cut cut kept ", cuts(scan));
+            assertEquals("2", scan.text(scan.valueStart(3), scan.valueEnd(3)));
+            assertEquals(0, other.scan(Unpooled.copiedBuffer(theirs, StandardCharsets.ISO_8859_1)), other.message);
+            assertEquals("theirs", other.host);
+            assertEquals(3, other.contentLength);
+            assertEquals(7, other.count);
+            assertEquals("kept kept kept kept kept kept kept ", cuts(other));
+            assertEquals("4", other.text(other.valueStart(6), other.valueEnd(6)));
+            assertSame(scan.lines, other.lines, "one line table per thread for request heads");
+        }
+        HeadScan idle = new HeadScan(MAX_LINE, MAX_HEADER_SIZE, MAX_COUNT);
+        assertEquals(0, idle.lines.length, "a scanner that has not scanned holds no line table");
+    }
+
+    private static String cuts(HeadScan s) {
+        StringBuilder b = new StringBuilder();
+        for (int h = 0; h < s.count; h++) {
+            b.append(s.cut(h) ? "cut " : "kept ");
+        }
+        return b.toString();
     }
 
     // ------------------------------------------------------------------ the two paths
