@@ -89,7 +89,8 @@ measure() { # name pid java(0/1)
       printf "\n" }'
   if [ "$java" = 1 ]; then
     echo "  the classes that grew the most (bytes per connection, instances per connection):"
-    join -j 1 <(awk '$1 ~ /^[0-9]+:$/ {print $4, $3, $2}' "$T/$name.histo0" | sort) \
+    # -a 2 -e 0: classes with no instance before (the connections' own) count from 0
+    join -j 1 -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 <(awk '$1 ~ /^[0-9]+:$/ {print $4, $3, $2}' "$T/$name.histo0" | sort) \
               <(awk '$1 ~ /^[0-9]+:$/ {print $4, $3, $2}' "$T/$name.histo1" | sort) \
       | awk -v n="$CONNS" '{d = ($4 - $2) / n; if (d > 0) printf "    %8.0f B  %5.2f  %s\n", d, ($5 - $3) / n, $1}' \
       | sort -nr | head -"$TOP"
