@@ -88,6 +88,9 @@ measure() { # name pid java(0/1)
       if (j == 1) printf "; heap after a full collection %.0f -> %.0f MB, %.1f KB per connection", h0/1024, h1/1024, (h1-h0)/n
       printf "\n" }'
   if [ "$java" = 1 ]; then
+    awk -v n="$CONNS" '/^Total/ {t[FILENAME] = $3; f[++k] = FILENAME} END {
+        printf "  live objects (the class histograms'"'"' totals, each after a full collection): %.1f KB per connection\n",
+               (t[f[2]] - t[f[1]]) / n / 1024}' "$T/$name.histo0" "$T/$name.histo1"
     echo "  the classes that grew the most (bytes per connection, instances per connection):"
     # -a 2 -e 0: classes with no instance before (the connections' own) count from 0
     join -j 1 -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 <(awk '$1 ~ /^[0-9]+:$/ {print $4, $3, $2}' "$T/$name.histo0" | sort) \

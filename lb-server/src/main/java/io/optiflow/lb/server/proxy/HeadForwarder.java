@@ -19,8 +19,9 @@ import io.optiflow.lb.server.config.ProxySettings;
  *
  * <p>It takes a head that HeadScan accepts and that has no chunked body, no {@code Expect} and no {@code Upgrade}.
  * Anything else (those, any head HeadScan refuses, a head that grows past the limits without ending) switches the
- * connection to the decoded path <b>for good</b>: the bytes gathered go to the decoder in the order they came, this
- * handler leaves the pipeline, and the decoder counts the bytes for the connection's timer from then on. The decoded
+ * connection to the decoded path <b>for good</b>: the decoder joins the pipeline behind this handler (until then the
+ * connection holds none: it would get no byte), the bytes gathered go to it in the order they came, this handler
+ * leaves the pipeline, and the decoder counts the bytes for the connection's timer from then on. The decoded
  * path then answers refusals itself (HeadScan's agreement test: the same statuses), so the proxy's answers stay in
  * one place.
  *
@@ -37,7 +38,9 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
     static final String NAME = "head-forwarder";
 
     private final ClientConnection client;
-    private final RequestDecoder decoder;
+    /** The decoder's limits: it joins the pipeline only at {@link #handOver}, so an idle connection holds none. */
+    private final int maxInitialLineLength;
+    private final int maxHeaderSize;
     /** The timer this handler counts the bytes read for, or null (it counts them itself, in the pipeline). */
     private final ClientTimer timer;
     private final HeadScan scan;
@@ -50,9 +53,10 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
     private boolean processing;
     private boolean handedOver;
 
-    HeadForwarder(ClientConnection client, RequestDecoder decoder, ClientTimer timer, ProxySettings settings) {
+    HeadForwarder(ClientConnection client, ClientTimer timer, ProxySettings settings) {
         this.client = client;
-        this.decoder = decoder;
+        this.maxInitialLineLength = settings.maxInitialLineLength();
+        this.maxHeaderSize = settings.maxHeaderSize();
         this.timer = timer;
         this.scan = new HeadScan(settings.maxInitialLineLength(), settings.maxHeaderSize(),
                 settings.maxHeaderCount());
@@ -179,6 +183,8 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
         client.byteForwarder(null);
         ByteBuf rest = cumulation;
         cumulation = null;
+        RequestDecoder decoder = new RequestDecoder(maxInitialLineLength, maxHeaderSize, null);
+        ctx.pipeline().addAfter(NAME, DataPlane.DECODER, decoder);
         ctx.pipeline().remove(this);
         if (rest != null) {
             ctx.fireChannelRead(rest); // the removed context still leads to the decoder
@@ -187,8 +193,8 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Straight to the connection, past the decoder: while this handler is in the pipeline the decoder has been given no
-     * bytes, and its end of a read cycle would only pass the event on (it asks for a read only after reading bytes of
+     * Straight to the connection: while this handler is in the pipeline there is no decoder behind it (a decoder with
+     * no bytes given would only pass the event on (it asks for a read only after reading bytes of
      * its own; it holds none to discard). After {@link #handOver} this handler is out of the pipeline.
      */
     @Override
