@@ -323,6 +323,11 @@ public final class DataPlane {
         return backendBootstrap;
     }
 
+    /** The client connections open now (both listeners). */
+    Iterable<Channel> clientConnections() {
+        return connections;
+    }
+
     int perLoopMaxConnections() {
         return perLoopMaxConnections;
     }

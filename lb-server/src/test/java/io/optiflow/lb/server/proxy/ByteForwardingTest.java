@@ -3,6 +3,7 @@ package io.optiflow.lb.server.proxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.Channel;
 import io.optiflow.lb.server.config.Cidr;
 import io.optiflow.lb.server.config.ClientLimits;
 import java.io.IOException;
@@ -138,6 +139,48 @@ class ByteForwardingTest {
             RawHttp.send(s, request);
             return RawHttp.readResponse(s);
         }
+    }
+
+    @Test
+    void decoder_requestsTheBytePathTakes_joinsTheConnectionsPipelineOnlyWhenItHandsOver() throws Exception {
+        Recorder backend = recorder("decoder", false);
+        StandaloneDataPlane bytes = plane(List.of(backend.port()), true, 0);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", bytes.port), 5_000);
+            s.setSoTimeout(10_000);
+            for (String path : new String[] {"/a", "/b"}) {
+                RawHttp.send(s, "GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n");
+                assertTrue(RawHttp.readResponse(s).endsWith("\r\n\r\n" + path), path);
+                assertTrue(backend.next().startsWith("GET " + path + " "));
+            }
+            Channel client = onlyClient(bytes);
+            assertEquals("head-forwarder, no decoder", handlers(client), "a connection the byte path serves");
+            RawHttp.send(s, "POST /chunked HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\n\r\n");
+            assertTrue(RawHttp.readResponse(s).endsWith("\r\n\r\n/chunked"));
+            assertTrue(backend.next().endsWith("5\r\nhello\r\n0\r\n\r\n"), "the body, as sent");
+            assertEquals("decoder", handlers(client), "handed over: the decoder in, the byte path out");
+            RawHttp.send(s, "GET /after HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertTrue(RawHttp.readResponse(s).endsWith("\r\n\r\n/after"), "the decoded path serves on");
+            assertTrue(backend.next().startsWith("GET /after "));
+        }
+    }
+
+    private static Channel onlyClient(StandaloneDataPlane p) {
+        List<Channel> open = new ArrayList<>();
+        p.plane.clientConnections().forEach(open::add);
+        assertEquals(1, open.size(), "client connections open");
+        return open.get(0);
+    }
+
+    /** Which of the byte path's handler and the decoder the connection's pipeline holds, read on its event loop. */
+    private static String handlers(Channel ch) throws Exception {
+        return ch.eventLoop().submit(() -> {
+            boolean forwarder = ch.pipeline().get(HeadForwarder.NAME) != null;
+            boolean decoder = ch.pipeline().get(DataPlane.DECODER) != null;
+            return forwarder ? (decoder ? "head-forwarder, decoder" : "head-forwarder, no decoder")
+                    : decoder ? "decoder" : "neither";
+        }).get(10, TimeUnit.SECONDS);
     }
 
     /** Requests the byte path takes, and some it hands to the decoded path (Upgrade, chunked, obs-fold). */
