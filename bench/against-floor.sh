@@ -63,8 +63,7 @@ groups() { # pid: CPU ticks by thread group (thread names without their numbers)
 wrk_line() { grep -E 'Requests/sec|99%' "$1" | tr -s ' ' | tr '\n' ' '; }
 measure() { # name pid
   local name=$1 pid=$2 n
-  for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:8090/ && break; sleep 0.5; done
-  curl -sf -o /dev/null http://127.0.0.1:8090/ || { echo "$name did not answer on :8090" >&2; exit 1; }
+  wait_answers "$name"
   if [ "$INSTR" = jit ]; then
     for k in $(seq 1 $(( (WARMUP + DURATION + 9) / 10 ))); do
       wrk -t2 -c64 -d10s --latency http://127.0.0.1:8090/ > "$T/$name.wrk.$k"

@@ -41,10 +41,6 @@ heap_kb() { # used heap after a full collection, in KB
   jcmd "$1" GC.heap_info | awk '/total [0-9]+K, used [0-9]+K/ {
       for (i = 1; i <= NF; i++) if ($i == "used") {u = $(i + 1); sub(/K,?/, "", u); s += u}} END {print s}'
 }
-wait_port() {
-  for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:8090/ && return 0; sleep 0.5; done
-  echo "nothing answers on :8090" >&2; return 1
-}
 # hold.py N: opens N connections, one request and its answer on each, then waits for a line on stdin before closing
 cat > "$T/hold.py" <<'PY'
 import socket, sys
@@ -70,7 +66,7 @@ for s in socks:
 PY
 measure() { # name pid java(0/1)
   local name=$1 pid=$2 java=$3 rss0 rss1 heap0=0 heap1=0 fifo="$T/$1.fifo"
-  wait_port
+  wait_answers "$name"
   for _ in 1 2 3; do curl -sf -o /dev/null http://127.0.0.1:8090/; done
   if [ "$java" = 1 ]; then heap0=$(heap_kb "$pid"); jcmd "$pid" GC.class_histogram > "$T/$name.histo0"; fi
   rss0=$(rss_kb "$pid")

@@ -104,6 +104,13 @@ start_optiflow() {
   PIDS+=($LAST_PID)
 }
 
+# wait_answers NAME: waits up to 60 s for the proxy on 127.0.0.1:8090 to answer; exits naming NAME if it does not.
+wait_answers() {
+  for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:8090/ && return 0; sleep 0.5; done
+  echo "$1 did not answer on :8090" >&2
+  exit 1
+}
+
 # start_floor APP: starts the floor proxy (raw mode) on 127.0.0.1:8090 over BACKENDS, on APP's Netty jars, with
 # FLAGS; its PID goes to PIDS and to LAST_PID.
 start_floor() {

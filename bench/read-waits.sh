@@ -38,8 +38,7 @@ jit_ticks() { # pid: user time of its JIT compiler threads (comm has a space: ut
 }
 measure() { # name pid
   local name=$1 pid=$2 bp j0 j1
-  for _ in $(seq 1 120); do curl -sf -o /dev/null http://127.0.0.1:8090/ && break; sleep 0.5; done
-  curl -sf -o /dev/null http://127.0.0.1:8090/ || { echo "$name did not answer on :8090" >&2; exit 1; }
+  wait_answers "$name"
   wrk -t2 -c64 -d"${WARMUP}s" http://127.0.0.1:8090/ > /dev/null
   j0=$(jit_ticks "$pid")
   bpftrace bench/read-waits.bt "$pid" > "$T/$name.bt" 2> "$T/logs/$name.bpftrace" &

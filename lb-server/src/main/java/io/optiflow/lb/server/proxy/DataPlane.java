@@ -258,20 +258,22 @@ public final class DataPlane {
         if (timerLeaves) {
             timer.leavePipeline();
         }
+        boolean bytePath = settings.byteForwarding();
+        String beforeEncoder = after;
+        if (!bytePath) {
+            // with the byte path the decoder joins behind its handler when it hands over (HeadForwarder.handOver):
+            // until then it would get no byte, and an idle connection need not hold it (about 0.45 KB)
+            p.addAfter(after, DECODER, new RequestDecoder(settings.maxInitialLineLength(), settings.maxHeaderSize(),
+                    timerLeaves ? timer : null));
+            beforeEncoder = DECODER;
+        }
+        p.addAfter(beforeEncoder, ENCODER, new HttpResponseEncoder());
         ClientConnection client = new ClientConnection(loop, this, false, timer, timerLeaves);
-        if (settings.byteForwarding()) {
-            // the decoder joins behind the byte path's handler when it hands over (HeadForwarder.handOver): until
-            // then it would get no byte, and an idle connection need not hold it (about 0.45 KB)
-            p.addAfter(after, ENCODER, new HttpResponseEncoder());
-            p.addAfter(ENCODER, CLIENT, client);
+        p.addAfter(ENCODER, CLIENT, client);
+        if (bytePath) {
             HeadForwarder f = new HeadForwarder(client, timerLeaves ? timer : null, settings);
             client.byteForwarder(f);
             p.addAfter(after, HeadForwarder.NAME, f);
-        } else {
-            p.addAfter(after, DECODER, new RequestDecoder(settings.maxInitialLineLength(), settings.maxHeaderSize(),
-                    timerLeaves ? timer : null));
-            p.addAfter(DECODER, ENCODER, new HttpResponseEncoder());
-            p.addAfter(ENCODER, CLIENT, client);
         }
     }
 

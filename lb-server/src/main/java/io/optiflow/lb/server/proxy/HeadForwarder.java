@@ -193,9 +193,9 @@ final class HeadForwarder extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Straight to the connection: while this handler is in the pipeline there is no decoder behind it (a decoder with
-     * no bytes given would only pass the event on (it asks for a read only after reading bytes of
-     * its own; it holds none to discard). After {@link #handOver} this handler is out of the pipeline.
+     * Straight to the connection: while this handler is in the pipeline there is no decoder behind it (one given no
+     * bytes would only pass the event on: it asks for a read only after reading bytes of its own, and holds none to
+     * discard). After {@link #handOver} this handler is out of the pipeline.
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {

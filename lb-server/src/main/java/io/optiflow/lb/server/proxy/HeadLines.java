@@ -115,11 +115,8 @@ abstract class HeadLines {
     int limit;
     /** Where this kind of head is scanned on each thread. */
     private final FastThreadLocal<Workspace> workspaces;
-    /** The workspace of the scan in progress (or the last one). */
-    private Workspace workspace;
-    /** The line table's lengths: 4 and 1 per line this kind of head may store. */
-    private final int linesLength;
-    private final int kindsLength;
+    /** Header lines this kind of head may store: the line table holds 4 ints and 1 kind for each. */
+    private final int storedLines;
     private final int keepMax;
     /** The names the Connection lines list ({@link #listedNames}): start and end of each. */
     private final int[] listed = new int[2 * 16];
@@ -154,8 +151,7 @@ abstract class HeadLines {
 
     HeadLines(int maxHeaderSize, int maxHeaderLines, FastThreadLocal<Workspace> workspaces) {
         this.maxHeaderSize = maxHeaderSize;
-        this.linesLength = 4 * (maxHeaderLines + 1);
-        this.kindsLength = maxHeaderLines + 1;
+        this.storedLines = maxHeaderLines + 1;
         this.keepMax = Math.max(INITIAL_WINDOW, 2 * maxHeaderSize + 8192);
         this.workspaces = workspaces;
     }
@@ -168,17 +164,16 @@ abstract class HeadLines {
      */
     final int scanBuffer(ByteBuf in) {
         Workspace w = workspaces.get();
-        if (w.lines.length != linesLength) {
-            w.lines = new int[linesLength]; // the first scan on this thread (or one with other limits, in tests)
-            w.kinds = new byte[kindsLength];
+        if (w.kinds.length != storedLines) {
+            w.lines = new int[4 * storedLines]; // the first scan on this thread (or one with other limits, in tests)
+            w.kinds = new byte[storedLines];
         }
-        workspace = w;
         lines = w.lines;
         kinds = w.kinds;
         int readable = in.readableBytes();
         int n = Math.min(readable, w.scratch.length);
         while (true) {
-            load(in, n);
+            load(in, n, w);
             int verdict = scanWindow();
             if (verdict == 0 || n == readable) {
                 return verdict;
@@ -191,12 +186,12 @@ abstract class HeadLines {
     abstract int scanWindow();
 
     /** Copies the first {@code n} readable bytes of {@code in}: one bounds and reference-count check for them all. */
-    private void load(ByteBuf in, int n) {
-        byte[] s = workspace.scratch;
+    private void load(ByteBuf in, int n, Workspace w) {
+        byte[] s = w.scratch;
         if (n > s.length) {
             s = new byte[Math.max(n, Math.min(keepMax, 2 * s.length))];
             if (s.length <= keepMax) {
-                workspace.scratch = s; // heads on this thread are larger: the next scan copies them in one window
+                w.scratch = s; // heads on this thread are larger: the next scan copies them in one window
             }
         }
         int r = in.readerIndex();
